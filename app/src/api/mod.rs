@@ -1,0 +1,3 @@
+//! Server functions: three-line adapters from the UI to `service`, served under `/_sf`.
+
+pub mod site;

@@ -1,0 +1,165 @@
+//! The frame of every page: skip link, header with navigation, main landmark, footer.
+
+use crate::api::site::get_site_info;
+use crate::display_mode::use_display_mode;
+use domain::display::switch_href;
+use domain::site::SiteInfo;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+type SiteInfoResource = Resource<Result<SiteInfo, ServerFnError>>;
+
+/// Loads the site identity once per page; header, footer and titles read it.
+pub fn provide_site_info() {
+    let resource: SiteInfoResource = Resource::new_blocking(|| (), |_| get_site_info());
+    provide_context(resource);
+}
+
+/// Main navigation: label and target.
+const NAVIGATION: [(&str, &str); 5] = [
+    ("办事服务", "/items"),
+    ("我要预约", "/appointments"),
+    ("办件查询", "/progress"),
+    ("好差评", "/ratings"),
+    ("我的", "/me"),
+];
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let site = expect_context::<SiteInfoResource>();
+    view! {
+        <a class="skip-link" href="#main">"跳到主要内容"</a>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let name = site.await.map(|s| s.portal_name).unwrap_or_default();
+                view! { <Title formatter=move |page: String| format!("{page} - {name}") /> }
+            })}
+        </Suspense>
+        <Header />
+        <main id="main" tabindex="-1">
+            {children()}
+        </main>
+        <Footer />
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let site = expect_context::<SiteInfoResource>();
+    let location = use_location();
+    let is_current = move |target: &str| {
+        let path = location.pathname.get();
+        path == target || path.starts_with(&format!("{target}/"))
+    };
+    view! {
+        <header class="site-header">
+            <div class="site-header__bar">
+                <a class="site-header__brand" href="/">
+                    <span class="site-header__emblem" aria-hidden="true">"政"</span>
+                    <Suspense fallback=|| "政务服务门户">
+                        {move || Suspend::new(async move {
+                            site.await.map(|s| s.portal_name).unwrap_or_default()
+                        })}
+                    </Suspense>
+                </a>
+                <DisplayModeToggle />
+            </div>
+            <nav class="site-nav" aria-label="主导航">
+                <ul>
+                    {NAVIGATION
+                        .into_iter()
+                        .map(|(label, target)| {
+                            view! {
+                                <li>
+                                    <a
+                                        href=target
+                                        aria-current=move || is_current(target).then_some("page")
+                                    >
+                                        {label}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        </header>
+    }
+}
+
+/// The 适老化 switch. A plain link that the server answers by setting the cookie; once hydrated,
+/// the click is handled in place so the reader keeps their scroll position and form input.
+#[component]
+pub fn DisplayModeToggle() -> impl IntoView {
+    let mode = use_display_mode();
+    let location = use_location();
+    let href = move || {
+        let path = location.pathname.get();
+        let query = location.search.get();
+        let here = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        };
+        switch_href(mode.get().toggled(), &here)
+    };
+    let on_click = move |event: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            event.prevent_default();
+            let next = mode.get_untracked().toggled();
+            crate::display_mode::apply_in_browser(next);
+            mode.set(next);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = event;
+    };
+    view! {
+        <a
+            class="display-toggle"
+            href=href
+            rel="nofollow"
+            on:click=on_click
+        >
+            {move || mode.get().switch_label()}
+        </a>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let site = expect_context::<SiteInfoResource>();
+    view! {
+        <footer class="site-footer">
+            <Suspense>
+                {move || Suspend::new(async move {
+                    site.await
+                        .map(|site| {
+                            view! {
+                                <div class="site-footer__inner">
+                                    <nav aria-label="页脚链接" class="site-footer__links">
+                                        <a href="/accessibility">"无障碍说明"</a>
+                                        <DisplayModeToggle />
+                                    </nav>
+                                    <p>"主办单位：" {site.sponsor}</p>
+                                    <p>
+                                        "地址：" {site.address} " 服务热线："
+                                        <a href=format!("tel:{}", site.hotline)>{site.hotline.clone()}</a>
+                                    </p>
+                                    <p>
+                                        <span>"网站标识码：" {site.site_code}</span>
+                                        " "
+                                        <span>{site.icp_record}</span>
+                                        " "
+                                        <span>{site.police_record}</span>
+                                    </p>
+                                </div>
+                            }
+                        })
+                        .ok()
+                })}
+            </Suspense>
+        </footer>
+    }
+}

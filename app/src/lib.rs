@@ -1,0 +1,63 @@
+//! The portal's user interface, in Simplified Chinese.
+//!
+//! Rendered on the server (`ssr`) so every page works with JavaScript disabled, then hydrated in
+//! the browser (`hydrate`) where WASM makes it instant. Server functions in [`api`] are thin
+//! adapters over `service` and live under `/_sf`, apart from the public, versioned `/api/v1`.
+
+pub mod api;
+mod components;
+mod display_mode;
+mod pages;
+#[cfg(feature = "ssr")]
+mod shell;
+
+#[cfg(feature = "ssr")]
+pub use shell::{CspNonce, shell};
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+use pages::{AccessibilityPage, HomePage, NotFoundPage};
+
+/// The application root, shared by the server renderer and the browser.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    display_mode::provide();
+    components::layout::provide_site_info();
+    mark_hydrated();
+
+    // `SsrMode::Async` renders each page completely before sending it, so readers without
+    // JavaScript get whole pages rather than streamed placeholders.
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/accessibility") view=AccessibilityPage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// Marks `<html data-hydrated>` once the WASM has taken over, so tests (and curious readers of
+/// the DOM) can tell a hydrated page from a server-rendered one.
+fn mark_hydrated() {
+    Effect::new(|| {
+        #[cfg(feature = "hydrate")]
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+/// Entry point of the WASM bundle: attaches to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,77 @@
+//! 首页: search first (搜索即服务), then the two doors — 个人办事 and 法人办事.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// The steps of one online case, as the reform promises them.
+const JOURNEY: [(&str, &str); 6] = [
+    ("查指南", "一次告知所需材料、条件和时限"),
+    ("在线申请", "一张表单、一套材料"),
+    ("智能预审", "所有问题一次列明"),
+    ("受理审批", "全程留痕，进度可查"),
+    ("统一出件", "邮寄到家或窗口领取"),
+    ("好差评", "一事一评，差评必改"),
+];
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <Title text="首页" />
+        <Meta
+            name="description"
+            content="一网通办：查找办事指南、在线申请、预约取号、查询办件进度、评价政务服务。"
+        />
+        <section class="hero" aria-labelledby="hero-title">
+            <h1 id="hero-title">"一网通办，最多跑一次"</h1>
+            <form class="search" action="/items" method="get" role="search">
+                <label for="search-q">"搜索办事事项"</label>
+                <div class="search__row">
+                    <input
+                        id="search-q"
+                        name="q"
+                        type="search"
+                        placeholder="例如：营业执照、出生医学证明、不动产登记"
+                        autocomplete="off"
+                        required
+                    />
+                    <button type="submit">"搜索"</button>
+                </div>
+            </form>
+        </section>
+
+        <section class="doors" aria-labelledby="doors-title">
+            <h2 id="doors-title">"我要办事"</h2>
+            <ul class="doors__list">
+                <li>
+                    <a class="door" href="/items?applicant_type=person">
+                        <span class="door__title">"个人办事"</span>
+                        <span class="door__text">"户籍、社保、医保、婚育、不动产等"</span>
+                    </a>
+                </li>
+                <li>
+                    <a class="door" href="/items?applicant_type=business">
+                        <span class="door__title">"法人办事"</span>
+                        <span class="door__text">"企业开办、经营许可、工程建设等"</span>
+                    </a>
+                </li>
+            </ul>
+        </section>
+
+        <section class="journey" aria-labelledby="journey-title">
+            <h2 id="journey-title">"网上办事怎么办"</h2>
+            <ol class="journey__steps">
+                {JOURNEY
+                    .into_iter()
+                    .map(|(step, text)| {
+                        view! {
+                            <li>
+                                <strong>{step}</strong>
+                                <span>{text}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
+    }
+}

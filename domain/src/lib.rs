@@ -1,0 +1,9 @@
+//! Pure rules and data types of the portal.
+//!
+//! This crate knows no I/O, database, HTTP or UI framework. It compiles for `wasm32-unknown-unknown`
+//! so the browser runs exactly the checks the server runs. Everything here is deterministic and
+//! unit-tested.
+
+pub mod display;
+pub mod errors;
+pub mod site;

@@ -1,0 +1,130 @@
+//! The command line: `server [--config FILE] serve | migrate | seed`.
+
+use crate::config::Config;
+use crate::http::{AppState, app};
+use crate::telemetry;
+use clap::{Parser, Subcommand};
+use service::{Db, Portal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "server", about = "政务服务门户 server", version)]
+struct Cli {
+    /// Configuration file (default: portal.toml if present; env PORTAL_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, then serve the portal until SIGTERM or Ctrl-C.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Migrate, then load the demo data sets (idempotent) and exit.
+    Seed,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("配置有误 (configuration error): {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    telemetry::init_logging(&config.log);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "command failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let db = open_database(&config).await?;
+    match command {
+        Command::Migrate => {
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Seed => {
+            service::seed::run(&db).await?;
+            tracing::info!("demo data loaded");
+            Ok(())
+        }
+        Command::Serve => serve(config, db).await,
+    }
+}
+
+async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)?;
+    }
+    let db = Db::connect(&config.db_settings()).await?;
+    db.migrate().await?;
+    tracing::info!(backend = ?db.backend(), "database ready");
+    Ok(db)
+}
+
+async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
+    let mut leptos = leptos::config::get_configuration(None)?.leptos_options;
+    leptos.site_addr = config.listen;
+    // cargo-leptos writes the content-hashed asset names next to the binary in release builds.
+    leptos.hash_files = std::env::current_exe()?
+        .with_file_name(&*leptos.hash_file)
+        .exists();
+
+    let grace = Duration::from_secs(config.http.shutdown_grace_secs);
+    let state = AppState {
+        portal: Portal::new(db.clone(), config.site.clone()),
+        leptos,
+        config: Arc::new(config),
+    };
+    let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
+    tracing::info!("serving on http://{}", listener.local_addr()?);
+    let server = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal());
+    // After the signal, in-flight requests get `grace` to finish; then the process exits anyway.
+    tokio::select! {
+        result = server => result?,
+        () = async { shutdown_signal().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!("shutdown grace period over; closing remaining connections");
+        }
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

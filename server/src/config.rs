@@ -1,0 +1,163 @@
+//! Configuration: built-in defaults, then an optional TOML file, then environment variables.
+//!
+//! The file is `portal.toml` in the working directory, or the path given by `--config` or
+//! `PORTAL_CONFIG`. Every key can be overridden by `PORTAL_<KEY>`, nested keys joined with `__`
+//! (`PORTAL_HTTP__REQUEST_TIMEOUT_SECS=30`). `DATABASE_URL` selects the database; secrets belong in
+//! the environment, never in the file.
+
+use domain::site::SiteInfo;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use service::DbSettings;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// Where the embedded database and (later) uploaded files live.
+    pub data_dir: PathBuf,
+    /// `sqlite:…` or `postgres://…`; when absent, SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    pub database: DatabaseConfig,
+    pub http: HttpConfig,
+    pub log: LogConfig,
+    pub site: SiteInfo,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DatabaseConfig {
+    pub max_connections: u32,
+    /// How long an SQLite writer waits for the write lock.
+    pub busy_timeout_secs: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HttpConfig {
+    /// Largest JSON or form body accepted.
+    pub body_limit_bytes: usize,
+    /// A request that takes longer is answered 503.
+    pub request_timeout_secs: u64,
+    /// How long in-flight requests may finish after SIGTERM / Ctrl-C.
+    pub shutdown_grace_secs: u64,
+    /// The portal is reached over HTTPS (directly or through a proxy): cookies get `Secure`.
+    pub https: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LogConfig {
+    /// `pretty` for people, `json` for log collectors.
+    pub format: LogFormat,
+    /// A `tracing` filter, e.g. `info,sqlx=warn`.
+    pub filter: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            database: DatabaseConfig {
+                max_connections: 8,
+                busy_timeout_secs: 30,
+            },
+            http: HttpConfig {
+                body_limit_bytes: 1024 * 1024,
+                request_timeout_secs: 30,
+                shutdown_grace_secs: 20,
+                https: false,
+            },
+            log: LogConfig {
+                format: LogFormat::Pretty,
+                filter: "info,sqlx=warn".into(),
+            },
+            site: SiteInfo {
+                portal_name: "示范市政务服务网".into(),
+                sponsor: "示范市人民政府办公室（承办：示范市政务服务和数据管理局）".into(),
+                hotline: "12345".into(),
+                address: "示范市人民大道1号市民中心".into(),
+                site_code: "0000000000".into(),
+                icp_record: "示ICP备00000000号".into(),
+                police_record: "示公网安备00000000000000号".into(),
+            },
+        }
+    }
+}
+
+impl Config {
+    /// Loads the layered configuration. `file` is the explicit `--config` path, if any.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("PORTAL_CONFIG").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("portal.toml"));
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("PORTAL_").split("__"))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            )
+            .extract()?;
+        Ok(config)
+    }
+
+    pub fn db_settings(&self) -> DbSettings {
+        let mut settings = match &self.database_url {
+            Some(url) => DbSettings::sqlite_in(&self.data_dir).with_url(url.clone()),
+            None => DbSettings::sqlite_in(&self.data_dir),
+        };
+        settings.max_connections = self.database.max_connections;
+        settings.busy_timeout = Duration::from_secs(self.database.busy_timeout_secs);
+        settings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_values_are_overridden_by_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "portal.toml",
+                "listen = \"0.0.0.0:8080\"\n[http]\nrequest_timeout_secs = 5\n[site]\nhotline = \"0571-12345\"\n",
+            )?;
+            jail.set_env("PORTAL_HTTP__REQUEST_TIMEOUT_SECS", "9");
+            jail.set_env("DATABASE_URL", "postgres://db/portal");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.listen, "0.0.0.0:8080".parse().unwrap());
+            assert_eq!(config.http.request_timeout_secs, 9);
+            assert_eq!(config.site.hotline, "0571-12345");
+            assert_eq!(config.site.portal_name, "示范市政务服务网");
+            assert_eq!(config.db_settings().url, "postgres://db/portal");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn without_a_database_url_sqlite_lives_in_the_data_directory() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PORTAL_DATA_DIR", "/var/lib/portal");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                config.db_settings().url,
+                "sqlite:///var/lib/portal/portal.db?mode=rwc"
+            );
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,65 @@
+//! HTTP wiring: one router for pages, server functions, the public REST API and operations
+//! endpoints, wrapped in the cross-cutting layers every response passes through.
+
+mod display_mode;
+mod layers;
+mod ops;
+pub mod v1;
+
+use crate::config::Config;
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use service::Portal;
+use std::sync::Arc;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub portal: Portal,
+    pub leptos: LeptosOptions,
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// The complete application as served.
+pub fn app(state: AppState) -> Router {
+    app_with_api(state, v1::routes())
+}
+
+/// The application with a given `/api/v1` route set; [`app`] passes the real one. Tests use this to
+/// add probe routes (a handler that panics, say) under the very same layers.
+pub fn app_with_api(state: AppState, api: utoipa_axum::router::OpenApiRouter<AppState>) -> Router {
+    // Install the metrics recorder before the first request is counted.
+    let _ = crate::telemetry::metrics();
+    let leptos_routes = generate_route_list(app::App);
+    let portal = state.portal.clone();
+    let provide_portal = move || leptos::prelude::provide_context(portal.clone());
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, leptos_routes, provide_portal.clone(), {
+            let options = state.leptos.clone();
+            move || app::shell(options.clone())
+        })
+        .route("/display-mode", get(display_mode::switch))
+        .nest_service("/pkg", layers::hashed_assets(&state.leptos))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_portal, app::shell));
+
+    let router = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .merge(v1::finish(api))
+        .merge(pages)
+        .with_state(state.clone());
+    layers::wrap(router, &state.config)
+}

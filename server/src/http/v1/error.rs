@@ -1,0 +1,235 @@
+//! The one error envelope of `/api/v1` (API.md):
+//! `{ "error": { "code", "message", "fields"?, "request_id" } }` with a real HTTP status.
+//!
+//! Handlers return [`ApiError`]; it travels as a response extension and [`finish_api_error`]
+//! renders it with the request id. Errors produced outside any handler (unknown method, body
+//! limit, timeout, panic) arrive as plain responses and get the same envelope from their status.
+
+use crate::http::layers::RequestId;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::extract::rejection::JsonRejection;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::errors::FieldErrors;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http::{HeaderValue, StatusCode};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, snake_case, for programs: `validation_failed`, `not_found`, …
+    pub code: String,
+    /// Plain Chinese, for people.
+    pub message: String,
+    /// Only on 422: messages per field name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, Vec<String>>>)]
+    pub fields: Option<FieldErrors>,
+    /// Quote this when asking for help; it finds the request in the logs.
+    pub request_id: String,
+}
+
+/// An error answer of the API, before the request id is attached.
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    fields: Option<FieldErrors>,
+    retry_after_secs: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            fields: None,
+            retry_after_secs: None,
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn invalid(fields: FieldErrors) -> Self {
+        Self {
+            fields: Some(fields),
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "提交的内容有误，请按提示修改后重新提交",
+            )
+        }
+    }
+
+    /// The answer for a bare error status that no handler described (see module docs).
+    fn from_status(status: StatusCode) -> Self {
+        let (code, message) = match status {
+            StatusCode::BAD_REQUEST => ("bad_request", "请求格式有误"),
+            StatusCode::UNAUTHORIZED => ("unauthorized", "请先登录"),
+            StatusCode::FORBIDDEN => ("forbidden", "您没有权限执行此操作"),
+            StatusCode::NOT_FOUND => ("not_found", "请求的接口不存在，请核对地址和 API 版本"),
+            StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "该接口不支持此请求方法"),
+            StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "请求内容超过大小上限"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "unsupported_media_type",
+                "不支持的内容类型，请使用 application/json",
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY => (
+                "validation_failed",
+                "提交的内容有误，请按提示修改后重新提交",
+            ),
+            StatusCode::TOO_MANY_REQUESTS => ("rate_limited", "操作过于频繁，请稍后再试"),
+            StatusCode::SERVICE_UNAVAILABLE => ("service_unavailable", "服务暂时繁忙，请稍后再试"),
+            status if status.is_client_error() => ("bad_request", "请求有误"),
+            _ => ("internal_error", "系统繁忙，请稍后再试"),
+        };
+        Self::new(status, code, message)
+    }
+}
+
+impl From<service::Error> for ApiError {
+    fn from(error: service::Error) -> Self {
+        match error {
+            service::Error::Invalid(fields) => Self::invalid(fields),
+            service::Error::NotFound(what) => Self::not_found(what),
+            service::Error::Forbidden => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", error.to_string())
+            }
+            service::Error::Conflict { code, message } => {
+                Self::new(StatusCode::CONFLICT, code, message)
+            }
+            service::Error::RateLimited { retry_after_secs } => Self {
+                retry_after_secs: Some(retry_after_secs),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    error.to_string(),
+                )
+            },
+            service::Error::Unexpected(cause) => {
+                // Logged once, here, with the whole cause chain; the span carries the request id.
+                tracing::error!(error = format!("{cause:#}"), "unexpected error");
+                Self::from_status(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请求的 Content-Type 必须是 application/json",
+            ),
+            JsonRejection::JsonSyntaxError(_) => Self::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                "请求体不是合法的 JSON",
+            ),
+            JsonRejection::JsonDataError(error) => Self::invalid(data_error_fields(&error)),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::from_status(StatusCode::PAYLOAD_TOO_LARGE)
+            }
+            other => Self::from_status(other.status()),
+        }
+    }
+}
+
+/// Names the field a JSON body got wrong, from the deserializer's path.
+fn data_error_fields(error: &(dyn std::error::Error + 'static)) -> FieldErrors {
+    type PathError = serde_path_to_error::Error<serde_json::Error>;
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(error) = cause.downcast_ref::<PathError>() {
+            let inner = error.inner().to_string();
+            // serde reports a missing field on its parent object; the name is in the message.
+            if let Some(name) = inner
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+            {
+                let parent = error.path().to_string();
+                let field = if parent == "." {
+                    name.to_owned()
+                } else {
+                    format!("{parent}.{name}")
+                };
+                return FieldErrors::single(field, "必填项，请填写");
+            }
+            let field = error.path().to_string();
+            let field = if field == "." {
+                "body".to_owned()
+            } else {
+                field
+            };
+            return FieldErrors::single(field, "格式或类型不正确");
+        }
+        source = cause.source();
+    }
+    FieldErrors::single("body", "内容与接口要求不符")
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        if let Some(seconds) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Middleware: renders every `/api/v1` error response as the envelope (see module docs).
+pub async fn finish_api_error(request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with(super::PREFIX) {
+        return next.run(request).await;
+    }
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
+    let mut response = next.run(request).await;
+    let status = response.status();
+    let error = match response.extensions_mut().remove::<ApiError>() {
+        Some(error) => error,
+        None if status.is_client_error() || status.is_server_error() => {
+            ApiError::from_status(status)
+        }
+        None => return response,
+    };
+    let envelope = ErrorEnvelope {
+        error: ErrorDetail {
+            code: error.code.to_owned(),
+            message: error.message,
+            fields: error.fields,
+            request_id,
+        },
+    };
+    let body = serde_json::to_vec(&envelope).unwrap_or_default();
+    let headers = response.headers_mut();
+    headers.remove(CONTENT_LENGTH);
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    *response.body_mut() = Body::from(body);
+    *response.status_mut() = error.status;
+    response
+}
