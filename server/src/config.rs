@@ -126,6 +126,7 @@ impl Config {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment's `Jail` closures must return its large error type
 mod tests {
     use super::*;
 
@@ -146,6 +147,17 @@ mod tests {
             assert_eq!(config.db_settings().url, "postgres://db/portal");
             Ok(())
         });
+    }
+
+    #[test]
+    fn the_example_file_documents_the_defaults() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../portal.example.toml");
+        let config = Config::load(Some(&example)).unwrap();
+        let defaults = Config::default();
+        assert_eq!(
+            serde_json::to_value(&config).unwrap(),
+            serde_json::to_value(&defaults).unwrap()
+        );
     }
 
     #[test]

@@ -142,13 +142,13 @@ fn Footer() -> impl IntoView {
                                         <a href="/accessibility">"无障碍说明"</a>
                                         <DisplayModeToggle />
                                     </nav>
-                                    <p>"主办单位：" {site.sponsor}</p>
+                                    <p>{format!("主办单位：{}", site.sponsor)}</p>
                                     <p>
-                                        "地址：" {site.address} " 服务热线："
+                                        {format!("地址：{} 服务热线：", site.address)}
                                         <a href=format!("tel:{}", site.hotline)>{site.hotline.clone()}</a>
                                     </p>
                                     <p>
-                                        <span>"网站标识码：" {site.site_code}</span>
+                                        <span>{format!("网站标识码：{}", site.site_code)}</span>
                                         " "
                                         <span>{site.icp_record}</span>
                                         " "

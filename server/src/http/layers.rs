@@ -138,10 +138,10 @@ async fn security_headers(https: bool, mut request: Request, next: Next) -> Resp
     );
     let headers = response.headers_mut();
     let mut set = |name: HeaderName, value: &str| {
-        if !headers.contains_key(&name) {
-            if let Ok(value) = HeaderValue::from_str(value) {
-                headers.insert(name, value);
-            }
+        if !headers.contains_key(&name)
+            && let Ok(value) = HeaderValue::from_str(value)
+        {
+            headers.insert(name, value);
         }
     };
     set(header::CONTENT_SECURITY_POLICY, &csp);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every test tier:
+#   1. formatting and clippy (server and WASM feature sets), warnings denied
+#   2. domain unit and property tests
+#   3. service/repository and in-process API tests, on SQLite and on a throw-away PostgreSQL
+#   4. release build (size-optimised WASM), then Playwright journeys in Debian's Chromium
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+ensure_build_tools
+ensure_chromium
+ensure_postgresql
+ensure_end2end_packages
+command -v curl >/dev/null 2>&1 || apt_install curl
+
+step "Tier 0: cargo fmt --check"
+cargo fmt --all -- --check
+
+step "Tier 0: clippy, warnings denied (server features, then the browser's WASM features)"
+cargo clippy --locked -p domain -p service -p server --all-targets --features service/testing -- -D warnings
+cargo clippy --locked -p app --features ssr --all-targets -- -D warnings
+cargo clippy --locked -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p domain --target wasm32-unknown-unknown -- -D warnings
+
+# A throw-away PostgreSQL cluster on a private socket directory, stopped whatever happens.
+PG_BIN="$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/initdb" | sort -V | tail -n 1)")"
+PG_DIR="$(mktemp -d)"
+PG_PORT="$(free_port)"
+PORTAL_PID=""
+cleanup() {
+  if [ -n "$PORTAL_PID" ]; then kill "$PORTAL_PID" 2>/dev/null || true; wait "$PORTAL_PID" 2>/dev/null || true; fi
+  pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+trap cleanup EXIT
+pg_as_owner() {
+  # PostgreSQL refuses to run as root: run it as the postgres user then.
+  if [ "$(id -u)" -eq 0 ]; then
+    local quoted
+    quoted="$(printf '%q ' "$@")"
+    su postgres -s /bin/sh -c "$quoted"
+  else
+    "$@"
+  fi
+}
+if [ "$(id -u)" -eq 0 ]; then chown postgres "$PG_DIR"; fi
+step "Starting a throw-away PostgreSQL ($("$PG_BIN/postgres" --version)) on port $PG_PORT"
+pg_as_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres --no-sync >/dev/null
+pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses= -c fsync=off -c max_connections=200" start >/dev/null
+export PORTAL_TEST_POSTGRES_URL="postgres://postgres@localhost:$PG_PORT/postgres?host=$PG_DIR"
+
+step "Tier 1: domain unit and property tests"
+cargo test --locked -p domain
+
+step "Tier 2: service and repository tests (SQLite and PostgreSQL)"
+cargo test --locked -p service
+
+step "Tier 3: API and page tests through the real router (SQLite and PostgreSQL)"
+cargo test --locked -p app --features ssr
+cargo test --locked -p server
+
+step "Tier 4: release build and browser tests"
+build_release
+report_wasm_size
+PORT="$(free_port)"
+BASE_URL="http://127.0.0.1:$PORT"
+DATA_DIR="$(mktemp -d)"
+PORTAL_DATA_DIR="$DATA_DIR" target/release/server seed
+PORTAL_DATA_DIR="$DATA_DIR" PORTAL_LISTEN="127.0.0.1:$PORT" PORTAL_LOG__FORMAT=json \
+  target/release/server serve >"$DATA_DIR/server.log" 2>&1 &
+PORTAL_PID=$!
+wait_ready "$BASE_URL"
+(cd end2end && BASE_URL="$BASE_URL" npx playwright test)
+
+step "All test tiers passed"
