@@ -26,7 +26,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -47,7 +48,7 @@ pub fn wrap(router: Router, config: &Config) -> Router {
                     .map(|id| id.0.as_str())
                     .unwrap_or_default();
                 tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
-            }))
+            }).on_response(DefaultOnResponse::new().level(Level::INFO)))
             .layer(middleware::from_fn(record_metrics))
             .layer(middleware::from_fn(move |request, next| {
                 security_headers(https, request, next)
