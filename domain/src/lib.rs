@@ -4,6 +4,7 @@
 //! so the browser runs exactly the checks the server runs. Everything here is deterministic and
 //! unit-tested.
 
+pub mod calendar;
 pub mod display;
 pub mod errors;
 pub mod site;

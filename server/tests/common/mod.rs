@@ -41,6 +41,13 @@ impl TestApp {
         Self::with(backend, Config::default(), v1::routes()).await
     }
 
+    /// The application over a database loaded with the demo data (`server seed`).
+    pub async fn seeded(backend: Backend) -> Option<Self> {
+        let app = Self::new(backend).await?;
+        service::seed::run(&app.test_db.db).await.expect("seed");
+        Some(app)
+    }
+
     pub async fn with(
         backend: Backend,
         config: Config,

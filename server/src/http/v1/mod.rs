@@ -2,6 +2,7 @@
 //! (`../shared/API.md`). The OpenAPI document is generated from these same route definitions, so
 //! it cannot drift from what is served.
 
+mod calendar;
 pub mod error;
 pub mod extract;
 
@@ -32,7 +33,9 @@ struct ApiDoc;
 
 /// Every documented `/api/v1` route, with paths relative to the prefix.
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(openapi_json))
+    OpenApiRouter::new()
+        .routes(routes!(openapi_json))
+        .routes(routes!(calendar::due_date))
 }
 
 /// Mounts `api` under the prefix, answers unknown paths with the 404 envelope, and serves the
