@@ -5,6 +5,8 @@
 //! unit-tested.
 
 pub mod calendar;
+pub mod catalog;
 pub mod display;
 pub mod errors;
+pub mod search;
 pub mod site;

@@ -1,0 +1,557 @@
+//! The catalog (事项清单) and the guide of one item (办事指南, "一单清"), DESIGN §2.
+//!
+//! A guide is one versioned document: a case keeps the version it was filed under, so the guide
+//! is stored whole per version and never edited in place. These types are what the seed files
+//! declare, what the database stores, what `/api/v1/items/{code}` returns and what the guide page
+//! renders — one shape everywhere.
+
+use serde::{Deserialize, Serialize};
+
+/// Who may apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantType {
+    /// 自然人
+    Person,
+    /// 法人
+    Business,
+    /// 自然人和法人
+    Both,
+}
+
+impl ApplicantType {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Person => "个人",
+            Self::Business => "法人",
+            Self::Both => "个人、法人",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::Business => "business",
+            Self::Both => "both",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "person" => Some(Self::Person),
+            "business" => Some(Self::Business),
+            "both" => Some(Self::Both),
+            _ => None,
+        }
+    }
+
+    /// Whether an item for `self` serves applicants of `wanted`.
+    pub fn serves(self, wanted: ApplicantType) -> bool {
+        self == Self::Both || wanted == Self::Both || self == wanted
+    }
+}
+
+/// 即办件 (done on the spot) or 承诺件 (done within a promised number of working days).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Immediate,
+    Promised,
+}
+
+impl ItemKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Immediate => "即办件",
+            Self::Promised => "承诺件",
+        }
+    }
+}
+
+/// The hall zone that receives the item (分区综合受理).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Zone {
+    /// 经济类
+    Economic,
+    /// 建设类
+    Construction,
+    /// 社会类
+    Social,
+    /// 不动产
+    RealEstate,
+}
+
+impl Zone {
+    pub const ALL: [Zone; 4] = [
+        Zone::Economic,
+        Zone::Construction,
+        Zone::Social,
+        Zone::RealEstate,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Economic => "经济类",
+            Self::Construction => "建设类",
+            Self::Social => "社会类",
+            Self::RealEstate => "不动产",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Economic => "economic",
+            Self::Construction => "construction",
+            Self::Social => "social",
+            Self::RealEstate => "real_estate",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|zone| zone.as_str() == text)
+    }
+}
+
+/// Service-mode tags of the 马上办、网上办、就近办、一次办 lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceTag {
+    /// 马上办
+    Immediate,
+    /// 网上办
+    Online,
+    /// 就近办
+    Nearby,
+    /// 一次办
+    OneVisit,
+    /// 全城通办
+    CityWide,
+    /// 不见面
+    Contactless,
+    /// 自助办
+    SelfService,
+}
+
+impl ServiceTag {
+    pub const ALL: [ServiceTag; 7] = [
+        ServiceTag::Immediate,
+        ServiceTag::Online,
+        ServiceTag::Nearby,
+        ServiceTag::OneVisit,
+        ServiceTag::CityWide,
+        ServiceTag::Contactless,
+        ServiceTag::SelfService,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Immediate => "马上办",
+            Self::Online => "网上办",
+            Self::Nearby => "就近办",
+            Self::OneVisit => "一次办",
+            Self::CityWide => "全城通办",
+            Self::Contactless => "不见面",
+            Self::SelfService => "自助办",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Immediate => "immediate",
+            Self::Online => "online",
+            Self::Nearby => "nearby",
+            Self::OneVisit => "one_visit",
+            Self::CityWide => "city_wide",
+            Self::Contactless => "contactless",
+            Self::SelfService => "self_service",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|tag| tag.as_str() == text)
+    }
+}
+
+/// 设定依据: a law or regulation, with the article and its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LegalBasis {
+    /// e.g. 《中华人民共和国市场主体登记管理条例》
+    pub title: String,
+    /// e.g. 第十六条
+    pub article: String,
+    pub text: String,
+}
+
+/// One step of the process, and whether its days count against the time limit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProcessStep {
+    pub name: String,
+    /// Working days the step may take.
+    pub days: u32,
+    /// False for steps outside the limit (现场勘验、专家评审、公示…).
+    pub counted: bool,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Fee {
+    pub name: String,
+    /// In fen.
+    pub amount_fen: i64,
+    /// The charging basis (收费依据).
+    pub basis: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Faq {
+    pub question: String,
+    pub answer: String,
+}
+
+/// 原件 / 复印件 / 电子.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialForm {
+    Original,
+    Copy,
+    Electronic,
+}
+
+impl MaterialForm {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Original => "原件",
+            Self::Copy => "复印件",
+            Self::Electronic => "电子材料",
+        }
+    }
+}
+
+/// 申请人自备 / 政府部门核发.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialSource {
+    Applicant,
+    Government,
+}
+
+impl MaterialSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Applicant => "申请人自备",
+            Self::Government => "政府部门核发",
+        }
+    }
+}
+
+/// File types accepted for upload, recognised by content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FileType {
+    Pdf,
+    Jpeg,
+    Png,
+    Ofd,
+}
+
+impl FileType {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pdf => "PDF",
+            Self::Jpeg => "JPG",
+            Self::Png => "PNG",
+            Self::Ofd => "OFD",
+        }
+    }
+}
+
+/// Whether the software checks a review point or the clerk ticks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewCheck {
+    Automatic,
+    Manual,
+}
+
+/// 形式审查要点: one precise, checkable statement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewPoint {
+    pub text: String,
+    pub check: ReviewCheck,
+}
+
+/// One material of an item, with its flags.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Material {
+    /// Stable within the item (`id_card`, `lease`); forms and cases refer to it.
+    pub code: String,
+    pub name: String,
+    pub form: MaterialForm,
+    #[serde(default = "one")]
+    pub copies: u32,
+    pub required: bool,
+    pub source: MaterialSource,
+    pub file_types: Vec<FileType>,
+    pub max_size_mb: u32,
+    /// Path of the blank template, if there is one.
+    #[serde(default)]
+    pub template: Option<String>,
+    /// Path of the filled sample (填写范本).
+    #[serde(default)]
+    pub sample: Option<String>,
+    /// 免提交: the e-licence type that satisfies this material automatically.
+    #[serde(default)]
+    pub shared_licence: Option<String>,
+    /// 容缺: may be brought later, by a date the applicant commits to.
+    #[serde(default)]
+    pub deferrable: bool,
+    /// 告知承诺: the commitment text that may replace the material.
+    #[serde(default)]
+    pub commitment: Option<String>,
+    #[serde(default)]
+    pub review_points: Vec<ReviewPoint>,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The complete guide of one item, one version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemGuide {
+    /// 实施编码 (implementing body's credit code + 13 digits): the item's key.
+    pub code: String,
+    /// 基本编码
+    pub basic_code: String,
+    /// 业务办理项编码
+    pub business_code: String,
+    pub name: String,
+    /// Other words people use for it (search).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Department code.
+    pub department: String,
+    pub zone: Zone,
+    pub applicant_type: ApplicantType,
+    pub kind: ItemKind,
+    pub version: u32,
+    pub legal_basis: Vec<LegalBasis>,
+    pub conditions: Vec<String>,
+    pub materials: Vec<Material>,
+    pub steps: Vec<ProcessStep>,
+    /// 法定时限, working days.
+    pub legal_days: u32,
+    /// 承诺时限, working days (0 for 即办件).
+    pub promised_days: u32,
+    /// Empty: 不收费.
+    #[serde(default)]
+    pub fees: Vec<Fee>,
+    /// 到现场次数: 0 or 1.
+    pub visits: u32,
+    pub tags: Vec<ServiceTag>,
+    /// Life-event topics (出生、开办企业…).
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// Hall id where it is received.
+    pub hall: String,
+    /// Windows, e.g. "综合受理窗口 A01—A08".
+    pub windows: String,
+    pub consult_phone: String,
+    pub complaint_phone: String,
+    #[serde(default)]
+    pub faq: Vec<Faq>,
+}
+
+impl ItemGuide {
+    /// Every place a guide can contradict itself, in plain Chinese; empty when consistent.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.promised_days > self.legal_days {
+            problems.push(format!("{}：承诺时限超过法定时限", self.name));
+        }
+        if self.kind == ItemKind::Immediate && self.promised_days != 0 {
+            problems.push(format!("{}：即办件的承诺时限应为 0", self.name));
+        }
+        if self.visits > 1 {
+            problems.push(format!("{}：到现场次数应为 0 或 1", self.name));
+        }
+        if self.legal_basis.is_empty() {
+            problems.push(format!("{}：缺少设定依据", self.name));
+        }
+        let mut codes = std::collections::BTreeSet::new();
+        for material in &self.materials {
+            if !codes.insert(material.code.as_str()) {
+                problems.push(format!("{}：材料编码 {} 重复", self.name, material.code));
+            }
+            if material.file_types.is_empty() {
+                problems.push(format!("{}：{} 未列明文件类型", self.name, material.name));
+            }
+        }
+        let counted: u32 = self
+            .steps
+            .iter()
+            .filter(|s| s.counted)
+            .map(|s| s.days)
+            .sum();
+        if counted > self.legal_days {
+            problems.push(format!("{}：计入时限的环节天数超过法定时限", self.name));
+        }
+        problems
+    }
+}
+
+/// A line of the catalog: what a list or a search result shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemSummary {
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    pub department_name: String,
+    pub zone: Zone,
+    pub applicant_type: ApplicantType,
+    pub kind: ItemKind,
+    pub promised_days: u32,
+    pub visits: u32,
+    pub tags: Vec<ServiceTag>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Department {
+    pub code: String,
+    pub name: String,
+    pub phone: String,
+}
+
+/// Opening hours of a hall; times as `HH:MM` text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HallHours {
+    /// Monday to Friday, e.g. ["09:00-12:00", "13:30-17:30"].
+    pub weekdays: Vec<String>,
+    /// 午间延时服务, e.g. "12:00-13:30"; none when the hall closes at noon.
+    #[serde(default)]
+    pub noon_extension: Option<String>,
+    /// Weekend "5+X" hours, e.g. ["周六 09:00-12:00"]; empty when closed at weekends.
+    #[serde(default)]
+    pub weekend: Vec<String>,
+}
+
+/// A zone of a hall with its number of comprehensive windows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HallZone {
+    pub zone: Zone,
+    pub windows: u32,
+}
+
+/// 市 / 区 / 镇街便民服务中心.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HallLevel {
+    City,
+    District,
+    Town,
+}
+
+impl HallLevel {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::City => "市级",
+            Self::District => "区级",
+            Self::Town => "镇街",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Hall {
+    pub id: String,
+    pub name: String,
+    pub level: HallLevel,
+    pub address: String,
+    pub phone: String,
+    pub hours: HallHours,
+    pub zones: Vec<HallZone>,
+    /// How to get there.
+    #[serde(default)]
+    pub transit: String,
+}
+
+/// 一件事: items grouped around a life event, with one lead department.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Package {
+    pub id: String,
+    pub name: String,
+    pub topic: String,
+    pub applicant_type: ApplicantType,
+    pub lead_department: String,
+    pub description: String,
+    /// 承诺时限 for the whole package, working days.
+    pub promised_days: u32,
+    pub members: Vec<PackageMember>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PackageMember {
+    pub item_code: String,
+    /// A stage of a staged package (工程建设: 立项、用地规划、施工许可、竣工验收).
+    #[serde(default)]
+    pub stage: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applicant_types_match_both() {
+        assert!(ApplicantType::Both.serves(ApplicantType::Person));
+        assert!(ApplicantType::Person.serves(ApplicantType::Person));
+        assert!(!ApplicantType::Person.serves(ApplicantType::Business));
+        assert!(ApplicantType::Business.serves(ApplicantType::Both));
+    }
+
+    #[test]
+    fn wire_names_round_trip() {
+        for zone in Zone::ALL {
+            assert_eq!(Zone::parse(zone.as_str()), Some(zone));
+        }
+        for tag in ServiceTag::ALL {
+            assert_eq!(ServiceTag::parse(tag.as_str()), Some(tag));
+            assert_eq!(
+                serde_json::to_value(tag).unwrap(),
+                serde_json::Value::from(tag.as_str())
+            );
+        }
+        assert_eq!(
+            ApplicantType::parse("business"),
+            Some(ApplicantType::Business)
+        );
+        assert_eq!(ApplicantType::parse("法人"), None);
+    }
+}
