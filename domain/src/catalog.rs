@@ -438,8 +438,12 @@ pub struct ItemSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Department {
+    /// Short code used in links and filters (`scjg`).
     pub code: String,
     pub name: String,
+    /// 统一社会信用代码 of the implementing body; the first 18 characters of its items' 实施编码.
+    pub credit_code: String,
+    /// Consultation phone.
     pub phone: String,
 }
 
@@ -554,4 +558,148 @@ mod tests {
         );
         assert_eq!(ApplicantType::parse("法人"), None);
     }
+}
+
+/// Which items a catalog list shows; every criterion is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemFilter {
+    /// Search words (搜索即服务); results are then ranked by relevance.
+    pub query: Option<String>,
+    pub applicant_type: Option<ApplicantType>,
+    pub department: Option<String>,
+    pub zone: Option<Zone>,
+    pub tag: Option<ServiceTag>,
+    pub topic: Option<String>,
+}
+
+/// The filter parameters as they arrive (text), before validation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawItemFilter {
+    pub q: Option<String>,
+    pub applicant_type: Option<String>,
+    pub department: Option<String>,
+    pub zone: Option<String>,
+    pub tag: Option<String>,
+    pub topic: Option<String>,
+}
+
+impl RawItemFilter {
+    /// Validates each parameter, naming the wrong ones with the values they may take.
+    pub fn parse(&self) -> Result<ItemFilter, crate::errors::FieldErrors> {
+        fn given(value: &Option<String>) -> Option<&str> {
+            value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        let mut errors = crate::errors::FieldErrors::new();
+        let applicant_type = given(&self.applicant_type).and_then(|v| {
+            let parsed = ApplicantType::parse(v);
+            if parsed.is_none() {
+                errors.add("applicant_type", "应为 person（个人）或 business（法人）");
+            }
+            parsed
+        });
+        let zone = given(&self.zone).and_then(|v| {
+            let parsed = Zone::parse(v);
+            if parsed.is_none() {
+                errors.add(
+                    "zone",
+                    "应为 economic（经济类）、construction（建设类）、social（社会类）或 real_estate（不动产）",
+                );
+            }
+            parsed
+        });
+        let tag = given(&self.tag).and_then(|v| {
+            let parsed = ServiceTag::parse(v);
+            if parsed.is_none() {
+                let all: Vec<String> = ServiceTag::ALL
+                    .iter()
+                    .map(|t| format!("{}（{}）", t.as_str(), t.label()))
+                    .collect();
+                errors.add("tag", format!("应为以下之一：{}", all.join("、")));
+            }
+            parsed
+        });
+        if let Some(q) = given(&self.q)
+            && q.chars().count() > 50
+        {
+            errors.add("q", "搜索词不能超过 50 个字");
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ItemFilter {
+            query: given(&self.q).map(str::to_owned),
+            applicant_type,
+            department: given(&self.department).map(str::to_owned),
+            zone,
+            tag,
+            topic: given(&self.topic).map(str::to_owned),
+        })
+    }
+}
+
+impl ItemFilter {
+    /// Whether `guide` passes every criterion except the search words.
+    pub fn admits(&self, guide: &ItemGuide) -> bool {
+        self.applicant_type
+            .is_none_or(|wanted| guide.applicant_type.serves(wanted))
+            && self
+                .department
+                .as_deref()
+                .is_none_or(|d| guide.department == d)
+            && self.zone.is_none_or(|z| guide.zone == z)
+            && self.tag.is_none_or(|t| guide.tags.contains(&t))
+            && self
+                .topic
+                .as_deref()
+                .is_none_or(|t| guide.topics.iter().any(|x| x == t))
+    }
+}
+
+/// A material of a package's merged list: asked once, for every member item that needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MergedMaterial {
+    pub name: String,
+    /// Names of the member items that ask for it.
+    pub needed_by: Vec<String>,
+    pub required: bool,
+    /// 免提交: satisfied by this e-licence type.
+    pub shared_licence: Option<String>,
+    pub deferrable: bool,
+    pub commitment_allowed: bool,
+}
+
+/// 一套材料: the union of the members' materials, each material once (same name, or the same
+/// e-licence), in the order they first appear.
+pub fn merge_materials(members: &[ItemGuide]) -> Vec<MergedMaterial> {
+    let mut merged: Vec<MergedMaterial> = Vec::new();
+    for guide in members {
+        for material in &guide.materials {
+            let same = |m: &MergedMaterial| {
+                m.name == material.name
+                    || (material.shared_licence.is_some()
+                        && m.shared_licence == material.shared_licence)
+            };
+            match merged.iter_mut().find(|m| same(m)) {
+                Some(existing) => {
+                    if !existing.needed_by.contains(&guide.name) {
+                        existing.needed_by.push(guide.name.clone());
+                    }
+                    existing.required |= material.required;
+                    // Lenient only if every asking item is lenient.
+                    existing.deferrable &= material.deferrable;
+                    existing.commitment_allowed &= material.commitment.is_some();
+                }
+                None => merged.push(MergedMaterial {
+                    name: material.name.clone(),
+                    needed_by: vec![guide.name.clone()],
+                    required: material.required,
+                    shared_licence: material.shared_licence.clone(),
+                    deferrable: material.deferrable,
+                    commitment_allowed: material.commitment.is_some(),
+                }),
+            }
+        }
+    }
+    merged
 }

@@ -8,5 +8,6 @@ pub mod calendar;
 pub mod catalog;
 pub mod display;
 pub mod errors;
+pub mod paging;
 pub mod search;
 pub mod site;

@@ -6,6 +6,7 @@
 //! check lives in this crate. No HTTP types appear here.
 
 pub mod calendar;
+pub mod catalog;
 pub mod counters;
 pub mod db;
 pub mod error;

@@ -1,0 +1,135 @@
+//! `?page=1&page_size=20` (API.md): one-based pages, at most 100 rows each.
+
+use crate::errors::FieldErrors;
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+impl PageRequest {
+    /// Reads the two parameters as they arrive (text, possibly absent), naming each bad one.
+    pub fn parse(page: Option<&str>, page_size: Option<&str>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut read = |field: &str, text: Option<&str>, default: u32, max: u32| match text
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            None => default,
+            Some(text) => match text.parse::<u32>() {
+                Ok(n) if (1..=max).contains(&n) => n,
+                _ => {
+                    errors.add(field, format!("应为 1 到 {max} 之间的整数"));
+                    default
+                }
+            },
+        };
+        let page = read("page", page, 1, u32::MAX);
+        let page_size = read("page_size", page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+        if errors.is_empty() {
+            Ok(Self { page, page_size })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The rows of `all` that fall on this page.
+    pub fn slice<T: Clone>(&self, all: &[T]) -> Vec<T> {
+        let start = (self.page as usize - 1).saturating_mul(self.page_size as usize);
+        all.iter()
+            .skip(start)
+            .take(self.page_size as usize)
+            .cloned()
+            .collect()
+    }
+}
+
+/// One page of a list, with the total so clients can draw pagination.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl<T: Clone> Page<T> {
+    pub fn of(all: &[T], request: PageRequest) -> Self {
+        Self {
+            items: request.slice(all),
+            total: all.len() as u64,
+            page: request.page,
+            page_size: request.page_size,
+        }
+    }
+
+    /// The number of the last page (at least 1).
+    pub fn last_page(&self) -> u32 {
+        (self.total.div_ceil(u64::from(self.page_size.max(1))) as u32).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_limits() {
+        assert_eq!(PageRequest::parse(None, None), Ok(PageRequest::default()));
+        assert_eq!(
+            PageRequest::parse(Some("3"), Some("100")),
+            Ok(PageRequest {
+                page: 3,
+                page_size: 100
+            })
+        );
+        let errors = PageRequest::parse(Some("0"), Some("101")).unwrap_err();
+        assert!(errors.get("page").is_some() && errors.get("page_size").is_some());
+        assert!(
+            PageRequest::parse(Some("x"), None)
+                .unwrap_err()
+                .get("page")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn pages_slice_the_list() {
+        let all: Vec<u32> = (1..=45).collect();
+        let page = Page::of(
+            &all,
+            PageRequest {
+                page: 3,
+                page_size: 20,
+            },
+        );
+        assert_eq!(page.items, (41..=45).collect::<Vec<_>>());
+        assert_eq!(page.total, 45);
+        assert_eq!(page.last_page(), 3);
+        assert!(
+            Page::of(
+                &all,
+                PageRequest {
+                    page: 9,
+                    page_size: 20
+                }
+            )
+            .items
+            .is_empty()
+        );
+    }
+}
