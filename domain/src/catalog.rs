@@ -703,3 +703,22 @@ pub fn merge_materials(members: &[ItemGuide]) -> Vec<MergedMaterial> {
     }
     merged
 }
+
+/// A guide with its department and hall, as the guide page and `GET /items/{code}` show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GuideDetail {
+    pub guide: ItemGuide,
+    pub department: Department,
+    pub hall: Hall,
+}
+
+/// A package with what its page needs: the member items and the merged material list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PackageDetail {
+    pub package: Package,
+    pub lead_department_name: String,
+    pub members: Vec<ItemSummary>,
+    pub materials: Vec<MergedMaterial>,
+}

@@ -60,6 +60,7 @@ impl PageRequest {
 
 /// One page of a list, with the total so clients can draw pagination.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,

@@ -7,31 +7,14 @@
 
 use crate::{Db, Error, Result};
 use domain::catalog::{
-    Department, Hall, ItemFilter, ItemGuide, ItemSummary, MergedMaterial, Package, RawItemFilter,
-    merge_materials,
+    Department, GuideDetail, Hall, ItemFilter, ItemGuide, ItemSummary, Package, PackageDetail,
+    RawItemFilter, merge_materials,
 };
 use domain::paging::{Page, PageRequest};
 use domain::search::{self, SearchDoc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::Row;
 use std::collections::{BTreeSet, HashMap};
-
-/// A package with what its page needs: the member items and the merged material list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PackageDetail {
-    pub package: Package,
-    pub lead_department_name: String,
-    pub members: Vec<ItemSummary>,
-    pub materials: Vec<MergedMaterial>,
-}
-
-/// A guide with its department, as the guide page and `GET /items/{code}` show it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GuideDetail {
-    pub guide: ItemGuide,
-    pub department: Department,
-    pub hall: Hall,
-}
 
 pub async fn departments(db: &Db) -> Result<Vec<Department>> {
     let rows =

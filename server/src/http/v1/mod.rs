@@ -3,6 +3,7 @@
 //! it cannot drift from what is served.
 
 mod calendar;
+mod catalog;
 pub mod error;
 pub mod extract;
 
@@ -36,6 +37,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(openapi_json))
         .routes(routes!(calendar::due_date))
+        .routes(routes!(catalog::list_items))
+        .routes(routes!(catalog::item_guide))
+        .routes(routes!(catalog::list_packages))
+        .routes(routes!(catalog::package_detail))
+        .routes(routes!(catalog::list_departments))
+        .routes(routes!(catalog::list_halls))
+        .routes(routes!(catalog::hall_detail))
 }
 
 /// Mounts `api` under the prefix, answers unknown paths with the 404 envelope, and serves the
