@@ -19,7 +19,9 @@ use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
-use pages::{AccessibilityPage, HomePage, NotFoundPage};
+use pages::{
+    AccessibilityPage, CatalogPage, GuidePage, HallsPage, HomePage, NotFoundPage, PackagePage,
+};
 
 /// The application root, shared by the server renderer and the browser.
 #[component]
@@ -37,6 +39,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/accessibility") view=AccessibilityPage ssr=SsrMode::Async />
+                    <Route path=path!("/items") view=CatalogPage ssr=SsrMode::Async />
+                    <Route path=path!("/items/:code") view=GuidePage ssr=SsrMode::Async />
+                    <Route path=path!("/packages/:id") view=PackagePage ssr=SsrMode::Async />
+                    <Route path=path!("/halls") view=HallsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

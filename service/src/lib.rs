@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod catalog;
+pub mod clock;
 pub mod counters;
 pub mod db;
 pub mod error;

@@ -139,6 +139,7 @@ fn Footer() -> impl IntoView {
                             view! {
                                 <div class="site-footer__inner">
                                     <nav aria-label="页脚链接" class="site-footer__links">
+                                        <a href="/halls">"服务大厅"</a>
                                         <a href="/accessibility">"无障碍说明"</a>
                                         <DisplayModeToggle />
                                     </nav>

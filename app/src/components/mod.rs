@@ -1,3 +1,4 @@
 //! Building blocks shared by pages.
 
+pub mod catalog;
 pub mod layout;
