@@ -129,7 +129,42 @@ async fn server_functions_live_outside_the_public_api(backend: Backend) {
     assert!(body_text(response).await.contains("示范市政务服务网"));
 }
 
+async fn guide_page_has_a_real_title_and_description(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let (status, _, html) = page(&app, "/items/11330100002500030X4000200000014", None).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<title>建筑工程施工许可办事指南 - 示范市政务服务网</title>"));
+    assert!(html.contains(r#"<meta name="description" content="建筑工程施工许可办事指南："#));
+    assert!(html.contains("《中华人民共和国建筑法》第八条"));
+    assert!(html.contains("今天申请，承诺 3 个工作日，预计"));
+    assert!(html.contains("免提交：已办理的可从电子证照库自动获取（建设工程规划许可证）"));
+
+    let (status, _, html) = page(&app, "/items/00000000000000000000000000000000", None).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("页面不存在"));
+    let (status, _, _) = page(&app, "/packages/nope", None).await;
+    assert_eq!(status, 404);
+}
+
+async fn catalog_page_searches_and_filters_on_the_server(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let (status, _, html) = page(&app, "/items?q=%E6%96%BD%E5%B7%A5", None).await;
+    assert_eq!(status, 200);
+    let first = html.find("建筑工程施工许可").expect("found");
+    assert!(html.contains("“施工”的搜索结果"));
+    assert!(html[first..].contains("查看指南"));
+    let (_, _, html) = page(&app, "/items?zone=moon", None).await;
+    assert!(html.contains("筛选条件有误"));
+    assert!(html.contains("分区："));
+}
+
 on_both_databases!(
+    guide_page_has_a_real_title_and_description,
+    catalog_page_searches_and_filters_on_the_server,
     home_page_is_complete_without_javascript,
     elder_mode_is_rendered_by_the_server,
     display_mode_switch_sets_cookie_and_returns,

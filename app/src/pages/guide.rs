@@ -73,6 +73,7 @@ fn Guide(view: GuideView) -> impl IntoView {
                 " › "
                 <span aria-current="page">{guide.name.clone()}</span>
             </nav>
+            {view! {
             <header class="guide__header">
                 <h1>{guide.name.clone()}</h1>
                 <p class="guide__badges">
@@ -91,7 +92,9 @@ fn Guide(view: GuideView) -> impl IntoView {
                     <PrintButton />
                 </p>
             </header>
+            }.into_any()}
 
+            {view! {
             <section aria-labelledby="basic">
                 <h2 id="basic">"基本信息"</h2>
                 <dl class="facts">
@@ -107,14 +110,18 @@ fn Guide(view: GuideView) -> impl IntoView {
                     <dt>"事项版本"</dt><dd>{format!("第 {} 版", guide.version)}</dd>
                 </dl>
             </section>
+            }.into_any()}
 
+            {view! {
             <section aria-labelledby="conditions">
                 <h2 id="conditions">"申请条件"</h2>
                 <ol>{guide.conditions.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ol>
             </section>
+            }.into_any()}
 
-            <Materials guide=guide.clone() />
+            {view! { <Materials guide=guide.clone() /> }.into_any()}
 
+            {view! {
             <section aria-labelledby="steps">
                 <h2 id="steps">"办理流程"</h2>
                 <ol class="steps">
@@ -131,7 +138,9 @@ fn Guide(view: GuideView) -> impl IntoView {
                     }).collect_view()}
                 </ol>
             </section>
+            }.into_any()}
 
+            {view! {
             <section aria-labelledby="basis">
                 <h2 id="basis">"设定依据"</h2>
                 {guide.legal_basis.iter().map(|b| view! {
@@ -141,7 +150,9 @@ fn Guide(view: GuideView) -> impl IntoView {
                     </figure>
                 }).collect_view()}
             </section>
+            }.into_any()}
 
+            {view! {
             <section aria-labelledby="where">
                 <h2 id="where">"办理地点和时间"</h2>
                 <dl class="facts">
@@ -154,6 +165,7 @@ fn Guide(view: GuideView) -> impl IntoView {
                     <dt>"投诉电话"</dt><dd><a href=format!("tel:{}", guide.complaint_phone)>{guide.complaint_phone.clone()}</a></dd>
                 </dl>
             </section>
+            }.into_any()}
 
             {(!guide.faq.is_empty()).then(|| view! {
                 <section aria-labelledby="faq">
@@ -165,7 +177,7 @@ fn Guide(view: GuideView) -> impl IntoView {
                         }).collect_view()}
                     </dl>
                 </section>
-            })}
+            }.into_any())}
         </article>
     }
 }
