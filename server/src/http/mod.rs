@@ -29,6 +29,15 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The page routes of the Leptos app, computed once per process. Generating them renders the
+/// app in a special route-collecting mode that is process-wide; doing it while another router
+/// renders pages (tests build many routers in one process) made those renders hang.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// The complete application as served.
 pub fn app(state: AppState) -> Router {
     app_with_api(state, v1::routes())
@@ -39,7 +48,7 @@ pub fn app(state: AppState) -> Router {
 pub fn app_with_api(state: AppState, api: utoipa_axum::router::OpenApiRouter<AppState>) -> Router {
     // Install the metrics recorder before the first request is counted.
     let _ = crate::telemetry::metrics();
-    let leptos_routes = generate_route_list(app::App);
+    let leptos_routes = page_routes();
     let portal = state.portal.clone();
     let provide_portal = move || leptos::prelude::provide_context(portal.clone());
     let pages = Router::new()
