@@ -202,8 +202,9 @@ fn every_template_and_sample_the_guides_link_to_is_a_pdf_the_portal_serves() {
         for material in item.materials {
             for link in [&material.template, &material.sample].into_iter().flatten() {
                 let file = public.join(link.trim_start_matches('/'));
-                let bytes = std::fs::read(&file)
-                    .unwrap_or_else(|_| panic!("{}：{} 链接的 {link} 不存在", item.name, material.name));
+                let bytes = std::fs::read(&file).unwrap_or_else(|_| {
+                    panic!("{}：{} 链接的 {link} 不存在", item.name, material.name)
+                });
                 assert!(bytes.starts_with(b"%PDF-"), "{link} is a PDF");
             }
         }
