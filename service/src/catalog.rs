@@ -35,12 +35,7 @@ pub async fn departments(db: &Db) -> Result<Vec<Department>> {
 }
 
 pub async fn halls(db: &Db) -> Result<Vec<Hall>> {
-    let rows = sqlx::query("SELECT document FROM halls ORDER BY position")
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter()
-        .map(|row| decode(row.try_get("document")?))
-        .collect()
+    documents(db, "SELECT document FROM halls ORDER BY position").await
 }
 
 pub async fn hall(db: &Db, id: &str) -> Result<Hall> {
@@ -54,16 +49,13 @@ pub async fn hall(db: &Db, id: &str) -> Result<Hall> {
 
 /// The current guides of every item, in catalog order.
 async fn current_guides(db: &Db) -> Result<Vec<ItemGuide>> {
-    let rows = sqlx::query(
+    documents(
+        db,
         "SELECT v.document FROM items i \
          JOIN item_versions v ON v.item_code = i.code AND v.version = i.current_version \
          ORDER BY i.position",
     )
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| decode(row.try_get("document")?))
-        .collect()
+    .await
 }
 
 /// The current guide of one item.
@@ -111,11 +103,7 @@ pub async fn search_items(
             return Err(Error::Invalid(errors));
         }
     };
-    let department_names: HashMap<String, String> = departments(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.code, d.name))
-        .collect();
+    let department_names = department_names(db).await?;
     let guides = current_guides(db).await?;
     let matching = rank(&filter, &guides, &department_names);
     let summaries: Vec<ItemSummary> = matching
@@ -188,12 +176,7 @@ pub async fn topics(db: &Db) -> Result<Vec<String>> {
 }
 
 pub async fn packages(db: &Db) -> Result<Vec<Package>> {
-    let rows = sqlx::query("SELECT document FROM packages ORDER BY position")
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter()
-        .map(|row| decode(row.try_get("document")?))
-        .collect()
+    documents(db, "SELECT document FROM packages ORDER BY position").await
 }
 
 pub async fn package(db: &Db, id: &str) -> Result<PackageDetail> {
@@ -202,11 +185,7 @@ pub async fn package(db: &Db, id: &str) -> Result<PackageDetail> {
         .into_iter()
         .find(|p| p.id == id)
         .ok_or(Error::NotFound("没有找到该“一件事”"))?;
-    let department_names: HashMap<String, String> = departments(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.code, d.name))
-        .collect();
+    let department_names = department_names(db).await?;
     let guides = current_guides(db).await?;
     let members: Vec<&ItemGuide> = package
         .members
@@ -226,6 +205,23 @@ pub async fn package(db: &Db, id: &str) -> Result<PackageDetail> {
         materials: merge_materials(&member_guides),
         package,
     })
+}
+
+/// Every stored JSON document a query returns, decoded.
+async fn documents<T: serde::de::DeserializeOwned>(db: &Db, sql: &'static str) -> Result<Vec<T>> {
+    let rows = sqlx::query(sql).fetch_all(db.pool()).await?;
+    rows.iter()
+        .map(|row| decode(row.try_get("document")?))
+        .collect()
+}
+
+/// Department names by code, for list lines.
+async fn department_names(db: &Db) -> Result<HashMap<String, String>> {
+    Ok(departments(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect())
 }
 
 fn decode<T: serde::de::DeserializeOwned>(json: String) -> Result<T> {

@@ -62,3 +62,37 @@ pub fn ItemCard(item: ItemSummary) -> impl IntoView {
         </li>
     }
 }
+
+/// A page showing one thing looked up by its address: the page itself, 页面不存在 (with HTTP
+/// 404) when there is no such thing, or 系统繁忙 when loading failed.
+#[component]
+pub fn LoadedPage<T, F, V>(
+    resource: Resource<Result<Option<T>, ServerFnError>>,
+    /// The title when loading failed.
+    title: &'static str,
+    render: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(Some(data)) => render(data).into_any(),
+                        Ok(None) => view! { <crate::pages::NotFoundPage /> }.into_any(),
+                        Err(_) => view! {
+                            <leptos_meta::Title text=title />
+                            <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

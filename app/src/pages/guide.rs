@@ -1,8 +1,7 @@
 //! 办事指南 (一单清): everything a person needs before applying, on one page that prints on A4.
 
 use crate::api::catalog::{GuideView, load_guide};
-use crate::components::catalog::{chinese_date, promised_text};
-use crate::pages::NotFoundPage;
+use crate::components::catalog::{LoadedPage, chinese_date, promised_text};
 use domain::catalog::{FileType, ItemGuide, ItemKind, Material, ReviewCheck};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -14,19 +13,7 @@ pub fn GuidePage() -> impl IntoView {
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let guide = Resource::new(code, load_guide);
     view! {
-        <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match guide.await {
-                    Ok(Some(view)) => view! { <Guide view /> }.into_any(),
-                    Ok(None) => view! { <NotFoundPage /> }.into_any(),
-                    Err(_) => view! {
-                        <Title text="办事指南" />
-                        <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <LoadedPage resource=guide title="办事指南" render=|view| view! { <Guide view /> } />
     }
 }
 

@@ -1,8 +1,7 @@
 //! 一件事: the member items, the lead department, and the merged material list (一套材料).
 
 use crate::api::catalog::load_package;
-use crate::components::catalog::{ItemCard, promised_text};
-use crate::pages::NotFoundPage;
+use crate::components::catalog::{ItemCard, LoadedPage, promised_text};
 use domain::catalog::PackageDetail;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -14,19 +13,7 @@ pub fn PackagePage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let package = Resource::new(id, load_package);
     view! {
-        <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
-            {move || Suspend::new(async move {
-                match package.await {
-                    Ok(Some(detail)) => view! { <Package detail /> }.into_any(),
-                    Ok(None) => view! { <NotFoundPage /> }.into_any(),
-                    Err(_) => view! {
-                        <Title text="一件事" />
-                        <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <LoadedPage resource=package title="一件事" render=|detail| view! { <Package detail /> } />
     }
 }
 
