@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod display;
 pub mod errors;
+pub mod identity;
 pub mod paging;
 pub mod search;
 pub mod site;
