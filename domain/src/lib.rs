@@ -4,6 +4,7 @@
 //! so the browser runs exactly the checks the server runs. Everything here is deterministic and
 //! unit-tested.
 
+pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod display;

@@ -28,6 +28,17 @@ enum Command {
     Migrate,
     /// Migrate, then load the demo data sets (idempotent) and exit.
     Seed,
+    /// The tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Re-compute the hash chain; exit with failure if any row was edited or deleted.
+    Verify,
 }
 
 pub fn main() -> ExitCode {
@@ -66,6 +77,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(config, db).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let verdict = service::audit::verify(&db).await?;
+            println!("{verdict}");
+            match verdict {
+                service::audit::Verdict::Intact(_) => Ok(()),
+                _ => anyhow::bail!("audit log verification failed"),
+            }
+        }
     }
 }
 

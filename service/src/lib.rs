@@ -5,6 +5,7 @@
 //! request and map the result; every business rule that touches data and every authorisation
 //! check lives in this crate. No HTTP types appear here.
 
+pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
