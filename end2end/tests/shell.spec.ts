@@ -64,6 +64,7 @@ test.describe("without JavaScript", () => {
     ]);
     await expect(page.getByRole("link", { name: /个人办事/ })).toBeVisible();
     await expect(page.getByRole("link", { name: /法人办事/ })).toBeVisible();
+    await expect(page.getByRole("link", { name: "开办企业一件事" })).toBeVisible();
     await expect(page.getByRole("contentinfo")).toContainText("网站标识码");
     await expect(page.locator("html")).not.toHaveAttribute("data-hydrated", "true");
 

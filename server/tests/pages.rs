@@ -148,6 +148,15 @@ async fn guide_page_has_a_real_title_and_description(backend: Backend) {
     assert_eq!(status, 404);
 }
 
+async fn home_page_offers_the_packages(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let (_, _, html) = page(&app, "/", None).await;
+    assert!(html.contains(r#"<a href="/packages/kaiban-qiye">开办企业一件事</a>"#));
+    assert!(html.contains(r#"<a href="/packages/chusheng">出生一件事</a>"#));
+}
+
 async fn catalog_page_searches_and_filters_on_the_server(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
@@ -157,12 +166,14 @@ async fn catalog_page_searches_and_filters_on_the_server(backend: Backend) {
     let first = html.find("建筑工程施工许可").expect("found");
     assert!(html.contains("“施工”的搜索结果"));
     assert!(html[first..].contains("查看指南"));
-    let (_, _, html) = page(&app, "/items?zone=moon", None).await;
+    let (status, _, html) = page(&app, "/items?zone=moon", None).await;
+    assert_eq!(status, 400);
     assert!(html.contains("筛选条件有误"));
     assert!(html.contains("分区："));
 }
 
 on_both_databases!(
+    home_page_offers_the_packages,
     guide_page_has_a_real_title_and_description,
     catalog_page_searches_and_filters_on_the_server,
     home_page_is_complete_without_javascript,

@@ -73,6 +73,14 @@ pub async fn load_package(id: String) -> Result<Option<PackageDetail>, ServerFnE
     }
 }
 
+#[server(prefix = "/_sf", endpoint = "packages")]
+pub async fn load_packages() -> Result<Vec<Package>, ServerFnError> {
+    let portal = expect_context::<service::Portal>();
+    service::catalog::packages(portal.db())
+        .await
+        .map_err(server_error)
+}
+
 #[server(prefix = "/_sf", endpoint = "halls")]
 pub async fn load_halls() -> Result<Vec<Hall>, ServerFnError> {
     let portal = expect_context::<service::Portal>();

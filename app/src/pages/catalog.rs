@@ -250,6 +250,12 @@ fn Results(
     results: Result<Page<domain::catalog::ItemSummary>, domain::errors::FieldErrors>,
     selection: Selection,
 ) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if results.is_err()
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        response.set_status(http::StatusCode::BAD_REQUEST);
+    }
     match results {
         Err(errors) => view! {
             <div class="error-summary" role="alert">

@@ -1,5 +1,6 @@
 //! 首页: search first (搜索即服务), then the two doors — 个人办事 and 法人办事.
 
+use crate::api::catalog::load_packages;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -15,6 +16,7 @@ const JOURNEY: [(&str, &str); 6] = [
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let packages = Resource::new(|| (), |_| load_packages());
     view! {
         <Title text="首页" />
         <Meta
@@ -55,6 +57,22 @@ pub fn HomePage() -> impl IntoView {
                     </a>
                 </li>
             </ul>
+        </section>
+
+        <section aria-labelledby="packages-title">
+            <h2 id="packages-title">"一件事一次办"</h2>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    packages.await.ok().map(|packages| view! {
+                        <ul class="package-links">
+                            {packages.into_iter().map(|p| view! {
+                                <li><a href=format!("/packages/{}", p.id)>{p.name}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Suspense>
+            <p><a href="/halls">"服务大厅地址和时间"</a></p>
         </section>
 
         <section class="journey" aria-labelledby="journey-title">
