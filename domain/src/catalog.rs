@@ -480,6 +480,15 @@ pub enum HallLevel {
 }
 
 impl HallLevel {
+    /// The wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::City => "city",
+            Self::District => "district",
+            Self::Town => "town",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::City => "市级",

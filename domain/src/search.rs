@@ -49,26 +49,22 @@ pub fn score(terms: &[String], doc: &SearchDoc) -> Option<u32> {
     if terms.is_empty() {
         return None;
     }
-    let name = normalize(&doc.name);
-    let aliases: Vec<String> = doc.aliases.iter().map(|a| normalize(a)).collect();
-    let materials: Vec<String> = doc.materials.iter().map(|m| normalize(m)).collect();
-    let department = normalize(&doc.department);
+    let normalized = SearchDoc {
+        name: normalize(&doc.name),
+        aliases: doc.aliases.iter().map(|a| normalize(a)).collect(),
+        materials: doc.materials.iter().map(|m| normalize(m)).collect(),
+        department: normalize(&doc.department),
+    };
     let mut total = 0;
     for term in terms {
-        let exact = term_score(term, &name, &aliases, &materials, &department);
-        let best = exact.or_else(|| near_score(term, &name, &aliases, &materials, &department))?;
-        total += best;
+        total += term_score(term, &normalized).or_else(|| near_score(term, &normalized))?;
     }
     Some(total)
 }
 
-fn term_score(
-    term: &str,
-    name: &str,
-    aliases: &[String],
-    materials: &[String],
-    department: &str,
-) -> Option<u32> {
+/// `doc` is already normalized.
+fn term_score(term: &str, doc: &SearchDoc) -> Option<u32> {
+    let (name, department) = (doc.name.as_str(), doc.department.as_str());
     let mut best = None;
     let mut consider = |points: u32| best = Some(best.map_or(points, |b: u32| b.max(points)));
     if name == term {
@@ -82,14 +78,14 @@ fn term_score(
             },
         );
     }
-    for alias in aliases {
+    for alias in &doc.aliases {
         if alias == term {
             consider(ALIAS_EXACT);
         } else if alias.contains(term) {
             consider(ALIAS);
         }
     }
-    if materials.iter().any(|m| m.contains(term)) {
+    if doc.materials.iter().any(|m| m.contains(term)) {
         consider(MATERIAL);
     }
     if department.contains(term) {
@@ -100,13 +96,9 @@ fn term_score(
 
 /// A partial match for terms of three or more characters: at least half of the term's character
 /// pairs occur in one field. Scored below any whole-term match of the same field.
-fn near_score(
-    term: &str,
-    name: &str,
-    aliases: &[String],
-    materials: &[String],
-    department: &str,
-) -> Option<u32> {
+/// `doc` is already normalized.
+fn near_score(term: &str, doc: &SearchDoc) -> Option<u32> {
+    let (name, department) = (doc.name.as_str(), doc.department.as_str());
     let pairs = bigrams(term);
     if pairs.len() < 2 {
         return None;
@@ -121,11 +113,11 @@ fn near_score(
     let weighted = |weight: u32, percent: Option<u32>| percent.map(|p| weight * p / 200);
     [
         weighted(NAME, share(name)),
-        aliases
+        doc.aliases
             .iter()
             .filter_map(|a| weighted(ALIAS, share(a)))
             .max(),
-        materials
+        doc.materials
             .iter()
             .filter_map(|m| weighted(MATERIAL, share(m)))
             .max(),

@@ -337,12 +337,7 @@ pub async fn import(db: &Db, data: &CatalogData, now_rfc3339: &str) -> anyhow::R
         )
         .bind(&h.id)
         .bind(&h.name)
-        .bind(
-            serde_json::to_value(h.level)?
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-        )
+        .bind(h.level.as_str())
         .bind(position as i64)
         .bind(serde_json::to_string(h)?)
         .execute(&mut *tx)
