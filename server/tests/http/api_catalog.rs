@@ -1,8 +1,6 @@
 //! Catalog endpoints through the real router, on both engines.
 
-mod common;
-
-use common::{TestApp, body_json, error_envelope};
+use crate::common::{TestApp, body_json, error_envelope};
 use service::Backend;
 
 const COMPANY_REGISTRATION: &str = "11330100002500010U4000100000001";

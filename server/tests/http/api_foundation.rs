@@ -4,10 +4,8 @@
 //! Until the first write endpoints land, body errors (400/413/415/422), panics and unexpected
 //! errors are exercised through probe routes mounted under `/api/v1` with the production layers.
 
-mod common;
-
+use crate::common::{TestApp, body_json, body_text, error_envelope};
 use axum::body::Body;
-use common::{TestApp, body_json, body_text, error_envelope};
 use http::Request;
 use serde::Deserialize;
 use server::config::Config;

@@ -1,8 +1,6 @@
 //! The working-day calculator through the real router.
 
-mod common;
-
-use common::{TestApp, body_json, error_envelope};
+use crate::common::{TestApp, body_json, error_envelope};
 use service::Backend;
 
 async fn due_date_skips_national_day(backend: Backend) {

@@ -1,9 +1,7 @@
 //! Server-rendered pages as a reader without JavaScript receives them.
 
-mod common;
-
+use crate::common::{TestApp, body_text};
 use axum::body::Body;
-use common::{TestApp, body_text};
 use http::Request;
 use service::Backend;
 

@@ -1,7 +1,5 @@
 //! The real router, in process, over a throw-away database of either engine.
 
-#![allow(dead_code)] // each test binary uses a different part of this module
-
 use axum::Router;
 use axum::body::Body;
 use http::{Request, Response};
@@ -17,7 +15,6 @@ use utoipa_axum::router::OpenApiRouter;
 pub struct TestApp {
     pub router: Router,
     pub test_db: TestDb,
-    pub config: Arc<Config>,
 }
 
 /// Runs each named `async fn name(backend: Backend)` once on SQLite and once on PostgreSQL.
@@ -60,12 +57,11 @@ impl TestApp {
             leptos: leptos::config::LeptosOptions::builder()
                 .output_name("portal")
                 .build(),
-            config: config.clone(),
+            config,
         };
         Some(Self {
             router: app_with_api(state, api),
             test_db,
-            config,
         })
     }
 

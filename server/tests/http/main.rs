@@ -1,0 +1,13 @@
+//! The server's HTTP tier in one test binary: the REST API and the server-rendered pages through the
+//! production router, each test on SQLite and on PostgreSQL.
+//!
+//! One binary rather than one per file: every integration test binary links the whole portal, and
+//! separate binaries multiplied link time and disk use on CI's small machines.
+
+#[macro_use]
+mod common;
+
+mod api_calendar;
+mod api_catalog;
+mod api_foundation;
+mod pages;
