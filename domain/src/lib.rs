@@ -4,6 +4,7 @@
 //! so the browser runs exactly the checks the server runs. Everything here is deterministic and
 //! unit-tested.
 
+pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
@@ -11,5 +12,7 @@ pub mod display;
 pub mod errors;
 pub mod identity;
 pub mod paging;
+pub mod password;
 pub mod search;
 pub mod site;
+pub mod totp;

@@ -1,4 +1,4 @@
-//! The command line: `server [--config FILE] serve | migrate | seed`.
+//! The command line: `server [--config FILE] serve | migrate | seed | user create-staff | audit verify`.
 
 use crate::config::Config;
 use crate::http::{AppState, app};
@@ -28,10 +28,41 @@ enum Command {
     Migrate,
     /// Migrate, then load the demo data sets (idempotent) and exit.
     Seed,
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// The tamper-evident audit log.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account; the password is read from PORTAL_STAFF_PASSWORD, never an argument
+    /// (arguments show up in `ps` and shell history). The member enrols TOTP at first login.
+    CreateStaff {
+        /// Login name: lower-case letters, digits, `.`, `_`, `-`.
+        #[arg(long)]
+        username: String,
+        /// Real name as on the ID.
+        #[arg(long)]
+        name: String,
+        /// clerk | approver | issuer | supervisor | admin
+        #[arg(long)]
+        role: String,
+        /// Hall id, for clerks and issuers.
+        #[arg(long)]
+        hall: Option<String>,
+        /// Hall zone (economic, construction, social, real_estate), for clerks and issuers.
+        #[arg(long)]
+        zone: Option<String>,
+        /// Department code, for approvers.
+        #[arg(long)]
+        department: Option<String>,
     },
 }
 
@@ -73,10 +104,55 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Seed => {
             service::seed::run(&db).await?;
+            let portal = Portal::new(db.clone(), config.site.clone(), config.auth.clone());
+            service::seed::demo_accounts(&portal).await?;
             tracing::info!("demo data loaded");
             Ok(())
         }
         Command::Serve => serve(config, db).await,
+        Command::User {
+            command:
+                UserCommand::CreateStaff {
+                    username,
+                    name,
+                    role,
+                    hall,
+                    zone,
+                    department,
+                },
+        } => {
+            let password = std::env::var("PORTAL_STAFF_PASSWORD").map_err(|_| {
+                anyhow::anyhow!("set PORTAL_STAFF_PASSWORD to the new account's initial password")
+            })?;
+            let portal = Portal::new(db.clone(), config.site.clone(), config.auth.clone());
+            let new = domain::account::NewStaff {
+                username,
+                name,
+                role,
+                hall_id: hall,
+                zone,
+                department,
+                password,
+            };
+            match service::staff::create_staff(&portal, service::staff::Creator::CommandLine, &new)
+                .await
+            {
+                Ok(staff) => {
+                    println!(
+                        "已创建工作人员账号 {}（{}），首次登录时绑定动态口令",
+                        staff.username, staff.role_label
+                    );
+                    Ok(())
+                }
+                Err(service::Error::Invalid(fields)) => {
+                    for (field, messages) in fields.iter() {
+                        eprintln!("{field}: {}", messages.join("；"));
+                    }
+                    anyhow::bail!("输入有误，账号未创建")
+                }
+                Err(error) => Err(anyhow::anyhow!("{error}")),
+            }
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -110,13 +186,17 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
 
     let grace = Duration::from_secs(config.http.shutdown_grace_secs);
     let state = AppState {
-        portal: Portal::new(db.clone(), config.site.clone()),
+        portal: Portal::new(db.clone(), config.site.clone(), config.auth.clone()),
         leptos,
         config: Arc::new(config),
     };
     let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
-    let server = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal());
+    let server = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal());
     // After the signal, in-flight requests get `grace` to finish; then the process exits anyway.
     tokio::select! {
         result = server => result?,

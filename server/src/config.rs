@@ -10,6 +10,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use service::DbSettings;
+use service::auth::AuthSettings;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,6 +27,8 @@ pub struct Config {
     pub http: HttpConfig,
     pub log: LogConfig,
     pub site: SiteInfo,
+    /// Lockout, session timeouts, token lifetime, per-address limits.
+    pub auth: AuthSettings,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -45,6 +48,8 @@ pub struct HttpConfig {
     pub shutdown_grace_secs: u64,
     /// The portal is reached over HTTPS (directly or through a proxy): cookies get `Secure`.
     pub https: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -77,6 +82,7 @@ impl Default for Config {
                 request_timeout_secs: 30,
                 shutdown_grace_secs: 20,
                 https: false,
+                trust_forwarded_for: false,
             },
             log: LogConfig {
                 format: LogFormat::Pretty,
@@ -91,6 +97,7 @@ impl Default for Config {
                 icp_record: "示ICP备00000000号".into(),
                 police_record: "示公网安备00000000000000号".into(),
             },
+            auth: AuthSettings::default(),
         }
     }
 }

@@ -12,18 +12,49 @@ pub enum Error {
     /// The thing does not exist, or the caller may not know that it exists.
     #[error("{0}")]
     NotFound(&'static str),
-    /// The caller is known but lacks the right to do this.
-    #[error("您没有权限执行此操作")]
-    Forbidden,
+    /// No valid session or token, or the credentials were wrong; `code` is stable for programs.
+    #[error("{message}")]
+    Unauthenticated {
+        code: &'static str,
+        message: &'static str,
+    },
+    /// The caller is known but lacks the right to do this; `code` is stable for programs.
+    #[error("{message}")]
+    Forbidden {
+        code: &'static str,
+        message: &'static str,
+    },
     /// The request clashes with the current state; `code` is stable for programs.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
     /// Too many attempts; try again after the given number of seconds.
-    #[error("操作过于频繁，请稍后再试")]
-    RateLimited { retry_after_secs: u64 },
+    #[error("{message}")]
+    RateLimited {
+        code: &'static str,
+        message: String,
+        retry_after_secs: u64,
+    },
     /// Anything the user cannot fix: logged with its cause chain, shown as 系统繁忙.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// The generic refusal: the caller's role or scope does not cover this.
+    pub const FORBIDDEN: Self = Self::Forbidden {
+        code: "forbidden",
+        message: "您没有权限执行此操作",
+    };
+
+    /// The caller must log in (again).
+    pub const UNAUTHENTICATED: Self = Self::Unauthenticated {
+        code: "unauthorized",
+        message: "请先登录",
+    };
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(FieldErrors::single(field, message))
+    }
 }
 
 impl From<sqlx::Error> for Error {

@@ -5,7 +5,9 @@
 //! request and map the result; every business rule that touches data and every authorisation
 //! check lives in this crate. No HTTP types appear here.
 
+pub mod accounts;
 pub mod audit;
+pub mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod clock;
@@ -13,14 +15,18 @@ pub mod counters;
 pub mod db;
 pub mod error;
 pub mod seed;
+pub mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use db::{Backend, Db, DbSettings};
 pub use error::{Error, Result};
 
+use auth::AuthSettings;
+use clock::{Clock, SystemClock};
 use domain::site::SiteInfo;
 use std::sync::Arc;
+use time::OffsetDateTime;
 
 /// Everything a use case needs, cheap to clone into every request.
 #[derive(Clone)]
@@ -31,13 +37,33 @@ pub struct Portal {
 struct PortalInner {
     db: Db,
     site: SiteInfo,
+    auth: AuthSettings,
+    clock: Arc<dyn Clock>,
 }
 
 impl Portal {
-    pub fn new(db: Db, site: SiteInfo) -> Self {
+    pub fn new(db: Db, site: SiteInfo, auth: AuthSettings) -> Self {
+        Self::with_clock(db, site, auth, Arc::new(SystemClock))
+    }
+
+    /// The same portal reading time from `clock` (tests cross timeouts with a manual clock).
+    pub fn with_clock(db: Db, site: SiteInfo, auth: AuthSettings, clock: Arc<dyn Clock>) -> Self {
         Self {
-            inner: Arc::new(PortalInner { db, site }),
+            inner: Arc::new(PortalInner {
+                db,
+                site,
+                auth,
+                clock,
+            }),
         }
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.inner.clock.now()
+    }
+
+    pub fn auth_settings(&self) -> &AuthSettings {
+        &self.inner.auth
     }
 
     pub fn db(&self) -> &Db {

@@ -53,3 +53,70 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[derive(serde::Deserialize)]
+struct DemoAccounts {
+    citizen: Vec<DemoCitizen>,
+    business: Vec<DemoBusiness>,
+    staff: Vec<domain::account::NewStaff>,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoCitizen {
+    id_number: String,
+    name: String,
+    phone: String,
+    password: String,
+}
+
+#[derive(serde::Deserialize)]
+struct DemoBusiness {
+    credit_code: String,
+    org_name: String,
+    legal_rep_name: String,
+    agent_id_number: String,
+}
+
+/// The demo citizens, business and staff of the README; accounts that exist are left alone.
+/// Seeding is an operator action, not a client, so per-address limits do not apply.
+pub async fn demo_accounts(portal: &crate::Portal) -> anyhow::Result<()> {
+    use crate::{Error, accounts, staff};
+    use domain::account::{BusinessSignup, CitizenSignup};
+    let demo: DemoAccounts = toml::from_str(include_str!("../../seed/accounts.toml"))?;
+    let signup = |c: &DemoCitizen| CitizenSignup {
+        id_number: c.id_number.clone(),
+        name: c.name.clone(),
+        phone: c.phone.clone(),
+        password: c.password.clone(),
+    };
+    let tolerate_existing = |result: crate::Result<String>| match result {
+        Ok(_) | Err(Error::Conflict { .. }) => Ok(()),
+        Err(error) => Err(anyhow::anyhow!("{error}: {error:?}")),
+    };
+    for citizen in &demo.citizen {
+        tolerate_existing(accounts::register_citizen_unthrottled(portal, &signup(citizen)).await)?;
+    }
+    for business in &demo.business {
+        let agent = demo
+            .citizen
+            .iter()
+            .find(|c| c.id_number == business.agent_id_number)
+            .ok_or_else(|| {
+                anyhow::anyhow!("demo agent of {} is not a demo citizen", business.org_name)
+            })?;
+        let signup = BusinessSignup {
+            credit_code: business.credit_code.clone(),
+            org_name: business.org_name.clone(),
+            legal_rep_name: business.legal_rep_name.clone(),
+            agent: signup(agent),
+        };
+        tolerate_existing(accounts::register_business_unthrottled(portal, &signup).await)?;
+    }
+    for member in &demo.staff {
+        match staff::create_staff(portal, staff::Creator::CommandLine, member).await {
+            Ok(_) | Err(Error::Conflict { .. }) => {}
+            Err(error) => anyhow::bail!("demo staff {}: {error} {error:?}", member.username),
+        }
+    }
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! HTTP wiring: one router for pages, server functions, the public REST API and operations
 //! endpoints, wrapped in the cross-cutting layers every response passes through.
 
+pub mod caller;
 mod display_mode;
 mod layers;
 mod ops;
@@ -69,6 +70,10 @@ pub fn app_with_api(state: AppState, api: utoipa_axum::router::OpenApiRouter<App
         .route("/metrics", get(ops::metrics))
         .merge(v1::finish(api))
         .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            caller::resolve_caller,
+        ))
         .with_state(state.clone());
     layers::wrap(router, &state.config)
 }

@@ -10,4 +10,5 @@ mod common;
 mod api_calendar;
 mod api_catalog;
 mod api_foundation;
+mod api_identity;
 mod pages;

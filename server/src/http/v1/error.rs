@@ -104,19 +104,22 @@ impl From<service::Error> for ApiError {
         match error {
             service::Error::Invalid(fields) => Self::invalid(fields),
             service::Error::NotFound(what) => Self::not_found(what),
-            service::Error::Forbidden => {
-                Self::new(StatusCode::FORBIDDEN, "forbidden", error.to_string())
+            service::Error::Unauthenticated { code, message } => {
+                Self::new(StatusCode::UNAUTHORIZED, code, message)
+            }
+            service::Error::Forbidden { code, message } => {
+                Self::new(StatusCode::FORBIDDEN, code, message)
             }
             service::Error::Conflict { code, message } => {
                 Self::new(StatusCode::CONFLICT, code, message)
             }
-            service::Error::RateLimited { retry_after_secs } => Self {
+            service::Error::RateLimited {
+                code,
+                message,
+                retry_after_secs,
+            } => Self {
                 retry_after_secs: Some(retry_after_secs),
-                ..Self::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    error.to_string(),
-                )
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, message)
             },
             service::Error::Unexpected(cause) => {
                 // Logged once, here, with the whole cause chain; the span carries the request id.

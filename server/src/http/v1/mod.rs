@@ -2,10 +2,13 @@
 //! (`../shared/API.md`). The OpenAPI document is generated from these same route definitions, so
 //! it cannot drift from what is served.
 
+mod auth;
 mod calendar;
 mod catalog;
 pub mod error;
 pub mod extract;
+mod me;
+mod staff;
 
 use crate::http::AppState;
 use axum::Extension;
@@ -28,9 +31,29 @@ pub const PREFIX: &str = "/api/v1";
         description = "一网通办公共接口：事项与办事指南、身份认证、办件、预约取号、好差评。\
                        所有错误使用统一的错误信封，见 `ErrorEnvelope`。"
     ),
-    components(schemas(error::ErrorEnvelope, error::ErrorDetail))
+    components(schemas(error::ErrorEnvelope, error::ErrorDetail)),
+    modifiers(&BearerAuth)
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` scheme the identity routes name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDocument) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("POST /api/v1/auth/login 返回的令牌"))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Every documented `/api/v1` route, with paths relative to the prefix.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -44,6 +67,27 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::list_departments))
         .routes(routes!(catalog::list_halls))
         .routes(routes!(catalog::hall_detail))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(me::me))
+        .routes(routes!(me::update_profile))
+        .routes(routes!(me::reveal_id_number))
+        .routes(routes!(me::change_password))
+        .routes(routes!(me::sessions))
+        .routes(routes!(me::revoke_session))
+        .routes(routes!(me::revoke_other_sessions))
+        .routes(routes!(me::access_log))
+        .routes(routes!(me::switch_acting_for))
+        .routes(routes!(me::business))
+        .routes(routes!(me::update_business_profile))
+        .routes(routes!(me::grant_agent))
+        .routes(routes!(me::revoke_agent))
+        .routes(routes!(staff::staff_me))
+        .routes(routes!(staff::look_up_citizen))
+        .routes(routes!(staff::list_users, staff::create_user))
+        .routes(routes!(staff::change_role))
+        .routes(routes!(staff::audit_log))
 }
 
 /// Mounts `api` under the prefix, answers unknown paths with the 404 envelope, and serves the

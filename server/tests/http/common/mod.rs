@@ -6,6 +6,7 @@ use http::{Request, Response};
 use http_body_util::BodyExt;
 use server::config::Config;
 use server::http::{AppState, app_with_api, v1};
+use service::clock::ManualClock;
 use service::testing::TestDb;
 use service::{Backend, Portal};
 use std::sync::Arc;
@@ -15,6 +16,9 @@ use utoipa_axum::router::OpenApiRouter;
 pub struct TestApp {
     pub router: Router,
     pub test_db: TestDb,
+    pub portal: Portal,
+    /// The portal's clock: tests move it to cross lockouts and timeouts.
+    pub clock: Arc<ManualClock>,
 }
 
 /// Runs each named `async fn name(backend: Backend)` once on SQLite and once on PostgreSQL.
@@ -52,8 +56,15 @@ impl TestApp {
     ) -> Option<Self> {
         let test_db = TestDb::new(backend).await?;
         let config = Arc::new(config);
+        let clock = Arc::new(ManualClock::starting_at(time::OffsetDateTime::now_utc()));
+        let portal = Portal::with_clock(
+            test_db.db.clone(),
+            config.site.clone(),
+            config.auth.clone(),
+            clock.clone(),
+        );
         let state = AppState {
-            portal: Portal::new(test_db.db.clone(), config.site.clone()),
+            portal: portal.clone(),
             leptos: leptos::config::LeptosOptions::builder()
                 .output_name("portal")
                 .build(),
@@ -62,6 +73,8 @@ impl TestApp {
         Some(Self {
             router: app_with_api(state, api),
             test_db,
+            portal,
+            clock,
         })
     }
 
@@ -115,3 +128,159 @@ pub async fn error_envelope(
     assert_eq!(error["request_id"], request_id.as_str(), "{body}");
     error
 }
+
+/// How a test request authenticates.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    Anonymous,
+    Bearer(&'a str),
+    /// A web session cookie, with the CSRF header when given.
+    Cookie {
+        token: &'a str,
+        csrf: Option<&'a str>,
+    },
+}
+
+impl TestApp {
+    /// A JSON request (`body` = `None` sends no body) under the given authentication.
+    pub async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        auth: Auth<'_>,
+        body: Option<serde_json::Value>,
+    ) -> Response<Body> {
+        let mut request = Request::builder().method(method).uri(uri);
+        match auth {
+            Auth::Anonymous => {}
+            Auth::Bearer(token) => {
+                request = request.header("authorization", format!("Bearer {token}"));
+            }
+            Auth::Cookie { token, csrf } => {
+                request = request.header("cookie", format!("portal_session={token}"));
+                if let Some(csrf) = csrf {
+                    request = request.header("x-csrf-token", csrf);
+                }
+            }
+        }
+        let request = match body {
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        };
+        self.send(request.unwrap()).await
+    }
+
+    /// Registers the standard test citizen and returns its ID number.
+    pub async fn register_citizen(&self, id_number: &str, phone: &str) {
+        let response = self
+            .call(
+                "POST",
+                "/api/v1/auth/register",
+                Auth::Anonymous,
+                Some(serde_json::json!({
+                    "kind": "citizen",
+                    "id_number": id_number,
+                    "name": "张三",
+                    "phone": phone,
+                    "password": CITIZEN_PASSWORD,
+                })),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{}", body_text(response).await);
+    }
+
+    /// Logs in through the API and returns the Bearer token.
+    pub async fn api_login(&self, account: &str, password: &str) -> String {
+        let response = self
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                Auth::Anonymous,
+                Some(serde_json::json!({ "account": account, "password": password })),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "{}", body_text(response).await);
+        body_json(response).await["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A staff account with the given role, its authenticator enrolled; returns the user name
+    /// and the TOTP secret so the test can compute codes.
+    pub async fn enrolled_staff(&self, role: &str) -> (String, Vec<u8>) {
+        let username = format!("{role}01");
+        let new = domain::account::NewStaff {
+            username: username.clone(),
+            name: "陈晓燕".into(),
+            role: role.into(),
+            hall_id: Some("city".into()),
+            zone: Some("economic".into()),
+            department: Some("scjg".into()),
+            password: STAFF_PASSWORD.into(),
+        };
+        service::staff::create_staff(&self.portal, service::staff::Creator::CommandLine, &new)
+            .await
+            .expect("create staff");
+        let enrolment = service::auth::login(
+            &self.portal,
+            service::auth::LoginAttempt {
+                account: &username,
+                password: STAFF_PASSWORD,
+                agent: None,
+                totp: None,
+                channel: service::auth::Channel::Web,
+                address: "test",
+                user_agent: "test",
+            },
+        )
+        .await
+        .expect("password login starts enrolment");
+        let shown = service::staff::begin_totp_enrolment(&self.portal, &enrolment.session)
+            .await
+            .expect("enrolment");
+        let secret = domain::totp::decode_secret(&shown.secret).unwrap();
+        service::staff::confirm_totp(&self.portal, &enrolment.session, &self.totp_now(&secret))
+            .await
+            .expect("confirm enrolment");
+        // The code just used may not be used again: move to the next time step.
+        self.clock.advance(time::Duration::seconds(30));
+        (username, secret)
+    }
+
+    /// The authenticator's code at the portal's current time.
+    pub fn totp_now(&self, secret: &[u8]) -> String {
+        use service::clock::Clock;
+        let step = domain::totp::step_at(self.clock.now().unix_timestamp() as u64);
+        format!("{:06}", domain::totp::hotp(secret, step))
+    }
+
+    /// Logs a staff member in through the API with password and TOTP.
+    pub async fn staff_token(&self, username: &str, secret: &[u8]) -> String {
+        let response = self
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                Auth::Anonymous,
+                Some(serde_json::json!({
+                    "account": username,
+                    "password": STAFF_PASSWORD,
+                    "totp": self.totp_now(secret),
+                })),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "{}", body_text(response).await);
+        self.clock.advance(time::Duration::seconds(30));
+        body_json(response).await["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+pub const CITIZEN_PASSWORD: &str = "mountain42";
+pub const STAFF_PASSWORD: &str = "Window-Clerk-7";
+/// GB 11643's published example: valid, and nobody's.
+pub const CITIZEN_ID: &str = "11010519491231002X";

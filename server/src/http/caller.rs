@@ -1,0 +1,176 @@
+//! Who is calling: resolves the session cookie or Bearer token once per request into a
+//! [`Caller`] request extension that REST handlers, form handlers and server functions share,
+//! and owns the session cookie's attributes.
+
+use crate::http::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use http::HeaderValue;
+use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE, USER_AGENT};
+use http::request::Parts;
+use service::auth::{self, Caller, Channel};
+use std::net::SocketAddr;
+
+/// The web session cookie. Its value is the session secret; only its digest is stored.
+pub const SESSION_COOKIE: &str = "portal_session";
+
+/// Middleware: resolves the caller and, when a presented cookie is no longer valid, clears it.
+pub async fn resolve_caller(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    let address = client_address(&state, &request);
+    let user_agent = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    let bearer = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .map(str::to_owned);
+    let cookie = cookie_value(headers, SESSION_COOKIE);
+    let mut caller = Caller {
+        address,
+        user_agent,
+        ..Caller::default()
+    };
+    let presented = match (bearer, cookie) {
+        (Some(token), _) => Some((token, Channel::Api)),
+        (None, Some(token)) => Some((token, Channel::Web)),
+        (None, None) => None,
+    };
+    let mut clear_cookie = false;
+    if let Some((token, channel)) = presented {
+        caller.via_cookie = channel == Channel::Web;
+        match auth::resolve(&state.portal, &token, channel).await {
+            Ok(session) => caller.session = Some(session),
+            Err(service::Error::Unauthenticated { code, message }) => {
+                caller.refusal = Some((code, message));
+                clear_cookie = caller.via_cookie;
+            }
+            Err(error) => {
+                tracing::error!(error = format!("{error:#}"), "resolving the session failed");
+            }
+        }
+    }
+    request.extensions_mut().insert(caller);
+    let mut response = next.run(request).await;
+    if clear_cookie && !response.headers().contains_key(SET_COOKIE) {
+        response
+            .headers_mut()
+            .append(SET_COOKIE, clearing_cookie(state.config.http.https));
+    }
+    response
+}
+
+/// The network address limits are counted against: the proxy's `X-Forwarded-For` when the
+/// operator trusts it, else the TCP peer.
+fn client_address(state: &AppState, request: &Request) -> String {
+    if state.config.http.trust_forwarded_for
+        && let Some(forwarded) = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return forwarded.trim().to_owned();
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| peer.ip().to_string())
+        .unwrap_or_else(|| "local".into())
+}
+
+fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// `Set-Cookie` for a new web session: HttpOnly so scripts cannot read it, SameSite=Lax so other
+/// sites cannot post with it, Secure when served over HTTPS.
+pub fn session_cookie(token: &str, max_age_secs: i64, https: bool) -> HeaderValue {
+    let secure = if https { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    ))
+    .expect("a token is URL-safe base64")
+}
+
+pub fn clearing_cookie(https: bool) -> HeaderValue {
+    let secure = if https { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+    ))
+    .expect("static cookie")
+}
+
+/// Extractor for the [`Caller`] the middleware stored.
+pub struct CallerOf(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for CallerOf {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<Caller>()
+                .cloned()
+                .unwrap_or_default(),
+        ))
+    }
+}
+
+/// Extractor: the caller's current session, or 401 with the reason (expired, revoked).
+/// Runs before any body extractor, so an anonymous caller learns nothing about the body rules.
+pub struct Authenticated(pub service::auth::Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
+    type Rejection = crate::http::v1::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let caller = parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or_default();
+        Ok(Self(caller.session()?.clone()))
+    }
+}
+
+/// Extractor for state-changing requests: as [`Authenticated`], and a cookie-borne session must
+/// also present its CSRF token in `X-CSRF-Token` (403 `csrf_failed` otherwise).
+pub struct AuthenticatedWrite(pub service::auth::Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for AuthenticatedWrite {
+    type Rejection = crate::http::v1::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let caller = parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or_default();
+        let presented = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok());
+        Ok(Self(caller.session_for_write(presented)?.clone()))
+    }
+}

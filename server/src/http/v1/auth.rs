@@ -1,0 +1,158 @@
+//! Identity endpoints: registration, login for API clients (Bearer tokens), logout.
+
+use super::error::{ApiError, ErrorEnvelope};
+use super::extract::ApiJson;
+use crate::http::AppState;
+use crate::http::caller::{AuthenticatedWrite, CallerOf};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::account::{BusinessSignup, CitizenSignup, PrincipalView};
+use serde::{Deserialize, Serialize};
+use service::auth::{self, Channel, LoginAttempt};
+use utoipa::ToSchema;
+
+/// `kind` says which registration this is.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Registration {
+    /// 个人注册.
+    Citizen(CitizenSignup),
+    /// 法人注册 with its first 经办人.
+    Business(BusinessSignup),
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Registered {
+    /// `citizen` or `business`.
+    pub kind: String,
+    pub message: String,
+}
+
+/// Duplicate ID numbers, phones and credit codes answer 409 with a code saying which.
+#[utoipa::path(
+    post,
+    path = "/auth/register",
+    tag = "identity",
+    summary = "注册（个人 / 法人）",
+    request_body = Registration,
+    responses(
+        (status = 201, description = "已注册，可以登录", body = Registered),
+        (status = 409, description = "证件号码、手机号码或统一社会信用代码已注册", body = ErrorEnvelope),
+        (status = 422, description = "输入有误，fields 指明每个字段的问题", body = ErrorEnvelope),
+        (status = 429, description = "尝试过于频繁，见 Retry-After", body = ErrorEnvelope),
+    )
+)]
+pub async fn register(
+    State(state): State<AppState>,
+    CallerOf(caller): CallerOf,
+    ApiJson(registration): ApiJson<Registration>,
+) -> Result<(StatusCode, Json<Registered>), ApiError> {
+    let kind = match &registration {
+        Registration::Citizen(signup) => {
+            service::accounts::register_citizen(&state.portal, signup, &caller.address).await?;
+            "citizen"
+        }
+        Registration::Business(signup) => {
+            service::accounts::register_business(&state.portal, signup, &caller.address).await?;
+            "business"
+        }
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(Registered {
+            kind: kind.into(),
+            message: "注册成功，请登录".into(),
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// 公民身份号码、手机号码、统一社会信用代码或工作人员用户名.
+    pub account: String,
+    pub password: String,
+    /// With a credit code: the 经办人's ID number or phone.
+    #[serde(default)]
+    pub agent: Option<String>,
+    /// Staff: the six-digit code from the authenticator.
+    #[serde(default)]
+    pub totp: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// RFC 3339; log in again after this.
+    pub expires_at: String,
+    pub principal: PrincipalView,
+}
+
+/// For API clients; the web portal logs in through its form and gets a cookie instead.
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "identity",
+    summary = "登录，取得访问令牌",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "登录成功", body = LoginResponse),
+        (status = 401, description = "账号或密码错误（invalid_credentials）", body = ErrorEnvelope),
+        (status = 403, description = "工作人员缺少动态口令（totp_required / totp_not_enrolled），或不是该单位经办人", body = ErrorEnvelope),
+        (status = 422, description = "账号格式有误", body = ErrorEnvelope),
+        (status = 429, description = "账号已临时锁定（account_locked）或本地址尝试过多（rate_limited），见 Retry-After", body = ErrorEnvelope),
+    )
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    CallerOf(caller): CallerOf,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let new = auth::login(
+        &state.portal,
+        LoginAttempt {
+            account: &request.account,
+            password: &request.password,
+            agent: request.agent.as_deref(),
+            totp: request.totp.as_deref(),
+            channel: Channel::Api,
+            address: &caller.address,
+            user_agent: &caller.user_agent,
+        },
+    )
+    .await?;
+    Ok(Json(LoginResponse {
+        token: new.token,
+        expires_at: rfc3339(new.expires_at),
+        principal: new.session.view(),
+    }))
+}
+
+/// Ends the presented session or token on the server.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "identity",
+    summary = "退出登录",
+    responses(
+        (status = 204, description = "已退出"),
+        (status = 401, description = "未登录或登录已失效", body = ErrorEnvelope),
+        (status = 403, description = "网页会话缺少 CSRF 令牌", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn logout(
+    State(state): State<AppState>,
+    AuthenticatedWrite(session): AuthenticatedWrite,
+) -> Result<StatusCode, ApiError> {
+    auth::revoke(&state.portal, &session).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn rfc3339(instant: time::OffsetDateTime) -> String {
+    instant
+        .to_offset(service::clock::CHINA)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

@@ -1,0 +1,374 @@
+//! Logging in: by ID number, phone, credit code plus 经办人, or staff user name; argon2id
+//! password check; lockout after repeated failures; TOTP for staff; every outcome audited.
+
+use super::session::{Channel, NewSession, Stage, create, load_principal};
+use super::throttle::{throttle, wait_text};
+use super::verify_password;
+use crate::audit::{self, NewEntry};
+use crate::clock::{parse_stamp, stamp};
+use crate::{Error, Portal, Result};
+use domain::account::LoginName;
+use domain::identity::{IdNumber, Phone};
+use domain::totp;
+use sqlx::Row;
+use time::Duration;
+
+/// What the login form or `POST /api/v1/auth/login` carries, plus where it came from.
+pub struct LoginAttempt<'a> {
+    /// ID number, phone, credit code or staff user name.
+    pub account: &'a str,
+    pub password: &'a str,
+    /// With a credit code: the 经办人's ID number or phone.
+    pub agent: Option<&'a str>,
+    /// Staff only: the six-digit code from the authenticator.
+    pub totp: Option<&'a str>,
+    pub channel: Channel,
+    /// The client's network address, for the per-address limit.
+    pub address: &'a str,
+    pub user_agent: &'a str,
+}
+
+const WRONG_CREDENTIALS: Error = Error::Unauthenticated {
+    code: "invalid_credentials",
+    message: "账号或密码错误",
+};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Citizens,
+    Staff,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Citizens => "citizens",
+            Self::Staff => "staff",
+        }
+    }
+
+    fn kind(self) -> &'static str {
+        match self {
+            Self::Citizens => "citizen",
+            Self::Staff => "staff",
+        }
+    }
+}
+
+/// The account whose password is being checked.
+struct Credentials {
+    table: Table,
+    id: String,
+    password_hash: String,
+    locked_until: Option<String>,
+    totp_secret: Option<String>,
+    totp_last_step: Option<i64>,
+}
+
+pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSession> {
+    throttle(portal, "login", attempt.address).await?;
+    let today = crate::clock::today_at(portal.now());
+    let name =
+        LoginName::parse(attempt.account, today).map_err(|m| Error::invalid("account", m))?;
+    if attempt.password.is_empty() {
+        return Err(Error::invalid("password", "请填写密码"));
+    }
+    let business = match &name {
+        LoginName::CreditCode(code) => Some(find_business(portal, code.as_str()).await?),
+        _ => None,
+    };
+    let credentials = match &name {
+        LoginName::IdNumber(id) => citizen_by("id_number", id.expose(), portal).await?,
+        LoginName::Phone(phone) => citizen_by("phone", phone.expose(), portal).await?,
+        LoginName::CreditCode(_) => {
+            let agent = attempt
+                .agent
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .ok_or_else(|| {
+                    Error::invalid("agent", "法人登录须填写经办人的公民身份号码或手机号码")
+                })?;
+            if let Ok(phone) = Phone::parse(agent) {
+                citizen_by("phone", phone.expose(), portal).await?
+            } else {
+                let id = IdNumber::parse(agent, today)
+                    .map_err(|e| Error::invalid("agent", e.to_string()))?;
+                citizen_by("id_number", id.expose(), portal).await?
+            }
+        }
+        LoginName::StaffUsername(username) => staff_by_username(username, portal).await?,
+    };
+
+    let now = portal.now();
+    if let Some(locked_until) = credentials
+        .as_ref()
+        .and_then(|c| c.locked_until.as_deref())
+        .and_then(parse_stamp)
+        .filter(|until| *until > now)
+    {
+        return Err(locked(locked_until - now));
+    }
+    let password_ok = verify_password(
+        attempt.password,
+        credentials.as_ref().map(|c| c.password_hash.as_str()),
+    )
+    .await?;
+    let credentials = match credentials {
+        Some(credentials) if password_ok => credentials,
+        other => return Err(record_failure(portal, other.as_ref(), "密码错误").await?),
+    };
+
+    let mut stage = Stage::Active;
+    let mut accepted_step = None;
+    if credentials.table == Table::Staff {
+        match (
+            &credentials.totp_secret,
+            attempt.totp.map(str::trim).filter(|t| !t.is_empty()),
+        ) {
+            (None, _) if attempt.channel == Channel::Api => {
+                return Err(Error::Forbidden {
+                    code: "totp_not_enrolled",
+                    message: "请先在工作人员登录页完成动态口令绑定",
+                });
+            }
+            (None, _) => stage = Stage::TotpEnrolment,
+            (Some(_), None) => {
+                return Err(Error::Forbidden {
+                    code: "totp_required",
+                    message: "工作人员登录须输入动态口令",
+                });
+            }
+            (Some(secret), Some(code)) => {
+                let secret = totp::decode_secret(secret)
+                    .ok_or_else(|| anyhow::anyhow!("stored TOTP secret is not base32"))?;
+                let last = credentials.totp_last_step.map(|s| s as u64);
+                match totp::verify(&secret, code, now.unix_timestamp() as u64, last) {
+                    Some(step) => accepted_step = Some(step as i64),
+                    None => {
+                        return Err(
+                            record_failure(portal, Some(&credentials), "动态口令错误").await?
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    let acting_for = match &business {
+        Some(business) => {
+            let acting =
+                super::session::acting_for_business(portal, &credentials.id, &business.0).await?;
+            if acting.is_none() {
+                return Err(Error::Forbidden {
+                    code: "not_an_agent",
+                    message: "该账号不是此单位的经办人，或授权已被撤销",
+                });
+            }
+            Some(business.0.as_str())
+        }
+        None => None,
+    };
+    let principal = load_principal(
+        portal,
+        credentials.table.kind(),
+        &credentials.id,
+        acting_for,
+    )
+    .await?
+    .ok_or(WRONG_CREDENTIALS)?;
+
+    let mut tx = portal.db().begin_write().await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {} SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+        credentials.table.name()
+    )))
+    .bind(&credentials.id)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(step) = accepted_step {
+        sqlx::query("UPDATE staff SET totp_last_step = $1 WHERE id = $2")
+            .bind(step)
+            .bind(&credentials.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let new_session = create(
+        &mut *tx,
+        portal,
+        principal,
+        attempt.channel,
+        stage,
+        attempt.user_agent,
+    )
+    .await?;
+    let actor = new_session.session.principal.audit_actor();
+    let detail = match (attempt.channel, stage) {
+        (_, Stage::TotpEnrolment) => "网页登录，待绑定动态口令",
+        (Channel::Web, _) => "网页登录",
+        (Channel::Api, _) => "接口登录（小程序）",
+    };
+    audit::append(
+        &mut tx,
+        NewEntry {
+            actor: &actor,
+            action: "login.succeeded",
+            subject: &actor,
+            detail,
+        },
+        &stamp(now),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(new_session)
+}
+
+/// Counts a failed attempt against a known account (locking it at the threshold) and audits it;
+/// returns the error to answer with.
+async fn record_failure(
+    portal: &Portal,
+    credentials: Option<&Credentials>,
+    reason: &str,
+) -> Result<Error> {
+    let now = portal.now();
+    let settings = portal.auth_settings();
+    let mut tx = portal.db().begin_write().await?;
+    let Some(credentials) = credentials else {
+        audit::append(
+            &mut tx,
+            NewEntry {
+                actor: "anonymous",
+                action: "login.failed",
+                subject: "-",
+                detail: "账号不存在",
+            },
+            &stamp(now),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(WRONG_CREDENTIALS);
+    };
+    let lock_for = Duration::minutes(settings.lockout_minutes.into());
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {} SET \
+           failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 \
+                           THEN 1 ELSE failed_logins + 1 END, \
+           locked_until = CASE \
+             WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN NULL \
+             WHEN failed_logins + 1 >= $3 THEN $4 \
+             ELSE locked_until END \
+         WHERE id = $1 RETURNING failed_logins, locked_until",
+        credentials.table.name()
+    )))
+    .bind(&credentials.id)
+    .bind(stamp(now))
+    .bind(i64::from(settings.lockout_threshold))
+    .bind(stamp(now + lock_for))
+    .fetch_one(&mut *tx)
+    .await?;
+    let failures: i64 = row.try_get("failed_logins")?;
+    let now_locked = row.try_get::<Option<String>, _>("locked_until")?.is_some();
+    let subject = format!("{}:{}", credentials.table.kind(), credentials.id);
+    let detail = format!("{reason}（连续第{failures}次）");
+    audit::append(
+        &mut tx,
+        NewEntry {
+            actor: "anonymous",
+            action: "login.failed",
+            subject: &subject,
+            detail: &detail,
+        },
+        &stamp(now),
+    )
+    .await?;
+    if now_locked {
+        let detail = format!(
+            "连续{failures}次登录失败，锁定{}分钟",
+            settings.lockout_minutes
+        );
+        audit::append(
+            &mut tx,
+            NewEntry {
+                actor: "system",
+                action: "account.locked",
+                subject: &subject,
+                detail: &detail,
+            },
+            &stamp(now),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(if now_locked {
+        locked(lock_for)
+    } else {
+        WRONG_CREDENTIALS
+    })
+}
+
+fn locked(remaining: Duration) -> Error {
+    let retry_after_secs = remaining.whole_seconds().max(1) as u64;
+    Error::RateLimited {
+        code: "account_locked",
+        message: format!(
+            "密码连续错误次数过多，账号已临时锁定，请{}后再试",
+            wait_text(retry_after_secs)
+        ),
+        retry_after_secs,
+    }
+}
+
+/// The business a credit-code login names: `(id, org_name)`.
+async fn find_business(portal: &Portal, credit_code: &str) -> Result<(String, String)> {
+    let row = sqlx::query("SELECT id, org_name FROM businesses WHERE credit_code = $1")
+        .bind(credit_code)
+        .fetch_optional(portal.db().pool())
+        .await?;
+    match row {
+        Some(row) => Ok((row.try_get("id")?, row.try_get("org_name")?)),
+        None => Err(Error::invalid(
+            "account",
+            "该统一社会信用代码尚未注册，请先进行法人注册",
+        )),
+    }
+}
+
+async fn citizen_by(column: &str, value: &str, portal: &Portal) -> Result<Option<Credentials>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id, password_hash, locked_until FROM citizens WHERE {column} = $1"
+    )))
+    .bind(value)
+    .fetch_optional(portal.db().pool())
+    .await?;
+    row.map(|row| {
+        Ok(Credentials {
+            table: Table::Citizens,
+            id: row.try_get("id")?,
+            password_hash: row.try_get("password_hash")?,
+            locked_until: row.try_get("locked_until")?,
+            totp_secret: None,
+            totp_last_step: None,
+        })
+    })
+    .transpose()
+}
+
+async fn staff_by_username(username: &str, portal: &Portal) -> Result<Option<Credentials>> {
+    let row = sqlx::query(
+        "SELECT id, password_hash, locked_until, totp_secret, totp_last_step FROM staff \
+         WHERE username = $1 AND status = 'active'",
+    )
+    .bind(username)
+    .fetch_optional(portal.db().pool())
+    .await?;
+    row.map(|row| {
+        Ok(Credentials {
+            table: Table::Staff,
+            id: row.try_get("id")?,
+            password_hash: row.try_get("password_hash")?,
+            locked_until: row.try_get("locked_until")?,
+            totp_secret: row.try_get("totp_secret")?,
+            totp_last_step: row.try_get("totp_last_step")?,
+        })
+    })
+    .transpose()
+}
