@@ -7,6 +7,7 @@
 pub mod api;
 mod components;
 mod display_mode;
+pub mod forms;
 mod pages;
 #[cfg(feature = "ssr")]
 mod shell;
@@ -20,7 +21,8 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::{
-    AccessibilityPage, CatalogPage, GuidePage, HallsPage, HomePage, NotFoundPage, PackagePage,
+    AccessibilityPage, CatalogPage, GuidePage, HallsPage, HomePage, LoginPage, MePage,
+    NotFoundPage, PackagePage, RegisterPage, StaffDeskPage, StaffEnrolPage, StaffLoginPage,
 };
 
 /// The application root, shared by the server renderer and the browser.
@@ -29,6 +31,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     display_mode::provide();
     components::layout::provide_site_info();
+    components::layout::provide_signed_in();
     mark_hydrated();
 
     // `SsrMode::Async` renders each page completely before sending it, so readers without
@@ -43,6 +46,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/items/:code") view=GuidePage ssr=SsrMode::Async />
                     <Route path=path!("/packages/:id") view=PackagePage ssr=SsrMode::Async />
                     <Route path=path!("/halls") view=HallsPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/totp") view=StaffEnrolPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff") view=StaffDeskPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

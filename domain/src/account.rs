@@ -581,6 +581,17 @@ pub struct StaffView {
     pub active: bool,
 }
 
+/// A citizen's record as a window clerk sees it after stating why (audited).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CitizenRecord {
+    pub citizen_id: String,
+    pub name: String,
+    pub id_number_masked: String,
+    pub phone_masked: String,
+    pub address: String,
+}
+
 /// What an administrator fills in to create a staff account.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

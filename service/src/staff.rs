@@ -8,7 +8,7 @@ use crate::auth::session::{activate, person_name, staff_principal};
 use crate::auth::{Session, Stage, hash_password};
 use crate::clock::{china_minute, parse_stamp, stamp};
 use crate::{Error, Portal, Result};
-use domain::account::{NewStaff, StaffRole, StaffScope, StaffView};
+use domain::account::{CitizenRecord, NewStaff, StaffRole, StaffScope, StaffView};
 use domain::identity::{IdNumber, Phone};
 use domain::totp;
 use sqlx::Row;
@@ -278,17 +278,6 @@ fn enrolling_staff(session: &Session) -> Result<&crate::auth::StaffPrincipal> {
             message: "动态口令已绑定".into(),
         }),
     }
-}
-
-/// A citizen's record as a window clerk sees it after stating why.
-#[derive(Clone, Debug, serde::Serialize)]
-#[cfg_attr(feature = "testing", derive(serde::Deserialize))]
-pub struct CitizenRecord {
-    pub citizen_id: String,
-    pub name: String,
-    pub id_number_masked: String,
-    pub phone_masked: String,
-    pub address: String,
 }
 
 /// Looks a citizen up by ID number (一窗受理: the clerk checks who stands at the window). Every

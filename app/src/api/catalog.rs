@@ -1,5 +1,7 @@
 //! Catalog data for the pages: thin adapters over `service::catalog`.
 
+#[cfg(feature = "ssr")]
+use super::server_error;
 use domain::calendar::DueDateEstimate;
 use domain::catalog::{
     Department, GuideDetail, Hall, ItemSummary, Package, PackageDetail, RawItemFilter,
@@ -87,13 +89,4 @@ pub async fn load_halls() -> Result<Vec<Hall>, ServerFnError> {
     service::catalog::halls(portal.db())
         .await
         .map_err(server_error)
-}
-
-/// Logs the cause once and gives the page an opaque message (no internals reach the browser).
-#[cfg(feature = "ssr")]
-fn server_error(error: service::Error) -> ServerFnError {
-    if let service::Error::Unexpected(cause) = &error {
-        tracing::error!(error = format!("{cause:#}"), "server function failed");
-    }
-    ServerFnError::new("系统繁忙，请稍后再试")
 }

@@ -1,4 +1,14 @@
 //! Server functions: three-line adapters from the UI to `service`, served under `/_sf`.
 
+pub mod account;
 pub mod catalog;
 pub mod site;
+
+/// Unexpected failures are logged here, once, and reach the reader as 系统繁忙.
+#[cfg(feature = "ssr")]
+fn server_error(error: service::Error) -> leptos::prelude::ServerFnError {
+    if let service::Error::Unexpected(cause) = &error {
+        tracing::error!(error = format!("{cause:#}"), "server function failed");
+    }
+    leptos::prelude::ServerFnError::new("系统繁忙，请稍后再试")
+}

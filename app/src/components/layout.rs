@@ -1,7 +1,9 @@
 //! The frame of every page: skip link, header with navigation, main landmark, footer.
 
+use crate::api::account::{SignedIn, whoami};
 use crate::api::site::get_site_info;
 use crate::display_mode::use_display_mode;
+use domain::account::PrincipalView;
 use domain::display::switch_href;
 use domain::site::SiteInfo;
 use leptos::prelude::*;
@@ -14,6 +16,18 @@ type SiteInfoResource = Resource<Result<SiteInfo, ServerFnError>>;
 pub fn provide_site_info() {
     let resource: SiteInfoResource = Resource::new_blocking(|| (), |_| get_site_info());
     provide_context(resource);
+}
+
+type SignedInResource = Resource<Result<Option<SignedIn>, ServerFnError>>;
+
+/// Loads who is signed in once per page; the header and the account pages read it.
+pub fn provide_signed_in() {
+    let resource: SignedInResource = Resource::new_blocking(|| (), |_| whoami());
+    provide_context(resource);
+}
+
+pub fn use_signed_in() -> SignedInResource {
+    expect_context::<SignedInResource>()
 }
 
 /// Main navigation: label and target.
@@ -63,7 +77,10 @@ fn Header() -> impl IntoView {
                         })}
                     </Suspense>
                 </a>
-                <DisplayModeToggle />
+                <div class="site-header__tools">
+                    <AccountArea />
+                    <DisplayModeToggle />
+                </div>
             </div>
             <nav class="site-nav" aria-label="主导航">
                 <ul>
@@ -85,6 +102,47 @@ fn Header() -> impl IntoView {
                 </ul>
             </nav>
         </header>
+    }
+}
+
+/// 登录 / 注册 for visitors; the masked name, 我的 and 退出 for the signed in.
+#[component]
+fn AccountArea() -> impl IntoView {
+    let signed_in = use_signed_in();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match signed_in.await.ok().flatten() {
+                    Some(SignedIn { principal, csrf_token }) => {
+                        let (name, home) = match principal {
+                            PrincipalView::Citizen { name_masked, acting_for } => (
+                                match acting_for {
+                                    Some(acting) => format!("{name_masked}（{}）", acting.org_name),
+                                    None => name_masked,
+                                },
+                                "/me",
+                            ),
+                            PrincipalView::Staff { name_masked, .. } => (name_masked, "/staff"),
+                        };
+                        view! {
+                            <div class="account-area">
+                                <a href=home class="account-area__name">{name}</a>
+                                <form method="post" action="/logout" class="inline-form">
+                                    <input type="hidden" name="csrf_token" value=csrf_token />
+                                    <button type="submit" class="button button--link">"退出"</button>
+                                </form>
+                            </div>
+                        }.into_any()
+                    }
+                    None => view! {
+                        <div class="account-area">
+                            <a href="/login">"登录"</a>
+                            <a href="/register">"注册"</a>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

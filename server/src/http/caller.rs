@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::HeaderValue;
-use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE, USER_AGENT};
+use http::header::{AUTHORIZATION, CACHE_CONTROL, COOKIE, SET_COOKIE, USER_AGENT};
 use http::request::Parts;
 use service::auth::{self, Caller, Channel};
 use std::net::SocketAddr;
@@ -61,8 +61,16 @@ pub async fn resolve_caller(
             }
         }
     }
+    let signed_in = caller.session.is_some();
     request.extensions_mut().insert(caller);
     let mut response = next.run(request).await;
+    // Pages and answers for a signed-in reader carry personal data: never store them in a
+    // shared cache or the browser's back-forward history on a shared computer.
+    if signed_in && !response.headers().contains_key(CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if clear_cookie && !response.headers().contains_key(SET_COOKIE) {
         response
             .headers_mut()

@@ -3,6 +3,7 @@
 
 pub mod caller;
 mod display_mode;
+mod forms;
 mod layers;
 mod ops;
 pub mod v1;
@@ -58,6 +59,7 @@ pub fn app_with_api(state: AppState, api: utoipa_axum::router::OpenApiRouter<App
             move || app::shell(options.clone())
         })
         .route("/display-mode", get(display_mode::switch))
+        .merge(forms::routes())
         .nest_service("/pkg", layers::hashed_assets(&state.leptos))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -8,7 +8,7 @@ use crate::http::caller::{Authenticated, AuthenticatedWrite};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use domain::account::{NewStaff, PrincipalView, StaffRole, StaffView};
+use domain::account::{CitizenRecord, NewStaff, PrincipalView, StaffRole, StaffView};
 use domain::paging::Page;
 use serde::{Deserialize, Serialize};
 use service::staff::{self, Creator};
@@ -37,21 +37,12 @@ pub struct CitizenLookup {
     pub purpose: String,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct CitizenRecordView {
-    pub citizen_id: String,
-    pub name: String,
-    pub id_number_masked: String,
-    pub phone_masked: String,
-    pub address: String,
-}
-
 /// Every successful lookup is audited with its purpose and shown to the citizen.
 #[utoipa::path(
     post, path = "/staff/citizens/lookup", tag = "staff", summary = "按证件号码查询申请人（留痕）",
     request_body = CitizenLookup,
     responses(
-        (status = 200, description = "申请人信息（证件号码脱敏）", body = CitizenRecordView),
+        (status = 200, description = "申请人信息（证件号码脱敏）", body = CitizenRecord),
         (status = 403, description = "角色无权查询", body = ErrorEnvelope),
         (status = 404, description = "未注册", body = ErrorEnvelope),
         (status = 422, description = "证件号码或事由有误", body = ErrorEnvelope),
@@ -62,16 +53,10 @@ pub async fn look_up_citizen(
     State(state): State<AppState>,
     AuthenticatedWrite(session): AuthenticatedWrite,
     ApiJson(lookup): ApiJson<CitizenLookup>,
-) -> Result<Json<CitizenRecordView>, ApiError> {
-    let record =
-        staff::look_up_citizen(&state.portal, &session, &lookup.id_number, &lookup.purpose).await?;
-    Ok(Json(CitizenRecordView {
-        citizen_id: record.citizen_id,
-        name: record.name,
-        id_number_masked: record.id_number_masked,
-        phone_masked: record.phone_masked,
-        address: record.address,
-    }))
+) -> Result<Json<CitizenRecord>, ApiError> {
+    Ok(Json(
+        staff::look_up_citizen(&state.portal, &session, &lookup.id_number, &lookup.purpose).await?,
+    ))
 }
 
 #[utoipa::path(

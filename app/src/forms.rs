@@ -1,0 +1,192 @@
+//! Forms that work without JavaScript. Each form posts to a server route that calls `service`;
+//! on success it redirects (post/redirect/get), on failure it renders the same page again with a
+//! [`FormFeedback`] in context: every problem listed at the top and beside its field, and the
+//! reader's input kept. The feedback reaches the browser inside the page, so hydration sees it too.
+
+use domain::account::CitizenRecord;
+use domain::errors::FieldErrors;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The outcome of one form submission, for the page that shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormFeedback {
+    /// Which form on the page was sent (`login`, `profile`, …).
+    pub form: String,
+    /// A problem that belongs to no single field, or a confirmation.
+    pub message: Option<String>,
+    /// True for confirmations ("已保存").
+    pub success: bool,
+    pub errors: FieldErrors,
+    /// What the reader typed, to fill the fields again (never passwords).
+    pub values: BTreeMap<String, String>,
+    /// The audited reveal's result, shown once.
+    pub revealed_id_number: Option<String>,
+    /// A staff lookup's result.
+    pub lookup: Option<CitizenRecord>,
+}
+
+impl FormFeedback {
+    pub fn value(&self, form: &str, field: &str) -> String {
+        if self.form == form {
+            self.values.get(field).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    }
+
+    pub fn errors_for(&self, form: &str, field: &str) -> Vec<String> {
+        if self.form == form {
+            self.errors
+                .get(field)
+                .map(<[String]>::to_vec)
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// The feedback of the submission this page answers, if any.
+pub fn use_feedback() -> Resource<Option<FormFeedback>> {
+    Resource::new_blocking(|| (), |_| async move { current_feedback() })
+}
+
+fn current_feedback() -> Option<FormFeedback> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<FormFeedback>()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// The problem list at the top of a form: focusable, announced, each entry linking to its field.
+#[component]
+pub fn ErrorSummary(feedback: FormFeedback, form: &'static str) -> impl IntoView {
+    if feedback.form != form || (feedback.errors.is_empty() && feedback.message.is_none()) {
+        return ().into_any();
+    }
+    if feedback.success {
+        return view! {
+            <p class="notice notice--success" role="status">{feedback.message}</p>
+        }
+        .into_any();
+    }
+    let items: Vec<(String, String)> = feedback
+        .errors
+        .iter()
+        .flat_map(|(field, messages)| {
+            messages
+                .iter()
+                .map(move |message| (field.to_owned(), message.clone()))
+        })
+        .collect();
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1">
+            <h2>"请修改以下问题后重新提交"</h2>
+            {feedback.message.map(|message| view! { <p>{message}</p> })}
+            <ul>
+                {items
+                    .into_iter()
+                    .map(|(field, message)| {
+                        view! { <li><a href=format!("#{form}-{}", field.replace('.', "-"))>{message}</a></li> }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
+}
+
+/// A labelled input with its server-side messages and, once hydrated, a live check as the reader
+/// types (the same `domain` rule the server applies).
+#[component]
+pub fn Field(
+    form: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] value: String,
+    #[prop(optional)] errors: Vec<String>,
+    #[prop(default = true)] required: bool,
+    /// A check to run while typing; returns the problem, if any.
+    #[prop(optional)]
+    live_check: Option<fn(&str) -> Option<String>>,
+) -> impl IntoView {
+    let id = format!("{form}-{}", name.replace('.', "-"));
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let live_id = format!("{id}-live");
+    let live_message = RwSignal::new(None::<String>);
+    let invalid = !errors.is_empty();
+    let described = [
+        (!hint.is_empty()).then(|| hint_id.clone()),
+        invalid.then(|| error_id.clone()),
+        live_check.map(|_| live_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let on_input = move |event: leptos::ev::Event| {
+        if let Some(check) = live_check {
+            let text = event_target_value(&event);
+            live_message.set(if text.trim().is_empty() {
+                None
+            } else {
+                check(&text)
+            });
+        }
+    };
+    view! {
+        <div class="field" class:field--invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            {(!hint.is_empty()).then(|| view! { <p class="field__hint" id=hint_id>{hint}</p> })}
+            {invalid.then(|| view! {
+                <p class="field__error" id=error_id>{errors.join("；")}</p>
+            })}
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                required=required
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=(!described.is_empty()).then_some(described)
+                on:input=on_input
+            />
+            {live_check.map(|_| view! {
+                <p class="field__live" id=live_id aria-live="polite">{move || live_message.get()}</p>
+            })}
+        </div>
+    }
+}
+
+/// The CSRF token every form of a logged-in reader carries.
+#[component]
+pub fn CsrfField(token: String) -> impl IntoView {
+    view! { <input type="hidden" name="csrf_token" value=token /> }
+}
+
+/// Live check for 公民身份号码 fields. The browser checks everything except "not in the future",
+/// which needs a trustworthy today; the server checks that on submit.
+pub fn check_id_number(text: &str) -> Option<String> {
+    let far_future = time::macros::date!(9999 - 12 - 31);
+    domain::identity::IdNumber::parse(text, far_future)
+        .err()
+        .map(|e| e.to_string())
+}
+
+/// Live check for 统一社会信用代码 fields.
+pub fn check_credit_code(text: &str) -> Option<String> {
+    domain::identity::CreditCode::parse(text)
+        .err()
+        .map(|e| e.to_string())
+}
