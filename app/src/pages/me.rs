@@ -59,7 +59,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
     let revealed = feedback.revealed_id_number.is_some();
     let profile_form = "profile";
     let value = |field: &str, stored: &str| {
-        if feedback.form == profile_form {
+        if feedback.form == profile_form && !feedback.success {
             feedback.value(profile_form, field)
         } else {
             stored.to_owned()
@@ -211,7 +211,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
 fn BusinessPanel(business: BusinessAccount, feedback: FormFeedback, csrf: String) -> impl IntoView {
     let form = "business_profile";
     let value = |field: &str, stored: String| {
-        if feedback.form == form {
+        if feedback.form == form && !feedback.success {
             feedback.value(form, field)
         } else {
             stored

@@ -12,3 +12,4 @@ mod api_catalog;
 mod api_foundation;
 mod api_identity;
 mod pages;
+mod pages_identity;

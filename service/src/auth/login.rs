@@ -280,7 +280,8 @@ async fn record_failure(
         &stamp(now),
     )
     .await?;
-    if now_locked {
+    // Exactly one concurrent failure reaches the threshold: that one records the lockout.
+    if failures == i64::from(settings.lockout_threshold) {
         let detail = format!(
             "连续{failures}次登录失败，锁定{}分钟",
             settings.lockout_minutes
