@@ -73,4 +73,13 @@ PORTAL_PID=$!
 wait_ready "$BASE_URL"
 (cd end2end && BASE_URL="$BASE_URL" npx playwright test)
 
+step "Privacy check: no full ID number in the server log of the browser journeys"
+# Shape of a GB 11643 number: region, a 19xx/20xx birth date, sequence, check digit.
+if grep -En '(^|[^0-9])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])[0-3][0-9][0-9]{3}[0-9Xx]([^0-9]|$)' \
+  "$DATA_DIR/server.log"; then
+  echo "A full ID number reached the server log (lines above)." >&2
+  exit 1
+fi
+echo "server log: $(wc -l <"$DATA_DIR/server.log") lines, no ID numbers"
+
 step "All test tiers passed"

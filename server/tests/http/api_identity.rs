@@ -713,7 +713,34 @@ async fn password_change_checks_the_current_one_and_ends_other_sessions(backend:
     app.api_login(PHONE, "river2026x").await;
 }
 
+async fn every_identity_route_of_the_contract_is_documented(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else {
+        return;
+    };
+    let document = body_json(app.get("/api/v1/openapi.json").await).await;
+    for (method, path) in [
+        ("post", "/api/v1/auth/register"),
+        ("post", "/api/v1/auth/login"),
+        ("post", "/api/v1/auth/logout"),
+        ("get", "/api/v1/me"),
+        ("put", "/api/v1/me/profile"),
+        ("get", "/api/v1/me/access-log"),
+        ("get", "/api/v1/staff/users"),
+        ("post", "/api/v1/staff/users"),
+    ] {
+        assert!(
+            document["paths"][path][method].is_object(),
+            "{method} {path} is documented"
+        );
+    }
+    assert_eq!(
+        document["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+}
+
 on_both_databases!(
+    every_identity_route_of_the_contract_is_documented,
     registration_validates_every_field_and_refuses_duplicates,
     login_by_id_number_or_phone_shows_only_masked_numbers,
     wrong_passwords_lock_the_account_for_the_configured_time,
