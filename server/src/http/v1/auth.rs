@@ -150,8 +150,11 @@ pub async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub fn rfc3339(instant: time::OffsetDateTime) -> String {
+/// An instant as the API writes it: China time, whole seconds (`2026-11-22T09:30:00+08:00`).
+fn rfc3339(instant: time::OffsetDateTime) -> String {
     instant
+        .replace_nanosecond(0)
+        .unwrap_or(instant)
         .to_offset(service::clock::CHINA)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
