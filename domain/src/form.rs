@@ -1,0 +1,502 @@
+//! 一表申请: the application form of an item, kept in the catalog data, and the answers to it.
+//!
+//! A [`FormSchema`] lists typed fields. Where the answer is a choice the field offers the choice
+//! (select, checkbox group), so nothing that can be ticked is typed. A package's form is the merge
+//! of its items' forms: a field that several items ask for (same key) is asked once.
+//! [`FormSchema::check`] reports every problem of a set of [`Answers`] at once, by field key; the
+//! browser runs it while the reader types and the server runs it again on submit.
+
+use crate::errors::FieldErrors;
+use crate::identity::{CreditCode, IdNumber, Phone};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::Date;
+use time::macros::format_description;
+
+/// One application form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormSchema {
+    #[serde(default)]
+    pub fields: Vec<FieldSpec>,
+}
+
+/// One question on a form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldSpec {
+    /// Stable key, shared by every item that asks the same question (`applicant_phone`).
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub hint: String,
+    #[serde(default = "yes")]
+    pub required: bool,
+    #[serde(flatten)]
+    pub kind: FieldKind,
+    /// Which profile value fills this field in a new draft (一次录入，多次复用).
+    #[serde(default)]
+    pub prefill: Option<Prefill>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What kind of answer a field takes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldKind {
+    Text {
+        #[serde(default = "default_max_len")]
+        max_len: u32,
+    },
+    /// Whole numbers within bounds (areas in m², counts, amounts in yuan).
+    Number {
+        #[serde(default)]
+        min: Option<i64>,
+        #[serde(default)]
+        max: Option<i64>,
+        #[serde(default)]
+        unit: String,
+    },
+    /// `YYYY-MM-DD`.
+    Date {
+        /// The date may not lie after today (births, past events).
+        #[serde(default)]
+        not_after_today: bool,
+    },
+    /// Exactly one of the options.
+    Select {
+        options: Vec<String>,
+    },
+    /// Any number of the options, at least one when required.
+    Checkboxes {
+        options: Vec<String>,
+    },
+    /// A postal address in mainland China.
+    Address,
+    Phone,
+    IdNumber {
+        /// The person must be at least this old today (法定代表人年满十八周岁).
+        #[serde(default)]
+        min_age: Option<u32>,
+    },
+    CreditCode,
+    /// A repeatable group of sub-fields (股东, 家庭成员), between `min` and `max` entries.
+    Group {
+        fields: Vec<FieldSpec>,
+        #[serde(default)]
+        min: u32,
+        #[serde(default = "default_group_max")]
+        max: u32,
+    },
+}
+
+fn default_max_len() -> u32 {
+    200
+}
+
+fn default_group_max() -> u32 {
+    20
+}
+
+/// Profile values a field can be prefilled from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Prefill {
+    ApplicantName,
+    ApplicantIdNumber,
+    ApplicantPhone,
+    ApplicantAddress,
+    BusinessName,
+    BusinessCreditCode,
+    BusinessAddress,
+    BusinessLegalRep,
+}
+
+/// An answer: text for single-value fields, a list for checkboxes, entries for groups.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Answer {
+    Text(String),
+    Choices(Vec<String>),
+    Entries(Vec<Answers>),
+}
+
+/// The answers to a form, by field key.
+pub type Answers = BTreeMap<String, Answer>;
+
+impl FormSchema {
+    /// One form for several items: fields in first-asked order, each key once. A field asked
+    /// by several items is required if any of them requires it.
+    pub fn merge<'a>(schemas: impl IntoIterator<Item = &'a FormSchema>) -> FormSchema {
+        let mut merged: Vec<FieldSpec> = Vec::new();
+        for schema in schemas {
+            for field in &schema.fields {
+                match merged.iter_mut().find(|known| known.key == field.key) {
+                    Some(known) => known.required |= field.required,
+                    None => merged.push(field.clone()),
+                }
+            }
+        }
+        FormSchema { fields: merged }
+    }
+
+    /// Every problem with `answers`, named by field key (`shareholders.2.id_number` inside groups).
+    pub fn check(&self, answers: &Answers, today: Date) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        check_fields(&self.fields, answers, today, "", &mut errors);
+        errors
+    }
+}
+
+fn check_fields(
+    fields: &[FieldSpec],
+    answers: &Answers,
+    today: Date,
+    prefix: &str,
+    errors: &mut FieldErrors,
+) {
+    for field in fields {
+        let key = format!("{prefix}{}", field.key);
+        match (answers.get(&field.key), &field.kind) {
+            (Some(Answer::Entries(entries)), FieldKind::Group { fields, min, max }) => {
+                let count = entries.len() as u32;
+                if count < (*min).max(u32::from(field.required)) {
+                    errors.add(
+                        &key,
+                        format!("请至少填写{}项{}", (*min).max(1), field.label),
+                    );
+                }
+                if count > *max {
+                    errors.add(&key, format!("{}最多填写{}项", field.label, max));
+                }
+                for (index, entry) in entries.iter().enumerate() {
+                    check_fields(
+                        fields,
+                        entry,
+                        today,
+                        &format!("{key}.{}.", index + 1),
+                        errors,
+                    );
+                }
+            }
+            (Some(Answer::Choices(choices)), FieldKind::Checkboxes { options }) => {
+                if choices.is_empty() && field.required {
+                    errors.add(&key, format!("请选择{}", field.label));
+                }
+                if choices.iter().any(|choice| !options.contains(choice)) {
+                    errors.add(&key, format!("{}只能从给出的选项中选择", field.label));
+                }
+            }
+            (Some(Answer::Text(text)), kind)
+                if !matches!(kind, FieldKind::Group { .. } | FieldKind::Checkboxes { .. }) =>
+            {
+                let text = text.trim();
+                if text.is_empty() {
+                    if field.required {
+                        errors.add(&key, missing_message(field));
+                    }
+                } else if let Err(message) = check_text(field, text, today) {
+                    errors.add(&key, message);
+                }
+            }
+            (None, _) => {
+                if field.required {
+                    errors.add(&key, missing_message(field));
+                }
+            }
+            (Some(_), _) => errors.add(&key, format!("{}的填写方式不正确", field.label)),
+        }
+    }
+}
+
+fn missing_message(field: &FieldSpec) -> String {
+    match field.kind {
+        FieldKind::Select { .. } | FieldKind::Checkboxes { .. } => format!("请选择{}", field.label),
+        _ => format!("请填写{}", field.label),
+    }
+}
+
+fn check_text(field: &FieldSpec, text: &str, today: Date) -> Result<(), String> {
+    let label = &field.label;
+    match &field.kind {
+        FieldKind::Text { max_len } => {
+            if text.chars().count() > *max_len as usize {
+                return Err(format!("{label}不能超过{max_len}个字"));
+            }
+            if text.chars().any(char::is_control) {
+                return Err(format!("{label}含有不可见字符"));
+            }
+        }
+        FieldKind::Address => {
+            let count = text.chars().count();
+            if !(5..=200).contains(&count) {
+                return Err(format!("{label}应写到门牌号，5至200个字"));
+            }
+        }
+        FieldKind::Number { min, max, unit } => {
+            let value: i64 = text.parse().map_err(|_| format!("{label}请填写整数"))?;
+            if min.is_some_and(|min| value < min) {
+                return Err(format!("{label}不能小于{}{unit}", min.unwrap_or_default()));
+            }
+            if max.is_some_and(|max| value > max) {
+                return Err(format!("{label}不能大于{}{unit}", max.unwrap_or_default()));
+            }
+        }
+        FieldKind::Date { not_after_today } => {
+            let date = parse_date(text)
+                .ok_or_else(|| format!("{label}请按“年-月-日”填写，如 2026-01-31"))?;
+            if *not_after_today && date > today {
+                return Err(format!("{label}不能晚于今天"));
+            }
+        }
+        FieldKind::Select { options } => {
+            if !options.iter().any(|option| option == text) {
+                return Err(format!("{label}只能从给出的选项中选择"));
+            }
+        }
+        FieldKind::Phone => {
+            Phone::parse(text).map_err(str::to_owned)?;
+        }
+        FieldKind::IdNumber { min_age } => {
+            let id = IdNumber::parse(text, today).map_err(|e| e.to_string())?;
+            if let Some(min_age) = min_age
+                && id.age_on(today) < *min_age
+            {
+                return Err(format!("{label}对应的人未满{min_age}周岁"));
+            }
+        }
+        FieldKind::CreditCode => {
+            CreditCode::parse(text).map_err(|e| e.to_string())?;
+        }
+        FieldKind::Checkboxes { .. } | FieldKind::Group { .. } => {}
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Option<Date> {
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]")).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 11 - 22);
+
+    fn field(key: &str, label: &str, kind: FieldKind) -> FieldSpec {
+        FieldSpec {
+            key: key.into(),
+            label: label.into(),
+            hint: String::new(),
+            required: true,
+            kind,
+            prefill: None,
+        }
+    }
+
+    fn text(value: &str) -> Answer {
+        Answer::Text(value.into())
+    }
+
+    fn company_form() -> FormSchema {
+        FormSchema {
+            fields: vec![
+                field("company_name", "企业名称", FieldKind::Text { max_len: 50 }),
+                field(
+                    "capital",
+                    "注册资本",
+                    FieldKind::Number {
+                        min: Some(1),
+                        max: None,
+                        unit: "万元".into(),
+                    },
+                ),
+                field(
+                    "form",
+                    "企业类型",
+                    FieldKind::Select {
+                        options: vec!["有限责任公司".into(), "股份有限公司".into()],
+                    },
+                ),
+                field(
+                    "legal_rep_id",
+                    "法定代表人身份证号码",
+                    FieldKind::IdNumber { min_age: Some(18) },
+                ),
+                field(
+                    "shareholders",
+                    "股东",
+                    FieldKind::Group {
+                        fields: vec![
+                            field("name", "股东姓名", FieldKind::Text { max_len: 50 }),
+                            field(
+                                "id_number",
+                                "股东身份证号码",
+                                FieldKind::IdNumber { min_age: None },
+                            ),
+                        ],
+                        min: 1,
+                        max: 50,
+                    },
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_with_its_key() {
+        let answers = Answers::from([
+            ("capital".to_string(), text("0")),
+            ("form".to_string(), text("合伙企业")),
+            // Born 2010: sixteen today.
+            ("legal_rep_id".to_string(), text("110105201001010010")),
+            (
+                "shareholders".to_string(),
+                Answer::Entries(vec![Answers::from([
+                    ("name".to_string(), text("李四")),
+                    ("id_number".to_string(), text("110105194912310021")),
+                ])]),
+            ),
+        ]);
+        let errors = company_form().check(&answers, TODAY);
+        let fields: Vec<&str> = errors.iter().map(|(key, _)| key).collect();
+        assert_eq!(
+            fields,
+            [
+                "capital",
+                "company_name",
+                "form",
+                "legal_rep_id",
+                "shareholders.1.id_number"
+            ]
+        );
+        assert_eq!(errors.get("company_name").unwrap()[0], "请填写企业名称");
+        assert_eq!(errors.get("capital").unwrap()[0], "注册资本不能小于1万元");
+        assert_eq!(
+            errors.get("legal_rep_id").unwrap()[0],
+            "法定代表人身份证号码对应的人未满18周岁"
+        );
+    }
+
+    #[test]
+    fn complete_answers_pass() {
+        let answers = Answers::from([
+            ("company_name".to_string(), text("示范市星火科技有限公司")),
+            ("capital".to_string(), text("100")),
+            ("form".to_string(), text("有限责任公司")),
+            ("legal_rep_id".to_string(), text("11010519491231002X")),
+            (
+                "shareholders".to_string(),
+                Answer::Entries(vec![Answers::from([
+                    ("name".to_string(), text("张三")),
+                    ("id_number".to_string(), text("11010519491231002x")),
+                ])]),
+            ),
+        ]);
+        assert!(company_form().check(&answers, TODAY).is_empty());
+    }
+
+    #[test]
+    fn groups_and_choices_are_bounded() {
+        let form = FormSchema {
+            fields: vec![
+                field(
+                    "channels",
+                    "经营方式",
+                    FieldKind::Checkboxes {
+                        options: vec!["网络经营".into(), "实体门店".into()],
+                    },
+                ),
+                field(
+                    "members",
+                    "家庭成员",
+                    FieldKind::Group {
+                        fields: vec![field("name", "姓名", FieldKind::Text { max_len: 50 })],
+                        min: 1,
+                        max: 2,
+                    },
+                ),
+                field(
+                    "born",
+                    "出生日期",
+                    FieldKind::Date {
+                        not_after_today: true,
+                    },
+                ),
+            ],
+        };
+        let three = Answer::Entries(vec![Answers::from([("name".to_string(), text("甲"))]); 3]);
+        let answers = Answers::from([
+            (
+                "channels".to_string(),
+                Answer::Choices(vec!["上门推销".into()]),
+            ),
+            ("members".to_string(), three),
+            ("born".to_string(), text("2027-01-01")),
+        ]);
+        let errors = form.check(&answers, TODAY);
+        assert_eq!(
+            errors.get("channels").unwrap()[0],
+            "经营方式只能从给出的选项中选择"
+        );
+        assert_eq!(errors.get("members").unwrap()[0], "家庭成员最多填写2项");
+        assert_eq!(errors.get("born").unwrap()[0], "出生日期不能晚于今天");
+        let empty = form.check(&Answers::new(), TODAY);
+        assert_eq!(empty.get("channels").unwrap()[0], "请选择经营方式");
+        assert_eq!(empty.get("members").unwrap()[0], "请填写家庭成员");
+    }
+
+    #[test]
+    fn a_package_asks_a_shared_question_once() {
+        let mut optional_phone = field("phone", "联系电话", FieldKind::Phone);
+        optional_phone.required = false;
+        let first = FormSchema {
+            fields: vec![
+                field("name", "姓名", FieldKind::Text { max_len: 50 }),
+                optional_phone,
+            ],
+        };
+        let second = FormSchema {
+            fields: vec![
+                field("phone", "联系电话", FieldKind::Phone),
+                field("address", "住址", FieldKind::Address),
+            ],
+        };
+        let merged = FormSchema::merge([&first, &second]);
+        let keys: Vec<&str> = merged.fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["name", "phone", "address"]);
+        assert!(merged.fields[1].required, "required by the second item");
+    }
+
+    #[test]
+    fn schemas_read_from_catalog_toml() {
+        let schema: FormSchema = toml::from_str(
+            r#"
+            [[fields]]
+            key = "applicant_phone"
+            label = "联系电话"
+            type = "phone"
+            prefill = "applicant_phone"
+
+            [[fields]]
+            key = "scope"
+            label = "经营方式"
+            type = "checkboxes"
+            options = ["网络经营", "实体门店"]
+            required = false
+            "#,
+        )
+        .expect("valid schema");
+        assert_eq!(schema.fields[0].kind, FieldKind::Phone);
+        assert_eq!(schema.fields[0].prefill, Some(Prefill::ApplicantPhone));
+        assert!(!schema.fields[1].required);
+    }
+}
