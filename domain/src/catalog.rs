@@ -379,9 +379,21 @@ pub struct ItemGuide {
     pub complaint_phone: String,
     #[serde(default)]
     pub faq: Vec<Faq>,
+    /// The item's own questions (一表申请); the applicant's identity and contact come first from
+    /// [`crate::form::applicant_form`] and need not be listed here.
+    #[serde(default)]
+    pub form: crate::form::FormSchema,
 }
 
 impl ItemGuide {
+    /// The whole application form: who applies (by applicant type), then the item's questions.
+    pub fn application_form(&self) -> crate::form::FormSchema {
+        crate::form::FormSchema::merge([
+            &crate::form::applicant_form(self.applicant_type),
+            &self.form,
+        ])
+    }
+
     /// Every place a guide can contradict itself, in plain Chinese; empty when consistent.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
@@ -406,6 +418,12 @@ impl ItemGuide {
                 problems.push(format!("{}：{} 未列明文件类型", self.name, material.name));
             }
         }
+        problems.extend(
+            self.form
+                .problems()
+                .into_iter()
+                .map(|problem| format!("{}：申请表{problem}", self.name)),
+        );
         let counted: u32 = self
             .steps
             .iter()

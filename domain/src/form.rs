@@ -86,6 +86,8 @@ pub enum FieldKind {
     CreditCode,
     /// A repeatable group of sub-fields (股东, 家庭成员), between `min` and `max` entries.
     Group {
+        // A group holds fields that may again be groups: the document refers back by name.
+        #[cfg_attr(feature = "openapi", schema(no_recursion))]
         fields: Vec<FieldSpec>,
         #[serde(default)]
         min: u32,
@@ -124,13 +126,126 @@ pub enum Prefill {
 pub enum Answer {
     Text(String),
     Choices(Vec<String>),
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     Entries(Vec<Answers>),
 }
 
 /// The answers to a form, by field key.
 pub type Answers = BTreeMap<String, Answer>;
 
+/// Who applies, asked first on every form and prefilled from the profile: the person, or the
+/// business and its 经办人.
+pub fn applicant_form(applicant_type: crate::catalog::ApplicantType) -> FormSchema {
+    use crate::catalog::ApplicantType;
+    let field = |key: &str, label: &str, kind: FieldKind, prefill: Prefill| FieldSpec {
+        key: key.into(),
+        label: label.into(),
+        hint: String::new(),
+        required: true,
+        kind,
+        prefill: Some(prefill),
+    };
+    let person = [
+        field(
+            "applicant_name",
+            "申请人姓名",
+            FieldKind::Text { max_len: 50 },
+            Prefill::ApplicantName,
+        ),
+        field(
+            "applicant_id_number",
+            "申请人公民身份号码",
+            FieldKind::IdNumber { min_age: None },
+            Prefill::ApplicantIdNumber,
+        ),
+        field(
+            "applicant_phone",
+            "联系电话",
+            FieldKind::Phone,
+            Prefill::ApplicantPhone,
+        ),
+        field(
+            "contact_address",
+            "联系地址",
+            FieldKind::Address,
+            Prefill::ApplicantAddress,
+        ),
+    ];
+    let business = [
+        field(
+            "business_name",
+            "单位名称",
+            FieldKind::Text { max_len: 100 },
+            Prefill::BusinessName,
+        ),
+        field(
+            "business_credit_code",
+            "统一社会信用代码",
+            FieldKind::CreditCode,
+            Prefill::BusinessCreditCode,
+        ),
+        field(
+            "applicant_name",
+            "经办人姓名",
+            FieldKind::Text { max_len: 50 },
+            Prefill::ApplicantName,
+        ),
+        field(
+            "applicant_phone",
+            "经办人联系电话",
+            FieldKind::Phone,
+            Prefill::ApplicantPhone,
+        ),
+        field(
+            "business_address",
+            "单位地址",
+            FieldKind::Address,
+            Prefill::BusinessAddress,
+        ),
+    ];
+    let fields = match applicant_type {
+        ApplicantType::Business => business.to_vec(),
+        // Items open to both start from the person; a 经办人 acting for a business gets the
+        // business's form (see the draft's creation).
+        ApplicantType::Person | ApplicantType::Both => person.to_vec(),
+    };
+    FormSchema { fields }
+}
+
 impl FormSchema {
+    /// Inconsistencies a catalog editor must fix: repeated keys, choices without options, empty
+    /// groups.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut keys = std::collections::BTreeSet::new();
+        for field in &self.fields {
+            if !keys.insert(field.key.as_str()) {
+                problems.push(format!("字段 {} 重复", field.key));
+            }
+            match &field.kind {
+                FieldKind::Select { options } | FieldKind::Checkboxes { options }
+                    if options.is_empty() =>
+                {
+                    problems.push(format!("字段 {} 没有可选项", field.key));
+                }
+                FieldKind::Group { fields, min, max } => {
+                    if fields.is_empty() {
+                        problems.push(format!("字段 {} 的分组没有子字段", field.key));
+                    }
+                    if min > max {
+                        problems.push(format!("字段 {} 的最少项数大于最多项数", field.key));
+                    }
+                    let inner = FormSchema {
+                        fields: fields.clone(),
+                    };
+                    problems.extend(inner.problems());
+                }
+                _ => {}
+            }
+        }
+        problems
+    }
+
     /// One form for several items: fields in first-asked order, each key once. A field asked
     /// by several items is required if any of them requires it.
     pub fn merge<'a>(schemas: impl IntoIterator<Item = &'a FormSchema>) -> FormSchema {

@@ -39,6 +39,46 @@ fn the_demo_catalog_is_complete_and_consistent() {
     assert!(start_up.promised_days <= 3);
 }
 
+#[test]
+fn item_forms_come_from_the_catalog_after_the_applicant_questions() {
+    use domain::form::FieldKind;
+    let data = demo();
+    let company = data
+        .items
+        .iter()
+        .find(|i| i.name == "企业设立登记")
+        .unwrap();
+    let form = company.application_form();
+    let keys: Vec<&str> = form.fields.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(
+        keys[..6],
+        [
+            "business_name",
+            "business_credit_code",
+            "applicant_name",
+            "applicant_phone",
+            "business_address",
+            "company_name"
+        ]
+    );
+    let shareholders = form
+        .fields
+        .iter()
+        .find(|f| f.key == "shareholders")
+        .unwrap();
+    let FieldKind::Group { fields, min, .. } = &shareholders.kind else {
+        panic!("shareholders is a repeatable group");
+    };
+    assert_eq!((fields.len(), *min), (3, 1));
+    let birth = data
+        .items
+        .iter()
+        .find(|i| i.name == "出生医学证明")
+        .unwrap();
+    assert_eq!(birth.application_form().fields[0].key, "applicant_name");
+    assert!(birth.form.fields.iter().any(|f| f.key == "birth_date"));
+}
+
 fn search(q: &str) -> RawItemFilter {
     RawItemFilter {
         q: Some(q.into()),
