@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::http::{AppState, app};
 use crate::telemetry;
 use clap::{Parser, Subcommand};
-use service::{Db, Portal};
+use service::Db;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -104,7 +104,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Seed => {
             service::seed::run(&db).await?;
-            let portal = Portal::new(db.clone(), config.site.clone(), config.auth.clone());
+            let portal = config.portal(db.clone())?;
             service::seed::demo_accounts(&portal).await?;
             tracing::info!("demo data loaded");
             Ok(())
@@ -124,7 +124,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let password = std::env::var("PORTAL_STAFF_PASSWORD").map_err(|_| {
                 anyhow::anyhow!("set PORTAL_STAFF_PASSWORD to the new account's initial password")
             })?;
-            let portal = Portal::new(db.clone(), config.site.clone(), config.auth.clone());
+            let portal = config.portal(db.clone())?;
             let new = domain::account::NewStaff {
                 username,
                 name,
@@ -186,7 +186,7 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
 
     let grace = Duration::from_secs(config.http.shutdown_grace_secs);
     let state = AppState {
-        portal: Portal::new(db.clone(), config.site.clone(), config.auth.clone()),
+        portal: config.portal(db.clone())?,
         leptos,
         config: Arc::new(config),
     };

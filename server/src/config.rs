@@ -10,7 +10,10 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use service::DbSettings;
+use service::applications::ApplicationSettings;
 use service::auth::AuthSettings;
+use service::files::Files;
+use service::{Db, Portal, Settings};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -29,6 +32,8 @@ pub struct Config {
     pub site: SiteInfo,
     /// Lockout, session timeouts, token lifetime, per-address limits.
     pub auth: AuthSettings,
+    /// Draft lifetime, 容缺 dates, upload size.
+    pub applications: ApplicationSettings,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -98,6 +103,7 @@ impl Default for Config {
                 police_record: "示公网安备00000000000000号".into(),
             },
             auth: AuthSettings::default(),
+            applications: ApplicationSettings::default(),
         }
     }
 }
@@ -119,6 +125,19 @@ impl Config {
             )
             .extract()?;
         Ok(config)
+    }
+
+    /// The use cases over `db`, with files under `<data_dir>/files`.
+    pub fn portal(&self, db: Db) -> anyhow::Result<Portal> {
+        let files = Files::local(self.data_dir.join("files"))?;
+        Ok(Portal::new(db, files, self.site.clone(), self.settings()))
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings {
+            auth: self.auth.clone(),
+            applications: self.applications.clone(),
+        }
     }
 
     pub fn db_settings(&self) -> DbSettings {

@@ -27,6 +27,15 @@ pub enum Error {
     /// The request clashes with the current state; `code` is stable for programs.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// Well-formed but unacceptable, with a code of its own (`idempotency_mismatch`).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
+    /// An upload larger than the limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// An upload whose content is none of the accepted types, whatever its name says.
+    #[error("{0}")]
+    UnsupportedType(String),
     /// Too many attempts; try again after the given number of seconds.
     #[error("{message}")]
     RateLimited {

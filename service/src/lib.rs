@@ -6,6 +6,7 @@
 //! check lives in this crate. No HTTP types appear here.
 
 pub mod accounts;
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -13,7 +14,9 @@ pub mod catalog;
 pub mod clock;
 pub mod counters;
 pub mod db;
+pub mod documents;
 pub mod error;
+pub mod files;
 pub mod seed;
 pub mod staff;
 #[cfg(feature = "testing")]
@@ -22,9 +25,11 @@ pub mod testing;
 pub use db::{Backend, Db, DbSettings};
 pub use error::{Error, Result};
 
+use applications::ApplicationSettings;
 use auth::AuthSettings;
 use clock::{Clock, SystemClock};
 use domain::site::SiteInfo;
+use files::Files;
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -36,26 +41,49 @@ pub struct Portal {
 
 struct PortalInner {
     db: Db,
+    files: Files,
     site: SiteInfo,
-    auth: AuthSettings,
+    settings: Settings,
     clock: Arc<dyn Clock>,
 }
 
+/// The operator's settings the use cases obey (DESIGN.md's numbers marked *(setting)*).
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub auth: AuthSettings,
+    pub applications: ApplicationSettings,
+}
+
 impl Portal {
-    pub fn new(db: Db, site: SiteInfo, auth: AuthSettings) -> Self {
-        Self::with_clock(db, site, auth, Arc::new(SystemClock))
+    pub fn new(db: Db, files: Files, site: SiteInfo, settings: Settings) -> Self {
+        Self::with_clock(db, files, site, settings, Arc::new(SystemClock))
     }
 
     /// The same portal reading time from `clock` (tests cross timeouts with a manual clock).
-    pub fn with_clock(db: Db, site: SiteInfo, auth: AuthSettings, clock: Arc<dyn Clock>) -> Self {
+    pub fn with_clock(
+        db: Db,
+        files: Files,
+        site: SiteInfo,
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             inner: Arc::new(PortalInner {
                 db,
+                files,
                 site,
-                auth,
+                settings,
                 clock,
             }),
         }
+    }
+
+    pub fn files(&self) -> &Files {
+        &self.inner.files
+    }
+
+    pub fn application_settings(&self) -> &ApplicationSettings {
+        &self.inner.settings.applications
     }
 
     pub fn now(&self) -> OffsetDateTime {
@@ -63,7 +91,7 @@ impl Portal {
     }
 
     pub fn auth_settings(&self) -> &AuthSettings {
-        &self.inner.auth
+        &self.inner.settings.auth
     }
 
     pub fn db(&self) -> &Db {

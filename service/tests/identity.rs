@@ -5,8 +5,9 @@
 use domain::account::CitizenSignup;
 use domain::site::SiteInfo;
 use service::auth::{AuthSettings, Channel, LoginAttempt};
+use service::files::Files;
 use service::testing::TestDb;
-use service::{Backend, Error, Portal};
+use service::{Backend, Error, Portal, Settings};
 
 fn site() -> SiteInfo {
     SiteInfo {
@@ -22,11 +23,15 @@ fn site() -> SiteInfo {
 
 async fn portal(backend: Backend) -> Option<(TestDb, Portal)> {
     let test_db = TestDb::new(backend).await?;
-    let settings = AuthSettings {
-        attempts_per_address: 1000,
-        ..AuthSettings::default()
+    let settings = Settings {
+        auth: AuthSettings {
+            attempts_per_address: 1000,
+            ..AuthSettings::default()
+        },
+        ..Settings::default()
     };
-    let portal = Portal::new(test_db.db.clone(), site(), settings);
+    let files = Files::with_store(std::sync::Arc::new(object_store::memory::InMemory::new()));
+    let portal = Portal::new(test_db.db.clone(), files, site(), settings);
     Some((test_db, portal))
 }
 

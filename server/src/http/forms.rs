@@ -53,12 +53,16 @@ struct Submission<T> {
 
 /// Reads the form. Missing fields become empty strings (every form struct defaults them), so the
 /// domain rules name them; a cross-site post is refused before anything else.
-async fn read<T: DeserializeOwned>(request: Request) -> Result<Submission<T>, Response> {
+async fn read<T: DeserializeOwned>(
+    state: &AppState,
+    request: Request,
+) -> Result<Submission<T>, Response> {
+    let limit = state.config.http.body_limit_bytes;
     let (parts, body) = request.into_parts();
     if !same_origin(&parts) {
         return Err((StatusCode::FORBIDDEN, "请求来源不明，已拒绝").into_response());
     }
-    let bytes = axum::body::to_bytes(body, usize::MAX)
+    let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
     let form = serde_urlencoded::from_bytes::<T>(&bytes)
@@ -159,6 +163,9 @@ fn refusal(
                 service::Error::Forbidden { .. } => StatusCode::FORBIDDEN,
                 service::Error::Conflict { .. } => StatusCode::CONFLICT,
                 service::Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+                service::Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                service::Error::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                service::Error::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 _ => StatusCode::NOT_FOUND,
             };
             feedback.message = Some(other.to_string());
@@ -247,7 +254,7 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
         parts,
         caller,
         form,
-    } = match read::<LoginForm>(request).await {
+    } = match read::<LoginForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -299,7 +306,7 @@ struct CsrfOnly {
 }
 
 async fn logout(State(state): State<AppState>, request: Request) -> Response {
-    let Submission { caller, form, .. } = match read::<CsrfOnly>(request).await {
+    let Submission { caller, form, .. } = match read::<CsrfOnly>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -329,7 +336,7 @@ async fn register_citizen(State(state): State<AppState>, request: Request) -> Re
         parts,
         caller,
         form,
-    } = match read::<CitizenForm>(request).await {
+    } = match read::<CitizenForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -373,7 +380,7 @@ async fn register_business(State(state): State<AppState>, request: Request) -> R
         parts,
         caller,
         form,
-    } = match read::<BusinessForm>(request).await {
+    } = match read::<BusinessForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -426,7 +433,7 @@ async fn update_profile(State(state): State<AppState>, request: Request) -> Resp
         parts,
         caller,
         form,
-    } = match read::<ProfileForm>(request).await {
+    } = match read::<ProfileForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -457,7 +464,7 @@ async fn reveal_id_number(State(state): State<AppState>, request: Request) -> Re
         parts,
         caller,
         form,
-    } = match read::<CsrfOnly>(request).await {
+    } = match read::<CsrfOnly>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -490,7 +497,7 @@ async fn change_password(State(state): State<AppState>, request: Request) -> Res
         parts,
         caller,
         form,
-    } = match read::<PasswordForm>(request).await {
+    } = match read::<PasswordForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -536,7 +543,7 @@ async fn revoke_session(State(state): State<AppState>, request: Request) -> Resp
         parts,
         caller,
         form,
-    } = match read::<SessionForm>(request).await {
+    } = match read::<SessionForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -563,7 +570,7 @@ async fn revoke_other_sessions(State(state): State<AppState>, request: Request) 
         parts,
         caller,
         form,
-    } = match read::<CsrfOnly>(request).await {
+    } = match read::<CsrfOnly>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -594,7 +601,7 @@ async fn switch_acting_for(State(state): State<AppState>, request: Request) -> R
         parts,
         caller,
         form,
-    } = match read::<ActingForForm>(request).await {
+    } = match read::<ActingForForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -625,7 +632,7 @@ async fn update_business_profile(State(state): State<AppState>, request: Request
         parts,
         caller,
         form,
-    } = match read::<BusinessProfileForm>(request).await {
+    } = match read::<BusinessProfileForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -716,7 +723,7 @@ async fn grant_agent(State(state): State<AppState>, request: Request) -> Respons
         parts,
         caller,
         form,
-    } = match read::<GrantForm>(request).await {
+    } = match read::<GrantForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -755,7 +762,7 @@ async fn revoke_agent(State(state): State<AppState>, request: Request) -> Respon
         parts,
         caller,
         form,
-    } = match read::<RevokeAgentForm>(request).await {
+    } = match read::<RevokeAgentForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -782,7 +789,7 @@ async fn staff_login(State(state): State<AppState>, request: Request) -> Respons
         parts,
         caller,
         form,
-    } = match read::<LoginForm>(request).await {
+    } = match read::<LoginForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -840,7 +847,7 @@ async fn confirm_totp(State(state): State<AppState>, request: Request) -> Respon
         parts,
         caller,
         form,
-    } = match read::<TotpForm>(request).await {
+    } = match read::<TotpForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -867,7 +874,7 @@ async fn look_up_citizen(State(state): State<AppState>, request: Request) -> Res
         parts,
         caller,
         form,
-    } = match read::<LookupForm>(request).await {
+    } = match read::<LookupForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
@@ -910,7 +917,7 @@ async fn create_staff(State(state): State<AppState>, request: Request) -> Respon
         parts,
         caller,
         form,
-    } = match read::<NewStaffForm>(request).await {
+    } = match read::<NewStaffForm>(&state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };

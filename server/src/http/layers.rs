@@ -60,7 +60,15 @@ pub fn wrap(router: Router, config: &Config) -> Router {
                 timeout,
             ))
             .layer(CatchPanicLayer::custom(answer_panic))
-            .layer(RequestBodyLimitLayer::new(config.http.body_limit_bytes)),
+            // The hard ceiling fits an upload; every extractor but the upload's keeps the small
+            // JSON and form limit (DefaultBodyLimit), so a large body is refused with 413 there.
+            .layer(RequestBodyLimitLayer::new(
+                config
+                    .http
+                    .body_limit_bytes
+                    .max(config.applications.upload_max_bytes() as usize + 1024 * 1024),
+            ))
+            .layer(axum::extract::DefaultBodyLimit::max(config.http.body_limit_bytes)),
     )
 }
 

@@ -121,6 +121,17 @@ impl From<service::Error> for ApiError {
                 retry_after_secs: Some(retry_after_secs),
                 ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, message)
             },
+            service::Error::Unprocessable { code, message } => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            }
+            service::Error::TooLarge(message) => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+            }
+            service::Error::UnsupportedType(message) => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                message,
+            ),
             service::Error::Unexpected(cause) => {
                 // Logged once, here, with the whole cause chain; the span carries the request id.
                 tracing::error!(error = format!("{cause:#}"), "unexpected error");

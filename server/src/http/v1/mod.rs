@@ -2,6 +2,7 @@
 //! (`../shared/API.md`). The OpenAPI document is generated from these same route definitions, so
 //! it cannot drift from what is served.
 
+mod applications;
 mod auth;
 mod calendar;
 mod catalog;
@@ -88,6 +89,20 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::list_users, staff::create_user))
         .routes(routes!(staff::change_role))
         .routes(routes!(staff::audit_log))
+        .routes(routes!(applications::create, applications::list))
+        .routes(routes!(applications::read, applications::patch))
+        .routes(routes!(applications::prereview))
+        .routes(routes!(applications::submit))
+        .routes(routes!(applications::withdraw))
+        .routes(routes!(applications::timeline))
+        .routes(routes!(applications::list_documents))
+        .routes(routes!(applications::document_content))
+        .merge(
+            // Uploads may be as large as the upload limit; every other body keeps the small one.
+            OpenApiRouter::new()
+                .routes(routes!(applications::upload))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
 }
 
 /// Mounts `api` under the prefix, answers unknown paths with the 404 envelope, and serves the

@@ -7,6 +7,7 @@ use http_body_util::BodyExt;
 use server::config::Config;
 use server::http::{AppState, app_with_api, v1};
 use service::clock::ManualClock;
+use service::files::Files;
 use service::testing::TestDb;
 use service::{Backend, Portal};
 use std::sync::Arc;
@@ -19,6 +20,8 @@ pub struct TestApp {
     pub portal: Portal,
     /// The portal's clock: tests move it to cross lockouts and timeouts.
     pub clock: Arc<ManualClock>,
+    // Keeps the uploaded files' directory alive for the test's duration.
+    _files_dir: tempfile::TempDir,
 }
 
 /// Runs each named `async fn name(backend: Backend)` once on SQLite and once on PostgreSQL.
@@ -57,10 +60,12 @@ impl TestApp {
         let test_db = TestDb::new(backend).await?;
         let config = Arc::new(config);
         let clock = Arc::new(ManualClock::starting_at(time::OffsetDateTime::now_utc()));
+        let files_dir = tempfile::tempdir().expect("temporary directory for files");
         let portal = Portal::with_clock(
             test_db.db.clone(),
+            Files::local(files_dir.path()).expect("file store"),
             config.site.clone(),
-            config.auth.clone(),
+            config.settings(),
             clock.clone(),
         );
         let state = AppState {
@@ -75,6 +80,7 @@ impl TestApp {
             test_db,
             portal,
             clock,
+            _files_dir: files_dir,
         })
     }
 

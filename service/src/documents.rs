@@ -1,0 +1,256 @@
+//! The personal vault (一份材料): uploads and issued e-licences a citizen can reuse in any
+//! application. A file's type is recognised by its content, never by its name; its name is kept
+//! only for display, sanitised.
+
+use crate::accounts::new_id;
+use crate::auth::Session;
+use crate::clock::{china_minute, parse_stamp, stamp};
+use crate::{Error, Portal, Result};
+use bytes::Bytes;
+use domain::catalog::FileType;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A document as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "testing", derive(Default))]
+pub struct DocumentView {
+    pub id: String,
+    pub file_name: String,
+    pub file_type: String,
+    pub size_bytes: i64,
+    /// Set for issued e-licences (营业执照 …), which 免提交 materials draw on.
+    pub licence_type: Option<String>,
+    pub created_at: String,
+}
+
+/// Recognises PDF, JPEG, PNG and OFD (a ZIP package holding `OFD.xml`) by their first bytes.
+pub fn sniff(bytes: &[u8]) -> Option<FileType> {
+    if bytes.starts_with(b"%PDF-") {
+        Some(FileType::Pdf)
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(FileType::Jpeg)
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some(FileType::Png)
+    } else if bytes.starts_with(b"PK\x03\x04") && contains(bytes, b"OFD.xml") {
+        Some(FileType::Ofd)
+    } else {
+        None
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+fn type_name(file_type: FileType) -> &'static str {
+    match file_type {
+        FileType::Pdf => "pdf",
+        FileType::Jpeg => "jpeg",
+        FileType::Png => "png",
+        FileType::Ofd => "ofd",
+    }
+}
+
+/// A display name safe anywhere: no directories, no control or path characters, at most 100
+/// characters, with the extension of the recognised type.
+pub fn sanitise_file_name(original: &str, file_type: FileType) -> String {
+    let base = original
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        .collect::<String>();
+    let base = base.trim().trim_start_matches('.');
+    let stem = base
+        .rsplit_once('.')
+        .map(|(stem, _)| stem)
+        .unwrap_or(base)
+        .trim();
+    let stem: String = stem.chars().take(90).collect();
+    let stem = if stem.is_empty() { "材料" } else { &stem };
+    format!("{stem}.{}", type_name(file_type).replace("jpeg", "jpg"))
+}
+
+/// Stores an upload in the caller's vault: checks size and type, writes the file durably, then
+/// records it.
+pub async fn upload(
+    portal: &Portal,
+    session: &Session,
+    original_name: &str,
+    bytes: Bytes,
+) -> Result<DocumentView> {
+    let citizen = session.require_citizen()?;
+    let limit = portal.application_settings().upload_max_bytes();
+    if bytes.len() as u64 > limit {
+        return Err(Error::TooLarge(format!(
+            "文件超过 {} MB，请压缩后重新上传",
+            portal.application_settings().upload_max_mb
+        )));
+    }
+    if bytes.is_empty() {
+        return Err(Error::invalid("file", "文件是空的，请重新选择"));
+    }
+    let file_type = sniff(&bytes).ok_or_else(|| {
+        Error::UnsupportedType("只接受 PDF、JPG、PNG 或 OFD 文件（按文件内容识别）".into())
+    })?;
+    let id = new_id("d");
+    let storage_key = format!("documents/{}/{id}", citizen.citizen_id);
+    let sha256: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let size = bytes.len() as i64;
+    portal.files().put_durable(&storage_key, bytes).await?;
+    let file_name = sanitise_file_name(original_name, file_type);
+    let now = stamp(portal.now());
+    sqlx::query(
+        "INSERT INTO documents (id, owner_citizen_id, file_name, file_type, size_bytes, sha256, \
+         storage_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(&citizen.citizen_id)
+    .bind(&file_name)
+    .bind(type_name(file_type))
+    .bind(size)
+    .bind(&sha256)
+    .bind(&storage_key)
+    .bind(&now)
+    .execute(portal.db().pool())
+    .await?;
+    Ok(DocumentView {
+        id,
+        file_name,
+        file_type: type_name(file_type).into(),
+        size_bytes: size,
+        licence_type: None,
+        created_at: china_minute(portal.now()),
+    })
+}
+
+/// The caller's vault, newest first.
+pub async fn list(portal: &Portal, session: &Session) -> Result<Vec<DocumentView>> {
+    let citizen = session.require_citizen()?;
+    let rows = sqlx::query(
+        "SELECT id, file_name, file_type, size_bytes, licence_type, created_at FROM documents \
+         WHERE owner_citizen_id = $1 ORDER BY created_at DESC, id",
+    )
+    .bind(&citizen.citizen_id)
+    .fetch_all(portal.db().pool())
+    .await?;
+    rows.iter().map(view).collect()
+}
+
+fn view(row: &AnyRow) -> Result<DocumentView> {
+    let created_at: String = row.try_get("created_at")?;
+    Ok(DocumentView {
+        id: row.try_get("id")?,
+        file_name: row.try_get("file_name")?,
+        file_type: row.try_get("file_type")?,
+        size_bytes: row.try_get("size_bytes")?,
+        licence_type: row.try_get("licence_type")?,
+        created_at: parse_stamp(&created_at)
+            .map(china_minute)
+            .unwrap_or(created_at),
+    })
+}
+
+/// One of the caller's documents with its bytes; someone else's is "not found".
+pub async fn content(
+    portal: &Portal,
+    session: &Session,
+    id: &str,
+) -> Result<(DocumentView, Bytes)> {
+    let citizen = session.require_citizen()?;
+    let row = sqlx::query(
+        "SELECT id, file_name, file_type, size_bytes, licence_type, created_at, storage_key \
+         FROM documents WHERE id = $1 AND owner_citizen_id = $2",
+    )
+    .bind(id)
+    .bind(&citizen.citizen_id)
+    .fetch_optional(portal.db().pool())
+    .await?
+    .ok_or(Error::NotFound("没有找到该材料"))?;
+    let key: String = row.try_get("storage_key")?;
+    let bytes = portal.files().get(&key).await?;
+    Ok((view(&row)?, bytes))
+}
+
+/// The file type and size of one of the owner's documents, for the pre-review.
+pub(crate) async fn owned_file(
+    portal: &Portal,
+    owner_citizen_id: &str,
+    id: &str,
+) -> Result<Option<(FileType, u64)>> {
+    let row = sqlx::query(
+        "SELECT file_type, size_bytes FROM documents WHERE id = $1 AND owner_citizen_id = $2",
+    )
+    .bind(id)
+    .bind(owner_citizen_id)
+    .fetch_optional(portal.db().pool())
+    .await?;
+    row.map(|row| {
+        let file_type = match row.try_get::<String, _>("file_type")?.as_str() {
+            "pdf" => FileType::Pdf,
+            "jpeg" => FileType::Jpeg,
+            "png" => FileType::Png,
+            _ => FileType::Ofd,
+        };
+        Ok((file_type, row.try_get::<i64, _>("size_bytes")? as u64))
+    })
+    .transpose()
+}
+
+/// Licence types among the owner's issued e-licences (免提交 draws on these).
+pub(crate) async fn licence_types(portal: &Portal, owner_citizen_id: &str) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT licence_type FROM documents WHERE owner_citizen_id = $1 \
+         AND licence_type IS NOT NULL",
+    )
+    .bind(owner_citizen_id)
+    .fetch_all(portal.db().pool())
+    .await?;
+    rows.iter()
+        .map(|row| Ok(row.try_get("licence_type")?))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_recognised_by_content_not_name() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some(FileType::Pdf));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileType::Jpeg));
+        assert_eq!(
+            sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]),
+            Some(FileType::Png)
+        );
+        assert_eq!(sniff(b"PK\x03\x04....OFD.xml...."), Some(FileType::Ofd));
+        assert_eq!(sniff(b"PK\x03\x04 a plain zip"), None);
+        assert_eq!(sniff(b"MZ\x90\x00 an executable renamed to .pdf"), None);
+    }
+
+    #[test]
+    fn file_names_lose_directories_and_strange_characters() {
+        assert_eq!(
+            sanitise_file_name("../../etc/passwd.pdf", FileType::Pdf),
+            "passwd.pdf"
+        );
+        assert_eq!(
+            sanitise_file_name("C:\\Users\\张三\\身份证 正面.JPG", FileType::Jpeg),
+            "身份证 正面.jpg"
+        );
+        assert_eq!(
+            sanitise_file_name("..\u{0}<>.png", FileType::Png),
+            "材料.png"
+        );
+        assert_eq!(sanitise_file_name("申请书", FileType::Ofd), "申请书.ofd");
+    }
+}
