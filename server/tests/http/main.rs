@@ -7,6 +7,7 @@
 #[macro_use]
 mod common;
 
+mod api_applications;
 mod api_calendar;
 mod api_catalog;
 mod api_foundation;

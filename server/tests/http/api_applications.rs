@@ -1,0 +1,448 @@
+//! Applications and uploads through the real router: prefilled drafts, all findings at once,
+//! uploads checked by content and size, idempotent submission, unique case numbers under
+//! concurrency, privacy of other people's cases.
+
+use crate::common::{
+    Auth, CITIZEN_ID, CITIZEN_PASSWORD, TestApp, body_json, body_text, error_envelope,
+};
+use axum::body::Body;
+use http::Request;
+use serde_json::{Value, json};
+use server::config::Config;
+use server::http::v1;
+use service::Backend;
+
+const BIRTH_CERTIFICATE: &str = "1133010000250005004000400000031";
+const PHONE: &str = "13800138000";
+
+async fn citizen(app: &TestApp) -> String {
+    app.register_citizen(CITIZEN_ID, PHONE).await;
+    app.api_login(PHONE, CITIZEN_PASSWORD).await
+}
+
+async fn draft(app: &TestApp, token: &str) -> Value {
+    let response = app
+        .call(
+            "POST",
+            "/api/v1/applications",
+            Auth::Bearer(token),
+            Some(json!({ "item_code": BIRTH_CERTIFICATE })),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", body_text(response).await);
+    body_json(response).await
+}
+
+async fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8]) -> http::Response<Body> {
+    let boundary = "portal-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = Request::post("/api/v1/documents")
+        .header("authorization", format!("Bearer {token}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    app.send(request).await
+}
+
+fn pdf(size: usize) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n".to_vec();
+    bytes.resize(size.max(bytes.len()), b' ');
+    bytes
+}
+
+/// Fills the birth-certificate draft completely and attaches the parents' IDs.
+async fn complete(app: &TestApp, token: &str, id: &str) {
+    let document = body_json(upload(app, token, "父母身份证.pdf", &pdf(2048)).await).await;
+    let patched = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/applications/{id}"),
+            Auth::Bearer(token),
+            Some(json!({
+                "answers": {
+                    "contact_address": "示范市人民大道1号3幢201室",
+                    "newborn_name": "张小满",
+                    "newborn_sex": "女",
+                    "birth_date": "2026-11-01",
+                    "birth_hospital": "示范市妇幼保健院",
+                },
+                "materials": {
+                    "parents_id": { "kind": "document", "document_id": document["id"],
+                                    "file_type": "pdf", "size_bytes": 1 },
+                },
+            })),
+        )
+        .await;
+    assert_eq!(patched.status(), 200, "{}", body_text(patched).await);
+}
+
+async fn a_draft_is_prefilled_and_reviewed_all_at_once(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = citizen(&app).await;
+    let draft = draft(&app, &token).await;
+    assert_eq!(draft["state"], "draft");
+    assert_eq!(draft["answers"]["applicant_name"], "张三");
+    assert_eq!(
+        draft["answers"]["applicant_id_number"],
+        "110105********002X"
+    );
+    assert!(
+        !draft.to_string().contains(CITIZEN_ID),
+        "masked in the view"
+    );
+    let id = draft["id"].as_str().unwrap();
+
+    let review = body_json(
+        app.call(
+            "POST",
+            &format!("/api/v1/applications/{id}/prereview"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(review["passed"], false);
+    let targets: Vec<&str> = review["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "field:birth_date",
+            "field:birth_hospital",
+            "field:contact_address",
+            "field:newborn_name",
+            "field:newborn_sex",
+            "material:parents_id",
+        ]
+    );
+    let refused = app
+        .call(
+            "POST",
+            &format!("/api/v1/applications/{id}/submit"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    let error = error_envelope(refused, 422, "validation_failed").await;
+    assert!(
+        error["fields"]["material:parents_id"][0]
+            .as_str()
+            .unwrap()
+            .contains("缺少")
+    );
+
+    // The masked ID sent back unchanged keeps the stored number.
+    let kept = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/applications/{id}"),
+            Auth::Bearer(&token),
+            Some(json!({ "answers": { "applicant_id_number": "110105********002X" } })),
+        )
+        .await;
+    assert_eq!(
+        body_json(kept).await["answers"]["applicant_id_number"],
+        "110105********002X"
+    );
+    complete(&app, &token, id).await;
+    let review = body_json(
+        app.call(
+            "POST",
+            &format!("/api/v1/applications/{id}/prereview"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(review["passed"], true, "{review}");
+
+    let submitted = app
+        .call(
+            "POST",
+            &format!("/api/v1/applications/{id}/submit"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(submitted.status(), 201);
+    let case = body_json(submitted).await;
+    let case_no = case["case_no"].as_str().unwrap();
+    assert!(
+        case_no.starts_with(BIRTH_CERTIFICATE) && case_no.ends_with("0001"),
+        "{case_no}"
+    );
+    assert_eq!(case_no.len(), 31 + 8 + 4);
+    assert_eq!(case["state"], "submitted");
+    assert!(case["due_estimate"]["due_date"].is_string());
+    let timeline = body_json(
+        app.call(
+            "GET",
+            &format!("/api/v1/applications/{case_no}/timeline"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        timeline["items"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains(case_no)
+    );
+
+    // Someone else cannot see it, nor learn that it exists.
+    app.register_citizen("440304198503150028", "13900139000")
+        .await;
+    let other = app.api_login("13900139000", CITIZEN_PASSWORD).await;
+    let hidden = app
+        .call(
+            "GET",
+            &format!("/api/v1/applications/{case_no}"),
+            Auth::Bearer(&other),
+            None,
+        )
+        .await;
+    error_envelope(hidden, 404, "not_found").await;
+
+    let withdrawn = app
+        .call(
+            "POST",
+            &format!("/api/v1/applications/{case_no}/withdraw"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(body_json(withdrawn).await["state"], "withdrawn");
+    let again = app
+        .call(
+            "POST",
+            &format!("/api/v1/applications/{case_no}/withdraw"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    error_envelope(again, 409, "cannot_withdraw").await;
+}
+
+async fn uploads_are_checked_by_content_and_size(backend: Backend) {
+    let mut config = Config::default();
+    config.applications.upload_max_mb = 1;
+    let Some(app) = TestApp::with(backend, config, v1::routes()).await else {
+        return;
+    };
+    let token = citizen(&app).await;
+    let limit = 1024 * 1024;
+    error_envelope(
+        upload(&app, &token, "big.pdf", &pdf(limit + 1)).await,
+        413,
+        "payload_too_large",
+    )
+    .await;
+    assert_eq!(
+        upload(&app, &token, "exact.pdf", &pdf(limit))
+            .await
+            .status(),
+        201
+    );
+    let renamed = upload(
+        &app,
+        &token,
+        "invoice.pdf",
+        b"MZ\x90\x00\x03 this is a program",
+    )
+    .await;
+    error_envelope(renamed, 415, "unsupported_media_type").await;
+    let traversal = upload(&app, &token, "../../etc/passwd.pdf", &pdf(100)).await;
+    assert_eq!(traversal.status(), 201);
+    let stored = body_json(traversal).await;
+    assert_eq!(stored["file_name"], "passwd.pdf");
+    let content = app
+        .call(
+            "GET",
+            &format!(
+                "/api/v1/documents/{}/content",
+                stored["id"].as_str().unwrap()
+            ),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(content.status(), 200);
+    assert_eq!(content.headers()["content-type"], "application/pdf");
+    assert_eq!(body_text(content).await.len(), 100);
+    let listed = body_json(
+        app.call("GET", "/api/v1/documents", Auth::Bearer(&token), None)
+            .await,
+    )
+    .await;
+    assert_eq!(listed["total"], 2);
+}
+
+async fn one_key_makes_one_case_even_under_concurrent_retries(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = citizen(&app).await;
+    let draft = draft(&app, &token).await;
+    let id = draft["id"].as_str().unwrap().to_owned();
+    complete(&app, &token, &id).await;
+    let app = std::sync::Arc::new(app);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (app, token, id) = (app.clone(), token.clone(), id.clone());
+        tasks.spawn(async move {
+            let request = Request::post(format!("/api/v1/applications/{id}/submit"))
+                .header("authorization", format!("Bearer {token}"))
+                .header("idempotency-key", "submit-once-7f3a")
+                .body(Body::empty())
+                .unwrap();
+            let response = app.send(request).await;
+            let status = response.status().as_u16();
+            (status, body_json(response).await)
+        });
+    }
+    let mut case_numbers = std::collections::BTreeSet::new();
+    let mut created = 0;
+    while let Some(done) = tasks.join_next().await {
+        let (status, body) = done.unwrap();
+        match status {
+            201 => {
+                created += 1;
+                case_numbers.insert(body["case_no"].as_str().unwrap().to_owned());
+            }
+            200 => {
+                case_numbers.insert(body["case_no"].as_str().unwrap().to_owned());
+            }
+            409 => assert_eq!(body["error"]["code"], "idempotency_in_progress"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(created, 1, "exactly one submission ran");
+    assert!(case_numbers.len() <= 1, "{case_numbers:?}");
+    let replay = app
+        .send(
+            Request::post(format!("/api/v1/applications/{id}/submit"))
+                .header("authorization", format!("Bearer {token}"))
+                .header("idempotency-key", "submit-once-7f3a")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(replay.status(), 200);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    let list = body_json(
+        app.call("GET", "/api/v1/applications", Auth::Bearer(&token), None)
+            .await,
+    )
+    .await;
+    assert_eq!(list["total"], 1, "one case, no duplicates");
+
+    // The same key for another request is refused.
+    let other = draft_for(&app, &token).await;
+    let mismatch = app
+        .send(
+            Request::post(format!("/api/v1/applications/{other}/submit"))
+                .header("authorization", format!("Bearer {token}"))
+                .header("idempotency-key", "submit-once-7f3a")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    error_envelope(mismatch, 422, "idempotency_mismatch").await;
+}
+
+async fn draft_for(app: &TestApp, token: &str) -> String {
+    draft(app, token).await["id"].as_str().unwrap().to_owned()
+}
+
+async fn case_numbers_stay_unique_under_concurrent_submits(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = citizen(&app).await;
+    let mut ids = Vec::new();
+    for _ in 0..8 {
+        let id = draft_for(&app, &token).await;
+        complete(&app, &token, &id).await;
+        ids.push(id);
+    }
+    let app = std::sync::Arc::new(app);
+    let mut tasks = tokio::task::JoinSet::new();
+    for id in ids {
+        let (app, token) = (app.clone(), token.clone());
+        tasks.spawn(async move {
+            let response = app
+                .call(
+                    "POST",
+                    &format!("/api/v1/applications/{id}/submit"),
+                    Auth::Bearer(&token),
+                    None,
+                )
+                .await;
+            assert_eq!(response.status(), 201);
+            body_json(response).await["case_no"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        });
+    }
+    let mut sequences = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        let case_no = done.unwrap();
+        sequences.push(case_no[case_no.len() - 4..].to_owned());
+    }
+    sequences.sort();
+    let expected: Vec<String> = (1..=8).map(|n| format!("{n:04}")).collect();
+    assert_eq!(sequences, expected);
+}
+
+async fn every_application_route_of_the_contract_is_documented(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else {
+        return;
+    };
+    let document = body_json(app.get("/api/v1/openapi.json").await).await;
+    for (method, path) in [
+        ("post", "/api/v1/applications"),
+        ("get", "/api/v1/applications"),
+        ("get", "/api/v1/applications/{case_no}"),
+        ("patch", "/api/v1/applications/{case_no}"),
+        ("post", "/api/v1/applications/{case_no}/prereview"),
+        ("post", "/api/v1/applications/{case_no}/submit"),
+        ("post", "/api/v1/applications/{case_no}/withdraw"),
+        ("get", "/api/v1/applications/{case_no}/timeline"),
+        ("post", "/api/v1/documents"),
+        ("get", "/api/v1/documents"),
+        ("get", "/api/v1/documents/{id}/content"),
+    ] {
+        assert!(
+            document["paths"][path][method].is_object(),
+            "{method} {path} is documented"
+        );
+    }
+}
+
+on_both_databases!(
+    every_application_route_of_the_contract_is_documented,
+    a_draft_is_prefilled_and_reviewed_all_at_once,
+    uploads_are_checked_by_content_and_size,
+    one_key_makes_one_case_even_under_concurrent_retries,
+    case_numbers_stay_unique_under_concurrent_submits,
+);
