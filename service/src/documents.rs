@@ -66,11 +66,14 @@ pub fn sanitise_file_name(original: &str, file_type: FileType) -> String {
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
         .collect::<String>();
-    let base = base.trim().trim_start_matches('.');
+    let base = base.trim();
+    // The extension is replaced by the recognised type's; leading dots (hidden files, "..")
+    // go too.
     let stem = base
         .rsplit_once('.')
         .map(|(stem, _)| stem)
         .unwrap_or(base)
+        .trim_matches('.')
         .trim();
     let stem: String = stem.chars().take(90).collect();
     let stem = if stem.is_empty() { "材料" } else { &stem };
