@@ -5,6 +5,7 @@
 
 use domain::account::CitizenRecord;
 use domain::errors::FieldErrors;
+use domain::prereview::Finding;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,6 +26,8 @@ pub struct FormFeedback {
     pub revealed_id_number: Option<String>,
     /// A staff lookup's result.
     pub lookup: Option<CitizenRecord>,
+    /// The pre-review's findings, for the application form.
+    pub findings: Vec<Finding>,
 }
 
 impl FormFeedback {

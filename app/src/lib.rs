@@ -21,8 +21,9 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::{
-    AccessibilityPage, CatalogPage, GuidePage, HallsPage, HomePage, LoginPage, MePage,
-    NotFoundPage, PackagePage, RegisterPage, StaffDeskPage, StaffEnrolPage, StaffLoginPage,
+    AccessibilityPage, ApplicationPage, ApplyStartPage, CatalogPage, GuidePage, HallsPage,
+    HomePage, LoginPage, MePage, MyApplicationsPage, NotFoundPage, PackagePage, RegisterPage,
+    StaffDeskPage, StaffEnrolPage, StaffLoginPage,
 };
 
 /// The application root, shared by the server renderer and the browser.
@@ -46,6 +47,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/items/:code") view=GuidePage ssr=SsrMode::Async />
                     <Route path=path!("/packages/:id") view=PackagePage ssr=SsrMode::Async />
                     <Route path=path!("/halls") view=HallsPage ssr=SsrMode::Async />
+                    <Route path=path!("/apply/:code") view=ApplyStartPage ssr=SsrMode::Async />
+                    <Route path=path!("/applications") view=MyApplicationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=MePage ssr=SsrMode::Async />

@@ -119,6 +119,19 @@ pub async fn load_enrolment() -> Result<Option<Enrolment>, ServerFnError> {
     }
 }
 
+/// A fresh Idempotency-Key for one rendering of a form that creates something: a double click
+/// sends it twice and still makes one case.
+#[server(prefix = "/_sf", endpoint = "submit_key")]
+pub async fn load_submit_key() -> Result<String, ServerFnError> {
+    Ok(service::auth::new_idempotency_key())
+}
+
+/// The session the server resolved for this request, if any.
+#[cfg(feature = "ssr")]
+pub(crate) fn current_session() -> Option<service::auth::Session> {
+    session()
+}
+
 #[cfg(feature = "ssr")]
 fn session() -> Option<service::auth::Session> {
     use_context::<http::request::Parts>()

@@ -1,6 +1,7 @@
 //! Server functions: three-line adapters from the UI to `service`, served under `/_sf`.
 
 pub mod account;
+pub mod applications;
 pub mod catalog;
 pub mod site;
 

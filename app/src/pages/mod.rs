@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod accessibility;
+mod apply;
 mod catalog;
 mod guide;
 mod halls;
@@ -12,6 +13,7 @@ mod package;
 mod staff;
 
 pub use accessibility::AccessibilityPage;
+pub use apply::{ApplicationPage, ApplyStartPage, MyApplicationsPage};
 pub use catalog::CatalogPage;
 pub use guide::GuidePage;
 pub use halls::HallsPage;

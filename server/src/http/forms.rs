@@ -42,6 +42,16 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/totp", post(confirm_totp))
         .route("/staff/lookup", post(look_up_citizen))
         .route("/staff/users", post(create_staff))
+        .route("/apply/{code}", post(super::apply_forms::start))
+        .route(
+            "/applications/{id}",
+            // The application form carries its uploads: the upload-sized ceiling applies.
+            post(super::apply_forms::save).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/applications/{id}/withdraw",
+            post(super::apply_forms::withdraw),
+        )
 }
 
 /// One submitted form: the request's parts (to render the page again), the caller and the body.
@@ -81,7 +91,7 @@ async fn read<T: DeserializeOwned>(
 
 /// Browsers name the page a form was posted from; one from another site is refused, which also
 /// covers the login form (no session yet, so no CSRF token to check).
-fn same_origin(parts: &Parts) -> bool {
+pub(super) fn same_origin(parts: &Parts) -> bool {
     let Some(origin) = parts.headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
@@ -96,7 +106,7 @@ fn same_origin(parts: &Parts) -> bool {
 }
 
 /// Renders the page at `path` again with the submission's outcome.
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     mut parts: Parts,
     path: &str,
@@ -104,6 +114,8 @@ async fn render(
 ) -> Response {
     let status = if feedback.success || feedback.form.is_empty() {
         StatusCode::OK
+    } else if !feedback.findings.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
     } else if feedback.errors.is_empty() {
         StatusCode::BAD_REQUEST
     } else {
@@ -175,7 +187,7 @@ fn refusal(
     (feedback, status)
 }
 
-async fn refuse(
+pub(super) async fn refuse(
     state: &AppState,
     mut parts: Parts,
     path: &str,

@@ -1,6 +1,7 @@
 //! HTTP wiring: one router for pages, server functions, the public REST API and operations
 //! endpoints, wrapped in the cross-cutting layers every response passes through.
 
+mod apply_forms;
 pub mod caller;
 mod display_mode;
 mod forms;

@@ -258,8 +258,161 @@ async fn staff_enrol_the_authenticator_at_first_login(backend: Backend) {
     assert!(html.contains("查询申请人"), "the clerk's desk");
 }
 
+/// A multipart body of text fields and one optional file.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "apply-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, file_name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_multipart(
+    app: &TestApp,
+    uri: &str,
+    token: &str,
+    (content_type, body): (String, Vec<u8>),
+) -> (u16, http::HeaderMap, String) {
+    let request = Request::post(uri)
+        .header("content-type", content_type)
+        .header("host", "portal.test")
+        .header("cookie", format!("portal_session={token}"))
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.send(request).await;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, body_text(response).await)
+}
+
+async fn a_citizen_applies_without_javascript(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    app.register_citizen(CITIZEN_ID, PHONE).await;
+    let (_, headers, _) = post_form(
+        &app,
+        "/login",
+        &[("account", PHONE), ("password", CITIZEN_PASSWORD)],
+        None,
+    )
+    .await;
+    let token = session_token(&headers);
+    let code = "1133010000250005004000400000031";
+    let (status, html) = get_page(&app, &format!("/apply/{code}"), Some(&token)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("在线办理：出生医学证明"));
+    let csrf = csrf_in(&html);
+    let (status, headers, _) = post_form(
+        &app,
+        &format!("/apply/{code}"),
+        &[("csrf_token", &csrf)],
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let draft_path = headers["location"].to_str().unwrap().to_owned();
+    let (_, html) = get_page(&app, &draft_path, Some(&token)).await;
+    assert!(html.contains("申请：出生医学证明"));
+    assert!(
+        html.contains(r#"value="张三""#),
+        "prefilled from the profile"
+    );
+    assert!(
+        !html.contains(CITIZEN_ID),
+        "the ID number is masked in the form"
+    );
+    let submit_key = {
+        let marker = r#"name="submit_key" value=""#;
+        let start = html.find(marker).unwrap() + marker.len();
+        html[start..].split('"').next().unwrap().to_owned()
+    };
+
+    // Submitting with a material missing and fields empty lists every problem at once.
+    let (status, _, html) = post_multipart(
+        &app,
+        &draft_path,
+        &token,
+        multipart(
+            &[
+                ("csrf_token", &csrf),
+                ("submit_key", &submit_key),
+                ("action", "submit"),
+                ("answer.newborn_sex", "女"),
+            ],
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("预审发现 5 个问题"), "{html}");
+    assert!(html.contains("请填写出生日期"));
+    assert!(html.contains("缺少“父母双方身份证件”"));
+    assert!(
+        html.contains(r#"<option value="女" selected"#),
+        "the answer is kept"
+    );
+
+    let (status, headers, _) = post_multipart(
+        &app,
+        &draft_path,
+        &token,
+        multipart(
+            &[
+                ("csrf_token", &csrf),
+                ("submit_key", &submit_key),
+                ("action", "submit"),
+                ("answer.applicant_name", "张三"),
+                ("answer.applicant_id_number", "110105********002X"),
+                ("answer.applicant_phone", PHONE),
+                ("answer.contact_address", "示范市人民大道1号3幢201室"),
+                ("answer.newborn_name", "张小满"),
+                ("answer.newborn_sex", "女"),
+                ("answer.birth_date", "2026-11-01"),
+                ("answer.birth_hospital", "示范市妇幼保健院"),
+            ],
+            Some((
+                "material.parents_id.file",
+                "身份证.pdf",
+                b"%PDF-1.7 parents",
+            )),
+        ),
+    )
+    .await;
+    assert_eq!(status, 303, "submitted");
+    assert_eq!(headers["location"], draft_path.as_str());
+    let (_, html) = get_page(&app, &draft_path, Some(&token)).await;
+    assert!(html.contains("申请已提交"));
+    assert!(
+        html.contains(&format!("{code}2026")) || html.contains(code),
+        "the case number"
+    );
+    assert!(html.contains("预计办结") || html.contains("受理回执"));
+    let (_, html) = get_page(&app, "/applications", Some(&token)).await;
+    assert!(html.contains("出生医学证明") && html.contains("已提交，待受理"));
+}
+
 on_both_databases!(
     register_log_in_see_masked_id_reveal_and_log_out,
     a_form_posted_from_another_site_is_refused,
     staff_enrol_the_authenticator_at_first_login,
+    a_citizen_applies_without_javascript,
 );

@@ -145,6 +145,11 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// A fresh key for a web form that creates something (see `applications::submit`).
+pub fn new_idempotency_key() -> String {
+    format!("web-{}", random_token(16))
+}
+
 /// A fresh random secret, URL-safe: session tokens, CSRF tokens, opaque ids.
 pub(crate) fn random_token(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];

@@ -1,0 +1,34 @@
+//! Application data for the pages: thin adapters over `service::applications`.
+
+#[cfg(feature = "ssr")]
+use super::server_error;
+use domain::application::{ApplicationSummary, ApplicationView};
+use leptos::prelude::*;
+
+/// One application of the signed-in citizen; `None` when not signed in or not theirs.
+#[server(prefix = "/_sf", endpoint = "application")]
+pub async fn load_application(id: String) -> Result<Option<ApplicationView>, ServerFnError> {
+    let Some(session) = super::account::current_session() else {
+        return Ok(None);
+    };
+    let portal = expect_context::<service::Portal>();
+    match service::applications::get(&portal, &session, &id).await {
+        Ok(view) => Ok(Some(view)),
+        Err(service::Error::NotFound(_) | service::Error::Forbidden { .. }) => Ok(None),
+        Err(other) => Err(server_error(other)),
+    }
+}
+
+/// 我的办件; `None` when not signed in as a citizen.
+#[server(prefix = "/_sf", endpoint = "my_applications")]
+pub async fn load_my_applications() -> Result<Option<Vec<ApplicationSummary>>, ServerFnError> {
+    let Some(session) = super::account::current_session() else {
+        return Ok(None);
+    };
+    let portal = expect_context::<service::Portal>();
+    match service::applications::list_mine(&portal, &session).await {
+        Ok(list) => Ok(Some(list)),
+        Err(service::Error::Forbidden { .. }) => Ok(None),
+        Err(other) => Err(server_error(other)),
+    }
+}

@@ -1,0 +1,498 @@
+//! 在线办理: start an application from a guide, fill the one form with the one set of materials,
+//! hear every problem at once, submit and keep the receipt (回执); 我的办件 lists them all.
+//!
+//! The application form is a single `multipart/form-data` form, so answers and uploads travel in
+//! one request and everything works without JavaScript.
+
+use crate::api::account::load_submit_key;
+use crate::api::applications::{load_application, load_my_applications};
+use crate::api::catalog::load_guide;
+use crate::components::layout::use_signed_in;
+use crate::forms::{CsrfField, FormFeedback, use_feedback};
+use domain::application::{ApplicationView, CaseState};
+use domain::catalog::Material;
+use domain::form::{Answer, Answers, FieldKind, FieldSpec};
+use domain::prereview::{Finding, Level, MaterialChoice};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ApplyStartPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || params.with(|p| p.get("code").unwrap_or_default());
+    let guide = Resource::new_blocking(code, load_guide);
+    let signed_in = use_signed_in();
+    view! {
+        <Title text="在线办理" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                let signed_in = signed_in.await.ok().flatten();
+                match guide.await {
+                    Ok(Some(view)) => {
+                        let guide = view.detail.guide;
+                        let action = format!("/apply/{}", guide.code);
+                        view! {
+                            <h1>{format!("在线办理：{}", guide.name)}</h1>
+                            <p class="lead">"一张表单、一套材料：系统已按您的档案预填能填的内容，提交前会一次告知所有问题。"</p>
+                            {match signed_in {
+                                Some(signed_in) => view! {
+                                    <form method="post" action=action class="inline-form">
+                                        <CsrfField token=signed_in.csrf_token />
+                                        <button type="submit" class="button">"开始填写"</button>
+                                    </form>
+                                }.into_any(),
+                                None => view! {
+                                    <p class="notice">"在线办理须先登录。"</p>
+                                    <p><a class="button" href=format!("/login?next=/apply/{}", guide.code)>"登录后办理"</a></p>
+                                }.into_any(),
+                            }}
+                            <p><a href=format!("/items/{}", guide.code)>"查看办事指南"</a></p>
+                        }.into_any()
+                    }
+                    _ => view! { <h1>"没有找到该事项"</h1> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn MyApplicationsPage() -> impl IntoView {
+    let list = Resource::new_blocking(|| (), |_| load_my_applications());
+    view! {
+        <Title text="我的办件" />
+        <h1>"我的办件"</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(Some(list)) if list.is_empty() => view! {
+                        <p>"还没有申请。可以从" <a href="/items">"办事服务"</a> "找到事项，在线办理。"</p>
+                    }.into_any(),
+                    Ok(Some(list)) => view! {
+                        <table class="table">
+                            <caption class="visually-hidden">"草稿和办件，最近修改的在前"</caption>
+                            <thead><tr><th scope="col">"事项"</th><th scope="col">"办件编号"</th><th scope="col">"状态"</th><th scope="col">"最近修改"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|item| view! {
+                                    <tr>
+                                        <td><a href=format!("/applications/{}", item.id)>{item.item_name}</a></td>
+                                        <td>{item.case_no.unwrap_or_else(|| "—".into())}</td>
+                                        <td>{item.state_label}</td>
+                                        <td>{item.updated_at}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Ok(None) => view! {
+                        <p class="notice">"请先登录后查看办件。"</p>
+                        <p><a class="button" href="/login?next=/applications">"登录"</a></p>
+                    }.into_any(),
+                    Err(_) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ApplicationPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let application = Resource::new_blocking(id, load_application);
+    let submit_key = Resource::new_blocking(|| (), |_| load_submit_key());
+    let feedback = use_feedback();
+    let signed_in = use_signed_in();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let feedback = feedback.await.unwrap_or_default();
+                let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
+                let submit_key = submit_key.await.unwrap_or_default();
+                match application.await {
+                    Ok(Some(view)) => match view.state {
+                        CaseState::Draft => view! { <DraftForm view feedback csrf submit_key /> }.into_any(),
+                        _ => view! { <Receipt view csrf /> }.into_any(),
+                    },
+                    Ok(None) => view! {
+                        <Title text="办件" />
+                        <h1>"没有找到该办件"</h1>
+                        <p>"请确认已登录，并从" <a href="/applications">"我的办件"</a> "进入。"</p>
+                    }.into_any(),
+                    Err(_) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Where a finding's link points: the field or the material on this page.
+fn anchor(target: &str) -> String {
+    let id = target.replace([':', '.'], "-");
+    format!("#{id}")
+}
+
+#[component]
+fn Findings(findings: Vec<Finding>) -> impl IntoView {
+    let blocking: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.level == Level::Blocking)
+        .cloned()
+        .collect();
+    let advisory: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| f.level == Level::Advisory)
+        .collect();
+    view! {
+        {(!blocking.is_empty()).then(|| view! {
+            <div class="error-summary" role="alert" tabindex="-1">
+                <h2>{format!("预审发现 {} 个问题，请全部修改后再提交", blocking.len())}</h2>
+                <ul>
+                    {blocking.into_iter().map(|finding| view! {
+                        <li>
+                            <a href=anchor(&finding.target)>{finding.message}</a>
+                            <span class="muted">{format!("：{}", finding.hint)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
+        {(!advisory.is_empty()).then(|| view! {
+            <div class="notice" role="status">
+                <ul>
+                    {advisory.into_iter().map(|finding| view! {
+                        <li>{finding.message} <span class="muted">{format!("（{}）", finding.hint)}</span></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
+    }
+}
+
+#[component]
+fn DraftForm(
+    view: ApplicationView,
+    feedback: FormFeedback,
+    csrf: String,
+    submit_key: String,
+) -> impl IntoView {
+    let action = format!("/applications/{}", view.id);
+    // Problems the form handler found outside the pre-review (a bad upload, a missing 容缺 date)
+    // are shown the same way.
+    let mut all = feedback.findings.clone();
+    for (target, messages) in feedback.errors.iter() {
+        for message in messages {
+            all.push(Finding {
+                target: target.to_owned(),
+                level: Level::Blocking,
+                message: message.clone(),
+                hint: "请修改后重新保存".into(),
+            });
+        }
+    }
+    if !feedback.success
+        && let Some(message) = &feedback.message
+    {
+        all.push(Finding {
+            target: String::new(),
+            level: Level::Blocking,
+            message: message.clone(),
+            hint: "请稍后再试".into(),
+        });
+    }
+    let findings = all.clone();
+    let errors_of = move |target: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f.level == Level::Blocking && f.target == target)
+            .map(|f| f.message.clone())
+            .collect()
+    };
+    let answers = view.answers.clone();
+    view! {
+        <Title text=format!("申请：{}", view.item_name) />
+        <h1>{format!("申请：{}", view.item_name)}</h1>
+        {view.business_name.clone().map(|name| view! { <p>{format!("以 {name} 的名义申请")}</p> })}
+        {feedback.message.clone().filter(|_| feedback.success).map(|message| view! {
+            <p class="notice notice--success" role="status">{message}</p>
+        })}
+        <Findings findings=all />
+        <form method="post" action=action enctype="multipart/form-data" class="form form--wide" novalidate>
+            <CsrfField token=csrf />
+            <input type="hidden" name="submit_key" value=submit_key />
+            <fieldset>
+                <legend>"申请表"</legend>
+                {view.form.fields.iter().map(|field| {
+                    let errors = errors_of(&format!("field:{}", field.key));
+                    view! { <AnswerField field=field.clone() answers=answers.clone() prefix=String::new() errors errors_of=errors_of.clone() /> }
+                }).collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>"申请材料"</legend>
+                {view.materials.iter().map(|material| {
+                    let errors = errors_of(&format!("material:{}", material.code));
+                    view! {
+                        <MaterialField
+                            material=material.clone()
+                            choice=view.choices.get(&material.code).cloned()
+                            in_vault=material.shared_licence.as_ref().is_some_and(|l| view.vault_licences.contains(l))
+                            errors
+                        />
+                    }
+                }).collect_view()}
+            </fieldset>
+            <p class="muted">{view.draft_expires_at.clone().map(|at| format!("草稿保存至 {at}，期间可随时回来继续填写。"))}</p>
+            <div class="actions">
+                <button type="submit" name="action" value="save" class="button button--secondary">"保存草稿"</button>
+                <button type="submit" name="action" value="review" class="button button--secondary">"预审检查"</button>
+                <button type="submit" name="action" value="submit" class="button">"提交申请"</button>
+            </div>
+        </form>
+    }
+}
+
+fn text_of(answers: &Answers, key: &str) -> String {
+    match answers.get(key) {
+        Some(Answer::Text(text)) => text.clone(),
+        _ => String::new(),
+    }
+}
+
+#[component]
+fn AnswerField(
+    field: FieldSpec,
+    answers: Answers,
+    prefix: String,
+    errors: Vec<String>,
+    errors_of: impl Fn(&str) -> Vec<String> + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let name = format!("answer.{prefix}{}", field.key);
+    let id = format!(
+        "field-{}",
+        format!("{prefix}{}", field.key).replace('.', "-")
+    );
+    let value = text_of(&answers, &field.key);
+    let invalid = !errors.is_empty();
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let hint = field.hint.clone();
+    let label = if field.required {
+        field.label.clone()
+    } else {
+        format!("{}（选填）", field.label)
+    };
+    let described = [
+        (!hint.is_empty()).then(|| hint_id.clone()),
+        invalid.then(|| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described = (!described.is_empty()).then_some(described);
+    let header = view! {
+        {(!hint.is_empty()).then(|| view! { <p class="field__hint" id=hint_id.clone()>{hint.clone()}</p> })}
+        {invalid.then(|| view! { <p class="field__error" id=error_id.clone()>{errors.join("；")}</p> })}
+    };
+    match field.kind.clone() {
+        FieldKind::Select { options } => view! {
+            <div class="field" class:field--invalid=invalid>
+                <label for=id.clone()>{label}</label>
+                {header}
+                <select id=id name=name aria-describedby=described aria-invalid=invalid.then_some("true")>
+                    <option value="">"请选择"</option>
+                    {options.into_iter().map(|option| {
+                        let selected = option == value;
+                        view! { <option value=option.clone() selected=selected>{option.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        }.into_any(),
+        FieldKind::Checkboxes { options } => {
+            let chosen = match answers.get(&field.key) {
+                Some(Answer::Choices(list)) => list.clone(),
+                Some(Answer::Text(one)) => vec![one.clone()],
+                _ => Vec::new(),
+            };
+            view! {
+                <fieldset class="field" class:field--invalid=invalid id=id.clone() aria-describedby=described>
+                    <legend>{label}</legend>
+                    {header}
+                    {options.into_iter().enumerate().map(|(n, option)| {
+                        let option_id = format!("{id}-{n}");
+                        let label_for = option_id.clone();
+                        let checked = chosen.contains(&option);
+                        view! {
+                            <label class="choice" for=label_for>
+                                <input type="checkbox" id=option_id name=name.clone() value=option.clone() checked=checked />
+                                {option.clone()}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }.into_any()
+        }
+        FieldKind::Group { fields, min, .. } => {
+            let entries = match answers.get(&field.key) {
+                Some(Answer::Entries(entries)) => entries.clone(),
+                _ => Vec::new(),
+            };
+            let count = entries.len().max(min as usize).max(1);
+            let key = format!("{prefix}{}", field.key);
+            view! {
+                <fieldset class="field group" class:field--invalid=invalid id=id.clone() aria-describedby=described>
+                    <legend>{label}</legend>
+                    {header}
+                    {(0..count).map(|index| {
+                        let entry = entries.get(index).cloned().unwrap_or_default();
+                        let entry_prefix = format!("{key}.{}.", index + 1);
+                        view! {
+                            <div class="group__entry">
+                                <p class="group__title">{format!("第 {} 项", index + 1)}</p>
+                                {fields.iter().map(|sub| {
+                                    let target = format!("field:{entry_prefix}{}", sub.key);
+                                    let errors = errors_of(&target);
+                                    view! { <AnswerField field=sub.clone() answers=entry.clone() prefix=entry_prefix.clone() errors errors_of=errors_of.clone() /> }.into_any()
+                                }).collect_view()}
+                            </div>
+                        }
+                    }).collect_view()}
+                    <button type="submit" name="action" value=format!("add:{key}") class="button button--secondary">
+                        {format!("增加一项{}", field.label)}
+                    </button>
+                </fieldset>
+            }.into_any()
+        }
+        kind => {
+            let (input_type, inputmode, autocomplete) = match kind {
+                FieldKind::Date { .. } => ("date", None, None),
+                FieldKind::Number { .. } => ("text", Some("numeric"), None),
+                FieldKind::Phone => ("tel", None, Some("tel")),
+                FieldKind::Address => ("text", None, Some("street-address")),
+                _ => ("text", None, None),
+            };
+            view! {
+                <div class="field" class:field--invalid=invalid>
+                    <label for=id.clone()>{label}</label>
+                    {header}
+                    <input id=id name=name type=input_type value=value inputmode=inputmode autocomplete=autocomplete
+                        aria-describedby=described aria-invalid=invalid.then_some("true") />
+                </div>
+            }.into_any()
+        }
+    }
+}
+
+#[component]
+fn MaterialField(
+    material: Material,
+    choice: Option<MaterialChoice>,
+    in_vault: bool,
+    errors: Vec<String>,
+) -> impl IntoView {
+    let code = material.code.clone();
+    let id = format!("material-{code}");
+    let invalid = !errors.is_empty();
+    let formats: Vec<&str> = material.file_types.iter().map(|t| t.label()).collect();
+    let mode = match &choice {
+        Some(MaterialChoice::Document { .. }) => "document",
+        Some(MaterialChoice::Deferred { .. }) => "deferred",
+        Some(MaterialChoice::Committed) => "committed",
+        None => "",
+    };
+    let until = match &choice {
+        Some(MaterialChoice::Deferred { until }) => until.to_string(),
+        _ => String::new(),
+    };
+    let radio = |value: &'static str, label: String| {
+        let radio_id = format!("{id}-{value}");
+        let label_for = radio_id.clone();
+        view! {
+            <label class="choice" for=label_for>
+                <input type="radio" id=radio_id name=format!("material.{code}.mode") value=value
+                    checked=mode == value || (value.is_empty() && (mode.is_empty() || mode == "document")) />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="field material-choice" class:field--invalid=invalid id=id.clone()>
+            <legend>{format!("{}{}", material.name, if material.required { "" } else { "（选交）" })}</legend>
+            <p class="field__hint">{format!("{}，不超过 {} MB", formats.join("、"), material.max_size_mb)}</p>
+            {invalid.then(|| view! { <p class="field__error">{errors.join("；")}</p> })}
+            {in_vault.then(|| view! {
+                <p class="notice--success">{format!("免提交：已从证照库自动调取“{}”。", material.shared_licence.clone().unwrap_or_default())}</p>
+            })}
+            {matches!(choice, Some(MaterialChoice::Document { .. })).then(|| view! {
+                <p>"已上传文件。重新选择文件可替换。"</p>
+            })}
+            <div class="field">
+                <label for=format!("{id}-file")>"上传文件"</label>
+                <input type="file" id=format!("{id}-file") name=format!("material.{code}.file") />
+            </div>
+            {material.deferrable.then(|| view! {
+                {radio("deferred", "容缺后补：先受理，承诺日期前补交".into())}
+                <div class="field">
+                    <label for=format!("{id}-until")>"承诺补交日期"</label>
+                    <input type="date" id=format!("{id}-until") name=format!("material.{code}.until") value=until.clone() />
+                </div>
+            })}
+            {material.commitment.clone().map(|text| view! {
+                {radio("committed", "告知承诺：签署以下承诺书代替此材料".into())}
+                <blockquote class="commitment">{text}</blockquote>
+            })}
+            {(material.deferrable || material.commitment.is_some()).then(|| radio("", "上传文件（默认）".into()))}
+        </fieldset>
+    }
+}
+
+#[component]
+fn Receipt(view: ApplicationView, csrf: String) -> impl IntoView {
+    let case_no = view.case_no.clone().unwrap_or_default();
+    let submitted = view.state == CaseState::Submitted;
+    view! {
+        <Title text=format!("回执：{}", view.item_name) />
+        {if submitted {
+            view! {
+                <div class="panel receipt-banner" role="status">
+                    <h1>"申请已提交"</h1>
+                    <p>"办件编号"</p>
+                    <p class="case-no">{case_no.clone()}</p>
+                </div>
+            }.into_any()
+        } else {
+            view! { <h1>{format!("{}：{}", view.item_name, view.state_label)}</h1> }.into_any()
+        }}
+        <section class="panel receipt" aria-labelledby="receipt-heading">
+            <h2 id="receipt-heading">"受理回执"</h2>
+            <dl class="facts">
+                <dt>"事项"</dt><dd>{view.item_name.clone()}</dd>
+                <dt>"办件编号"</dt><dd>{case_no.clone()}</dd>
+                <dt>"状态"</dt><dd>{view.state_label.clone()}</dd>
+                <dt>"提交时间"</dt><dd>{view.submitted_at.clone().unwrap_or_default()}</dd>
+                {view.business_name.clone().map(|name| view! { <dt>"申请单位"</dt><dd>{name}</dd> })}
+                {view.due_estimate.clone().filter(|_| submitted).map(|estimate| view! {
+                    <dt>"预计办结"</dt>
+                    <dd>{format!("受理后 {} 个工作日内，预计 {} 前", estimate.working_days, estimate.due_date)}</dd>
+                })}
+            </dl>
+            {submitted.then(|| view! {
+                <h3>"接下来"</h3>
+                <ol>
+                    <li>"窗口工作人员进行受理审查，结果通过站内信告知。"</li>
+                    <li>"需要补正时，您会收到一次性告知的全部补正内容。"</li>
+                    <li>"办结后可选择邮寄或窗口领取结果。"</li>
+                </ol>
+                <p class="muted">"可使用浏览器的打印功能保存本页作为回执。凭办件编号可在“办件查询”中查看进度。"</p>
+            })}
+        </section>
+        {submitted.then(|| view! {
+            <form method="post" action=format!("/applications/{}/withdraw", view.id) class="inline-form">
+                <CsrfField token=csrf />
+                <button type="submit" class="button button--secondary">"撤回申请"</button>
+            </form>
+        })}
+        <p><a href="/applications">"返回我的办件"</a></p>
+    }
+}

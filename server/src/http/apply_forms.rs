@@ -1,0 +1,347 @@
+//! The application form's endpoints: start a draft from a guide, then one `multipart/form-data`
+//! post that saves the answers, stores any uploaded materials in the vault, and — as the reader
+//! chose — saves, runs the pre-review, adds a group entry, or submits.
+
+use super::forms::{refuse, render, same_origin};
+use crate::http::AppState;
+use app::forms::FormFeedback;
+use axum::extract::{Multipart, Path, Request, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::application::ApplicationPatch;
+use domain::form::{Answer, Answers, FieldKind, FieldSpec};
+use domain::prereview::MaterialChoice;
+use http::StatusCode;
+use service::auth::Caller;
+use service::{applications, documents};
+use std::collections::BTreeMap;
+
+/// `POST /apply/{code}`: starts a draft and opens it.
+pub async fn start(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    if !same_origin(&parts) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let bytes = axum::body::to_bytes(body, state.config.http.body_limit_bytes)
+        .await
+        .unwrap_or_default();
+    let csrf = form_value(&bytes, "csrf_token");
+    let caller = parts
+        .extensions
+        .get::<Caller>()
+        .cloned()
+        .unwrap_or_default();
+    let path = format!("/apply/{code}");
+    let result = match caller.session_for_write(Some(&csrf)) {
+        Ok(session) => applications::create_draft(&state.portal, session, &code).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(draft) => Redirect::to(&format!("/applications/{}", draft.id)).into_response(),
+        Err(error) => refuse(&state, parts, &path, "apply", error, BTreeMap::new()).await,
+    }
+}
+
+fn form_value(body: &[u8], name: &str) -> String {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value)
+        .unwrap_or_default()
+}
+
+/// `POST /applications/{id}/withdraw`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    if !same_origin(&parts) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let bytes = axum::body::to_bytes(body, state.config.http.body_limit_bytes)
+        .await
+        .unwrap_or_default();
+    let caller = parts
+        .extensions
+        .get::<Caller>()
+        .cloned()
+        .unwrap_or_default();
+    let path = format!("/applications/{id}");
+    let result = match caller.session_for_write(Some(&form_value(&bytes, "csrf_token"))) {
+        Ok(session) => applications::withdraw(&state.portal, session, &id).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(_) => Redirect::to(&path).into_response(),
+        Err(error) => refuse(&state, parts, &path, "withdraw", error, BTreeMap::new()).await,
+    }
+}
+
+/// What one post of the application form carried.
+#[derive(Default)]
+struct Posted {
+    csrf_token: String,
+    submit_key: String,
+    action: String,
+    /// `answer.<key>` and `answer.<group>.<n>.<key>` values, repeated for checkboxes.
+    answers: Vec<(String, String)>,
+    /// `material.<code>.mode` and `.until`.
+    material_fields: BTreeMap<String, String>,
+    /// `material.<code>.file`: original name and bytes.
+    files: Vec<(String, String, axum::body::Bytes)>,
+}
+
+async fn read_posted(mut multipart: Multipart) -> Result<Posted, String> {
+    let mut posted = Posted::default();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|error| error.body_text())?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(code) = name
+            .strip_prefix("material.")
+            .and_then(|rest| rest.strip_suffix(".file"))
+        {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let bytes = field.bytes().await.map_err(|error| error.body_text())?;
+            if !bytes.is_empty() {
+                posted.files.push((code.to_owned(), file_name, bytes));
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(|error| error.body_text())?;
+        match name.as_str() {
+            "csrf_token" => posted.csrf_token = value,
+            "submit_key" => posted.submit_key = value,
+            "action" => posted.action = value,
+            other if other.starts_with("answer.") => {
+                posted
+                    .answers
+                    .push((other["answer.".len()..].to_owned(), value));
+            }
+            other if other.starts_with("material.") => {
+                posted
+                    .material_fields
+                    .insert(other["material.".len()..].to_owned(), value);
+            }
+            _ => {}
+        }
+    }
+    Ok(posted)
+}
+
+/// Rebuilds typed answers from the posted name/value pairs, following the form's field kinds.
+fn answers_from(fields: &[FieldSpec], posted: &[(String, String)], prefix: &str) -> Answers {
+    let mut answers = Answers::new();
+    for field in fields {
+        let key = format!("{prefix}{}", field.key);
+        match &field.kind {
+            FieldKind::Checkboxes { .. } => {
+                let chosen: Vec<String> = posted
+                    .iter()
+                    .filter(|(name, _)| *name == key)
+                    .map(|(_, value)| value.clone())
+                    .collect();
+                answers.insert(field.key.clone(), Answer::Choices(chosen));
+            }
+            FieldKind::Group { fields, .. } => {
+                let mut entries = Vec::new();
+                for index in 1.. {
+                    let entry_prefix = format!("{key}.{index}.");
+                    if !posted
+                        .iter()
+                        .any(|(name, _)| name.starts_with(&entry_prefix))
+                    {
+                        break;
+                    }
+                    entries.push(answers_from(fields, posted, &entry_prefix));
+                }
+                answers.insert(field.key.clone(), Answer::Entries(entries));
+            }
+            _ => {
+                if let Some((_, value)) = posted.iter().find(|(name, _)| *name == key) {
+                    answers.insert(field.key.clone(), Answer::Text(value.trim().to_owned()));
+                }
+            }
+        }
+    }
+    answers
+}
+
+/// `POST /applications/{id}`: save, review, add a group entry, or submit.
+pub async fn save(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    if !same_origin(&parts) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let caller = parts
+        .extensions
+        .get::<Caller>()
+        .cloned()
+        .unwrap_or_default();
+    let path = format!("/applications/{id}");
+    let multipart = match <Multipart as axum::extract::FromRequest<()>>::from_request(
+        Request::from_parts(parts.clone(), body),
+        &(),
+    )
+    .await
+    {
+        Ok(multipart) => multipart,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let posted = match read_posted(multipart).await {
+        Ok(posted) => posted,
+        Err(message) => {
+            let error = service::Error::invalid("file", message);
+            return refuse(&state, parts, &path, "application", error, BTreeMap::new()).await;
+        }
+    };
+    let session = match caller.session_for_write(Some(&posted.csrf_token)) {
+        Ok(session) => session.clone(),
+        Err(error) => {
+            return refuse(&state, parts, &path, "application", error, BTreeMap::new()).await;
+        }
+    };
+    let outcome = apply_post(&state, &session, &id, posted).await;
+    match outcome {
+        Ok(Next::Receipt) => Redirect::to(&path).into_response(),
+        Ok(Next::Page(feedback)) => render(&state, parts, &path, *feedback).await,
+        Err(error) => refuse(&state, parts, &path, "application", error, BTreeMap::new()).await,
+    }
+}
+
+/// Where a post of the application form leads: the receipt, or the form again.
+enum Next {
+    Receipt,
+    Page(Box<FormFeedback>),
+}
+
+async fn apply_post(
+    state: &AppState,
+    session: &service::auth::Session,
+    id: &str,
+    posted: Posted,
+) -> service::Result<Next> {
+    let portal = &state.portal;
+    let current = applications::get(portal, session, id).await?;
+    let mut answers = answers_from(&current.form.fields, &posted.answers, "");
+    if let Some(group) = posted.action.strip_prefix("add:")
+        && let Some(Answer::Entries(entries)) = answers.get_mut(group)
+    {
+        entries.push(Answers::new());
+    }
+    let mut materials: BTreeMap<String, Option<MaterialChoice>> = BTreeMap::new();
+    for material in &current.materials {
+        let mode = posted
+            .material_fields
+            .get(&format!("{}.mode", material.code))
+            .map(String::as_str)
+            .unwrap_or_default();
+        match mode {
+            "deferred" => {
+                let until = posted
+                    .material_fields
+                    .get(&format!("{}.until", material.code))
+                    .and_then(|text| domain::form::parse_date(text));
+                match until {
+                    Some(until) => {
+                        materials.insert(
+                            material.code.clone(),
+                            Some(MaterialChoice::Deferred { until }),
+                        );
+                    }
+                    None => {
+                        return Err(service::Error::invalid(
+                            &format!("material:{}", material.code),
+                            format!("请填写“{}”的承诺补交日期", material.name),
+                        ));
+                    }
+                }
+            }
+            "committed" => {
+                materials.insert(material.code.clone(), Some(MaterialChoice::Committed));
+            }
+            _ => {
+                // Upload (or keep the uploaded file): a choice of 容缺 or 承诺 made earlier is undone.
+                if !matches!(
+                    current.choices.get(&material.code),
+                    Some(MaterialChoice::Document { .. }) | None
+                ) {
+                    materials.insert(material.code.clone(), None);
+                }
+            }
+        }
+    }
+    for (code, file_name, bytes) in posted.files {
+        let document = documents::upload(portal, session, &file_name, bytes).await?;
+        let file_type = match document.file_type.as_str() {
+            "pdf" => domain::catalog::FileType::Pdf,
+            "jpeg" => domain::catalog::FileType::Jpeg,
+            "png" => domain::catalog::FileType::Png,
+            _ => domain::catalog::FileType::Ofd,
+        };
+        materials.insert(
+            code,
+            Some(MaterialChoice::Document {
+                document_id: document.id,
+                file_type,
+                size_bytes: document.size_bytes as u64,
+            }),
+        );
+    }
+    applications::patch(
+        portal,
+        session,
+        id,
+        ApplicationPatch {
+            answers: Some(answers),
+            materials: Some(materials),
+        },
+    )
+    .await?;
+    match posted.action.as_str() {
+        "submit" => {
+            let key = Some(posted.submit_key.as_str()).filter(|k| !k.is_empty());
+            match applications::submit(portal, session, id, key).await {
+                Ok(_) => Ok(Next::Receipt),
+                Err(service::Error::Invalid(_)) => {
+                    let findings = applications::prereview(portal, session, id).await?;
+                    Ok(Next::Page(Box::new(FormFeedback {
+                        form: "application".into(),
+                        findings,
+                        ..FormFeedback::default()
+                    })))
+                }
+                Err(other) => Err(other),
+            }
+        }
+        "review" => {
+            let findings = applications::prereview(portal, session, id).await?;
+            let passed = domain::prereview::passed(&findings);
+            Ok(Next::Page(Box::new(FormFeedback {
+                form: "application".into(),
+                message: passed.then(|| "预审通过，可以提交。".to_owned()),
+                success: passed,
+                findings,
+                ..FormFeedback::default()
+            })))
+        }
+        _ => Ok(Next::Page(Box::new(FormFeedback {
+            form: "application".into(),
+            message: Some("草稿已保存".into()),
+            success: true,
+            ..FormFeedback::default()
+        }))),
+    }
+}
