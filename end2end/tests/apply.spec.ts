@@ -1,0 +1,71 @@
+import { expect, test, type Page } from "@playwright/test";
+import { expectNoSeriousAxeViolations } from "./helpers";
+
+const BIRTH_CERTIFICATE = "1133010000250005004000400000031";
+
+/** Registers a fresh citizen through the API and logs in through the page. */
+async function freshCitizenLoggedIn(page: Page) {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const body = `330106198${Math.floor(Math.random() * 10)}0101${String(Math.floor(Math.random() * 1000)).padStart(3, "0")}`;
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
+  const idNumber = body + "10X98765432"[sum % 11];
+  const phone = `137${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+  const response = await page.request.post("/api/v1/auth/register", {
+    data: { kind: "citizen", id_number: idNumber, name: "钱七", phone, password: "meadow2026" },
+  });
+  expect(response.status()).toBe(201);
+  await page.goto("/login?next=/items/" + BIRTH_CERTIFICATE);
+  await page.getByLabel("公民身份号码或手机号码").fill(phone);
+  await page.getByLabel("密码").fill("meadow2026");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(new RegExp(`/items/${BIRTH_CERTIFICATE}$`));
+}
+
+async function applyWithAMissingMaterialThenFixIt(page: Page) {
+  await freshCitizenLoggedIn(page);
+  await page.getByRole("link", { name: "在线办理" }).first().click();
+  await page.getByRole("button", { name: "开始填写" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("申请：出生医学证明");
+  await expect(page.getByLabel("申请人姓名")).toHaveValue("钱七");
+  await expectNoSeriousAxeViolations(page);
+
+  // First attempt: almost nothing filled in, no material — every problem at once.
+  await page.getByLabel("新生儿性别").selectOption("女");
+  await page.getByRole("button", { name: "提交申请" }).click();
+  const summary = page.getByRole("alert");
+  await expect(summary).toContainText("预审发现 5 个问题");
+  await expect(summary).toContainText("请填写出生日期");
+  await expect(summary).toContainText("缺少“父母双方身份证件”");
+  await expect(page.getByLabel("新生儿性别")).toHaveValue("女");
+  await expectNoSeriousAxeViolations(page);
+
+  await page.getByLabel("联系地址").fill("示范市人民大道1号3幢201室");
+  await page.getByLabel("新生儿姓名").fill("钱小禾");
+  await page.getByLabel("出生日期").fill("2026-11-01");
+  await page.getByLabel("出生医院").selectOption("示范市妇幼保健院");
+  await page.locator('input[name="material.parents_id.file"]').setInputFiles({
+    name: "父母身份证.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.7\n% parents' ID cards\n"),
+  });
+  await page.getByRole("button", { name: "提交申请" }).click();
+  await expect(page.getByRole("heading", { name: "申请已提交" })).toBeVisible();
+  await expect(page.locator(".case-no")).toHaveText(new RegExp(`^${BIRTH_CERTIFICATE}\\d{12}$`));
+  await expect(page.getByText("受理回执")).toBeVisible();
+  await expectNoSeriousAxeViolations(page);
+
+  await page.goto("/applications");
+  await expect(page.getByRole("cell", { name: "已提交，待受理" })).toBeVisible();
+}
+
+test("a citizen applies, hears every problem at once, fixes them and gets the receipt", async ({ page }) => {
+  await applyWithAMissingMaterialThenFixIt(page);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the same application works with plain forms", async ({ page }) => {
+    await applyWithAMissingMaterialThenFixIt(page);
+  });
+});
