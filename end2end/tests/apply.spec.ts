@@ -21,13 +21,14 @@ async function freshCitizenLoggedIn(page: Page) {
   await expect(page).toHaveURL(new RegExp(`/items/${BIRTH_CERTIFICATE}$`));
 }
 
-async function applyWithAMissingMaterialThenFixIt(page: Page) {
+/** `audit`: run axe-core on each step (it needs JavaScript in the page, so not in no-JS runs). */
+async function applyWithAMissingMaterialThenFixIt(page: Page, audit: boolean) {
   await freshCitizenLoggedIn(page);
   await page.getByRole("link", { name: "在线办理" }).first().click();
   await page.getByRole("button", { name: "开始填写" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("申请：出生医学证明");
   await expect(page.getByLabel("申请人姓名")).toHaveValue("钱七");
-  await expectNoSeriousAxeViolations(page);
+  if (audit) await expectNoSeriousAxeViolations(page);
 
   // First attempt: almost nothing filled in, no material — every problem at once.
   await page.getByLabel("新生儿性别").selectOption("女");
@@ -37,7 +38,7 @@ async function applyWithAMissingMaterialThenFixIt(page: Page) {
   await expect(summary).toContainText("请填写出生日期");
   await expect(summary).toContainText("缺少“父母双方身份证件”");
   await expect(page.getByLabel("新生儿性别")).toHaveValue("女");
-  await expectNoSeriousAxeViolations(page);
+  if (audit) await expectNoSeriousAxeViolations(page);
 
   await page.getByLabel("联系地址").fill("示范市人民大道1号3幢201室");
   await page.getByLabel("新生儿姓名").fill("钱小禾");
@@ -52,20 +53,20 @@ async function applyWithAMissingMaterialThenFixIt(page: Page) {
   await expect(page.getByRole("heading", { name: "申请已提交" })).toBeVisible();
   await expect(page.locator(".case-no")).toHaveText(new RegExp(`^${BIRTH_CERTIFICATE}\\d{12}$`));
   await expect(page.getByText("受理回执")).toBeVisible();
-  await expectNoSeriousAxeViolations(page);
+  if (audit) await expectNoSeriousAxeViolations(page);
 
   await page.goto("/applications");
   await expect(page.getByRole("cell", { name: "已提交，待受理" })).toBeVisible();
 }
 
 test("a citizen applies, hears every problem at once, fixes them and gets the receipt", async ({ page }) => {
-  await applyWithAMissingMaterialThenFixIt(page);
+  await applyWithAMissingMaterialThenFixIt(page, true);
 });
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
   test("the same application works with plain forms", async ({ page }) => {
-    await applyWithAMissingMaterialThenFixIt(page);
+    await applyWithAMissingMaterialThenFixIt(page, false);
   });
 });
