@@ -190,6 +190,7 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
         leptos,
         config: Arc::new(config),
     };
+    spawn_housekeeping(state.portal.clone());
     let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
     let server = axum::serve(
@@ -207,6 +208,22 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Hourly housekeeping (expired drafts, old idempotency keys). Every instance may run it: each
+/// step is one idempotent statement.
+fn spawn_housekeeping(portal: service::Portal) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match service::applications::sweep(&portal).await {
+                Ok(0) => {}
+                Ok(drafts) => tracing::info!(drafts, "expired drafts deleted"),
+                Err(error) => tracing::error!(error = format!("{error:#}"), "housekeeping failed"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

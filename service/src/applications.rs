@@ -744,6 +744,23 @@ pub async fn withdraw(
     .await
 }
 
+/// Housekeeping, safe to run on every instance at once: deletes drafts past their expiry and
+/// idempotency keys older than two days (API.md promises at least 24 h). Returns how many drafts went.
+pub async fn sweep(portal: &Portal) -> Result<u64> {
+    let now = portal.now();
+    let drafts =
+        sqlx::query("DELETE FROM applications WHERE state = 'draft' AND draft_expires_at < $1")
+            .bind(stamp(now))
+            .execute(portal.db().pool())
+            .await?
+            .rows_affected();
+    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+        .bind(stamp(now - Duration::days(2)))
+        .execute(portal.db().pool())
+        .await?;
+    Ok(drafts)
+}
+
 /// The case's timeline, oldest first.
 pub async fn timeline(
     portal: &Portal,

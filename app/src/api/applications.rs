@@ -2,7 +2,7 @@
 
 #[cfg(feature = "ssr")]
 use super::server_error;
-use domain::application::{ApplicationSummary, ApplicationView};
+use domain::application::{ApplicationSummary, ApplicationView, TimelineEvent};
 use leptos::prelude::*;
 
 /// One application of the signed-in citizen; `None` when not signed in or not theirs.
@@ -29,6 +29,20 @@ pub async fn load_my_applications() -> Result<Option<Vec<ApplicationSummary>>, S
     match service::applications::list_mine(&portal, &session).await {
         Ok(list) => Ok(Some(list)),
         Err(service::Error::Forbidden { .. }) => Ok(None),
+        Err(other) => Err(server_error(other)),
+    }
+}
+
+/// The case's timeline; empty when not signed in or not theirs.
+#[server(prefix = "/_sf", endpoint = "timeline")]
+pub async fn load_timeline(id: String) -> Result<Vec<TimelineEvent>, ServerFnError> {
+    let Some(session) = super::account::current_session() else {
+        return Ok(Vec::new());
+    };
+    let portal = expect_context::<service::Portal>();
+    match service::applications::timeline(&portal, &session, &id).await {
+        Ok(events) => Ok(events),
+        Err(service::Error::NotFound(_) | service::Error::Forbidden { .. }) => Ok(Vec::new()),
         Err(other) => Err(server_error(other)),
     }
 }

@@ -5,11 +5,11 @@
 //! one request and everything works without JavaScript.
 
 use crate::api::account::load_submit_key;
-use crate::api::applications::{load_application, load_my_applications};
+use crate::api::applications::{load_application, load_my_applications, load_timeline};
 use crate::api::catalog::load_guide;
 use crate::components::layout::use_signed_in;
 use crate::forms::{CsrfField, FormFeedback, use_feedback};
-use domain::application::{ApplicationView, CaseState};
+use domain::application::{ApplicationView, CaseState, TimelineEvent};
 use domain::catalog::Material;
 use domain::form::{Answer, Answers, FieldKind, FieldSpec};
 use domain::prereview::{Finding, Level, MaterialChoice};
@@ -101,6 +101,7 @@ pub fn ApplicationPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let application = Resource::new_blocking(id, load_application);
+    let timeline = Resource::new_blocking(id, load_timeline);
     let submit_key = Resource::new_blocking(|| (), |_| load_submit_key());
     let feedback = use_feedback();
     let signed_in = use_signed_in();
@@ -110,10 +111,11 @@ pub fn ApplicationPage() -> impl IntoView {
                 let feedback = feedback.await.unwrap_or_default();
                 let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
                 let submit_key = submit_key.await.unwrap_or_default();
+                let timeline = timeline.await.unwrap_or_default();
                 match application.await {
                     Ok(Some(view)) => match view.state {
                         CaseState::Draft => view! { <DraftForm view feedback csrf submit_key /> }.into_any(),
-                        _ => view! { <Receipt view csrf /> }.into_any(),
+                        _ => view! { <Receipt view csrf timeline /> }.into_any(),
                     },
                     Ok(None) => view! {
                         <Title text="办件" />
@@ -448,7 +450,7 @@ fn MaterialField(
 }
 
 #[component]
-fn Receipt(view: ApplicationView, csrf: String) -> impl IntoView {
+fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) -> impl IntoView {
     let case_no = view.case_no.clone().unwrap_or_default();
     let submitted = view.state == CaseState::Submitted;
     view! {
@@ -486,6 +488,14 @@ fn Receipt(view: ApplicationView, csrf: String) -> impl IntoView {
                 </ol>
                 <p class="muted">"可使用浏览器的打印功能保存本页作为回执。凭办件编号可在“办件查询”中查看进度。"</p>
             })}
+        </section>
+        <section class="panel" aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">"办理进度"</h2>
+            <ol class="timeline">
+                {timeline.into_iter().map(|event| view! {
+                    <li><span class="muted">{event.at}</span> " " {event.text}</li>
+                }).collect_view()}
+            </ol>
         </section>
         {submitted.then(|| view! {
             <form method="post" action=format!("/applications/{}/withdraw", view.id) class="inline-form">

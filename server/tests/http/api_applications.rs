@@ -369,6 +369,36 @@ async fn one_key_makes_one_case_even_under_concurrent_retries(backend: Backend) 
     error_envelope(mismatch, 422, "idempotency_mismatch").await;
 }
 
+async fn expired_drafts_are_swept_and_cases_kept(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = citizen(&app).await;
+    let kept = draft_for(&app, &token).await;
+    complete(&app, &token, &kept).await;
+    let submitted = app
+        .call(
+            "POST",
+            &format!("/api/v1/applications/{kept}/submit"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(submitted.status(), 201);
+    let stale = draft_for(&app, &token).await;
+    app.clock.advance(time::Duration::days(31));
+    assert_eq!(service::applications::sweep(&app.portal).await.unwrap(), 1);
+    let gone = app
+        .call(
+            "GET",
+            &format!("/api/v1/applications/{stale}"),
+            Auth::Bearer(&app.api_login(PHONE, CITIZEN_PASSWORD).await),
+            None,
+        )
+        .await;
+    error_envelope(gone, 404, "not_found").await;
+}
+
 async fn draft_for(app: &TestApp, token: &str) -> String {
     draft(app, token).await["id"].as_str().unwrap().to_owned()
 }
@@ -441,6 +471,7 @@ async fn every_application_route_of_the_contract_is_documented(backend: Backend)
 
 on_both_databases!(
     every_application_route_of_the_contract_is_documented,
+    expired_drafts_are_swept_and_cases_kept,
     a_draft_is_prefilled_and_reviewed_all_at_once,
     uploads_are_checked_by_content_and_size,
     one_key_makes_one_case_even_under_concurrent_retries,

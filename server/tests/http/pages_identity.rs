@@ -405,7 +405,11 @@ async fn a_citizen_applies_without_javascript(backend: Backend) {
         html.contains(&format!("{code}2026")) || html.contains(code),
         "the case number"
     );
-    assert!(html.contains("预计办结") || html.contains("受理回执"));
+    assert!(html.contains("预计办结") && html.contains("受理回执"));
+    assert!(
+        html.contains("您已在线提交申请"),
+        "the timeline's first event"
+    );
     let (_, html) = get_page(&app, "/applications", Some(&token)).await;
     assert!(html.contains("出生医学证明") && html.contains("已提交，待受理"));
 }
