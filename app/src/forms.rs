@@ -105,6 +105,22 @@ pub fn ErrorSummary(feedback: FormFeedback, form: &'static str) -> impl IntoView
     .into_any()
 }
 
+/// Which live check an input runs once the WASM is there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LiveCheck {
+    IdNumber,
+    CreditCode,
+}
+
+impl LiveCheck {
+    fn problem(self, text: &str) -> Option<String> {
+        match self {
+            Self::IdNumber => check_id_number(text),
+            Self::CreditCode => check_credit_code(text),
+        }
+    }
+}
+
 /// A labelled input with its server-side messages and, once hydrated, a live check as the reader
 /// types (the same `domain` rule the server applies).
 #[component]
@@ -118,15 +134,14 @@ pub fn Field(
     #[prop(optional)] value: String,
     #[prop(optional)] errors: Vec<String>,
     #[prop(default = true)] required: bool,
-    /// A check to run while typing; returns the problem, if any.
+    /// A check to run while typing.
     #[prop(optional)]
-    live_check: Option<fn(&str) -> Option<String>>,
+    live_check: Option<LiveCheck>,
 ) -> impl IntoView {
     let id = format!("{form}-{}", name.replace('.', "-"));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let live_id = format!("{id}-live");
-    let live_message = RwSignal::new(None::<String>);
     let invalid = !errors.is_empty();
     let described = [
         (!hint.is_empty()).then(|| hint_id.clone()),
@@ -137,38 +152,85 @@ pub fn Field(
     .flatten()
     .collect::<Vec<_>>()
     .join(" ");
-    let on_input = move |event: leptos::ev::Event| {
-        if let Some(check) = live_check {
-            let text = event_target_value(&event);
-            live_message.set(if text.trim().is_empty() {
-                None
-            } else {
-                check(&text)
-            });
-        }
+    let input = InputAttributes {
+        id: id.clone(),
+        name: name.into(),
+        kind: kind.into(),
+        value,
+        required,
+        autocomplete: (!autocomplete.is_empty()).then(|| autocomplete.to_owned()),
+        invalid,
+        described: (!described.is_empty()).then_some(described),
     };
     view! {
         <div class="field" class:field--invalid=invalid>
-            <label for=id.clone()>{label}</label>
+            <label for=id>{label}</label>
             {(!hint.is_empty()).then(|| view! { <p class="field__hint" id=hint_id>{hint}</p> })}
             {invalid.then(|| view! {
                 <p class="field__error" id=error_id>{errors.join("；")}</p>
             })}
-            <input
-                id=id
-                name=name
-                type=kind
-                value=value
-                required=required
-                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
-                aria-invalid=invalid.then_some("true")
-                aria-describedby=(!described.is_empty()).then_some(described)
-                on:input=on_input
-            />
-            {live_check.map(|_| view! {
-                <p class="field__live" id=live_id aria-live="polite">{move || live_message.get()}</p>
-            })}
+            {match live_check {
+                Some(check) => view! { <CheckedInput input check live_id /> }.into_any(),
+                None => view! { <PlainInput input /> }.into_any(),
+            }}
         </div>
+    }
+}
+
+/// Everything an `<input>` of a [`Field`] carries; serialisable, so an island can take it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InputAttributes {
+    id: String,
+    name: String,
+    kind: String,
+    value: String,
+    required: bool,
+    autocomplete: Option<String>,
+    invalid: bool,
+    described: Option<String>,
+}
+
+#[component]
+fn PlainInput(input: InputAttributes) -> impl IntoView {
+    view! {
+        <input
+            id=input.id
+            name=input.name
+            type=input.kind
+            value=input.value
+            required=input.required
+            autocomplete=input.autocomplete
+            aria-invalid=input.invalid.then_some("true")
+            aria-describedby=input.described
+        />
+    }
+}
+
+/// The input with its live check: the only part of a form that runs in the browser.
+#[island]
+fn CheckedInput(input: InputAttributes, check: LiveCheck, live_id: String) -> impl IntoView {
+    let live_message = RwSignal::new(None::<String>);
+    let on_input = move |event: leptos::ev::Event| {
+        let text = event_target_value(&event);
+        live_message.set(if text.trim().is_empty() {
+            None
+        } else {
+            check.problem(&text)
+        });
+    };
+    view! {
+        <input
+            id=input.id
+            name=input.name
+            type=input.kind
+            value=input.value
+            required=input.required
+            autocomplete=input.autocomplete
+            aria-invalid=input.invalid.then_some("true")
+            aria-describedby=input.described
+            on:input=on_input
+        />
+        <p class="field__live" id=live_id aria-live="polite">{move || live_message.get()}</p>
     }
 }
 

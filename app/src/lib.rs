@@ -1,7 +1,9 @@
 //! The portal's user interface, in Simplified Chinese.
 //!
-//! Rendered on the server (`ssr`) so every page works with JavaScript disabled, then hydrated in
-//! the browser (`hydrate`) where WASM makes it instant. Server functions in [`api`] are thin
+//! Rendered on the server (`ssr`) so every page works with JavaScript disabled. Only the few
+//! interactive parts are `#[island]` components that the browser hydrates (`hydrate`): the 适老化
+//! switch, the live ID-number and credit-code checks, the print button. Everything else never
+//! ships as WASM, which keeps the bundle small however many pages the portal grows. Server functions in [`api`] are thin
 //! adapters over `service` and live under `/_sf`, apart from the public, versioned `/api/v1`.
 
 pub mod api;
@@ -33,7 +35,6 @@ pub fn App() -> impl IntoView {
     display_mode::provide();
     components::layout::provide_site_info();
     components::layout::provide_signed_in();
-    mark_hydrated();
 
     // `SsrMode::Async` renders each page completely before sending it, so readers without
     // JavaScript get whole pages rather than streamed placeholders.
@@ -63,8 +64,9 @@ pub fn App() -> impl IntoView {
 }
 
 /// Marks `<html data-hydrated>` once the WASM has taken over, so tests (and curious readers of
-/// the DOM) can tell a hydrated page from a server-rendered one.
-fn mark_hydrated() {
+/// the DOM) can tell a hydrated page from a server-rendered one. Every page carries one.
+#[island]
+pub fn HydrationMarker() -> impl IntoView {
     Effect::new(|| {
         #[cfg(feature = "hydrate")]
         if let Some(root) = document().document_element() {
@@ -78,5 +80,5 @@ fn mark_hydrated() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

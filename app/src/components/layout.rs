@@ -4,7 +4,7 @@ use crate::api::account::{SignedIn, whoami};
 use crate::api::site::get_site_info;
 use crate::display_mode::use_display_mode;
 use domain::account::PrincipalView;
-use domain::display::switch_href;
+use domain::display::{DisplayMode, switch_href};
 use domain::site::SiteInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -55,6 +55,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <Footer />
+        <crate::HydrationMarker />
     }
 }
 
@@ -150,18 +151,22 @@ fn AccountArea() -> impl IntoView {
 /// the click is handled in place so the reader keeps their scroll position and form input.
 #[component]
 pub fn DisplayModeToggle() -> impl IntoView {
-    let mode = use_display_mode();
     let location = use_location();
-    let href = move || {
-        let path = location.pathname.get();
-        let query = location.search.get();
-        let here = if query.is_empty() {
-            path
-        } else {
-            format!("{path}?{query}")
-        };
-        switch_href(mode.get().toggled(), &here)
+    let path = location.pathname.get_untracked();
+    let query = location.search.get_untracked();
+    let here = if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
     };
+    view! { <DisplayModeSwitch mode=use_display_mode().get_untracked() here /> }
+}
+
+/// The interactive part of [`DisplayModeToggle`]: it knows the mode and the page it is on.
+#[island]
+fn DisplayModeSwitch(mode: DisplayMode, here: String) -> impl IntoView {
+    let mode = RwSignal::new(mode);
+    let href = move || switch_href(mode.get().toggled(), &here);
     let on_click = move |event: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
         {

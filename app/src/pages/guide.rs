@@ -244,7 +244,7 @@ fn MaterialEntry(material: Material) -> impl IntoView {
 
 /// Printing needs no button (the browser's own print works and the print style sheet applies),
 /// but once the WASM runs a button makes it one click.
-#[component]
+#[island]
 fn PrintButton() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move || hydrated.set(true));

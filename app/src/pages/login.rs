@@ -1,9 +1,7 @@
 //! 登录 and 注册 for citizens (个人) and businesses (法人). Plain forms that post to the server;
 //! with WASM the ID-number and credit-code fields check themselves as the reader types.
 
-use crate::forms::{
-    ErrorSummary, Field, FormFeedback, check_credit_code, check_id_number, use_feedback,
-};
+use crate::forms::{ErrorSummary, Field, FormFeedback, LiveCheck, use_feedback};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -63,7 +61,7 @@ fn LoginForm(feedback: FormFeedback, business: bool, next: String) -> impl IntoV
                 view! {
                     <Field form name="account" label="统一社会信用代码" autocomplete="username"
                         value=feedback.value(form, "account") errors=feedback.errors_for(form, "account")
-                        live_check=check_credit_code />
+                        live_check=LiveCheck::CreditCode />
                     <Field form name="agent" label="经办人公民身份号码或手机号码"
                         hint="经办人须已获得该单位授权"
                         value=feedback.value(form, "agent") errors=feedback.errors_for(form, "agent") />
@@ -116,7 +114,7 @@ fn CitizenForm(feedback: FormFeedback) -> impl IntoView {
         <form method="post" action="/register" class="form" novalidate>
             <Field form name="id_number" label="公民身份号码" hint="18位，末位X大小写均可"
                 value=feedback.value(form, "id_number") errors=feedback.errors_for(form, "id_number")
-                live_check=check_id_number />
+                live_check=LiveCheck::IdNumber />
             <Field form name="name" label="姓名" autocomplete="name"
                 value=feedback.value(form, "name") errors=feedback.errors_for(form, "name") />
             <Field form name="phone" label="手机号码" kind="tel" autocomplete="tel"
@@ -139,7 +137,7 @@ fn BusinessForm(feedback: FormFeedback) -> impl IntoView {
                 <legend>"单位信息"</legend>
                 <Field form name="credit_code" label="统一社会信用代码"
                     value=feedback.value(form, "credit_code") errors=feedback.errors_for(form, "credit_code")
-                    live_check=check_credit_code />
+                    live_check=LiveCheck::CreditCode />
                 <Field form name="org_name" label="单位名称" autocomplete="organization"
                     value=feedback.value(form, "org_name") errors=feedback.errors_for(form, "org_name") />
                 <Field form name="legal_rep_name" label="法定代表人姓名"
@@ -149,7 +147,7 @@ fn BusinessForm(feedback: FormFeedback) -> impl IntoView {
                 <legend>"经办人"</legend>
                 <Field form name="agent.id_number" label="经办人公民身份号码"
                     value=feedback.value(form, "agent.id_number") errors=feedback.errors_for(form, "agent.id_number")
-                    live_check=check_id_number />
+                    live_check=LiveCheck::IdNumber />
                 <Field form name="agent.name" label="经办人姓名"
                     value=feedback.value(form, "agent.name") errors=feedback.errors_for(form, "agent.name") />
                 <Field form name="agent.phone" label="经办人手机号码" kind="tel"

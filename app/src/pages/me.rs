@@ -3,7 +3,7 @@
 
 use crate::api::account::{MyAccount, load_my_account};
 use crate::components::layout::use_signed_in;
-use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, check_id_number, use_feedback};
+use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, LiveCheck, use_feedback};
 use domain::account::BusinessAccount;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -269,7 +269,7 @@ fn BusinessPanel(business: BusinessAccount, feedback: FormFeedback, csrf: String
                 <CsrfField token=csrf />
                 <Field form=grant name="id_number" label="经办人公民身份号码"
                     value=feedback.value(grant, "id_number") errors=feedback.errors_for(grant, "id_number")
-                    live_check=check_id_number />
+                    live_check=LiveCheck::IdNumber />
                 <Field form=grant name="name" label="经办人姓名"
                     value=feedback.value(grant, "name") errors=feedback.errors_for(grant, "name") />
                 <button type="submit" class="button">"授权"</button>

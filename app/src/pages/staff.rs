@@ -3,7 +3,7 @@
 
 use crate::api::account::{StaffDesk, load_enrolment, load_staff_desk};
 use crate::components::layout::use_signed_in;
-use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, check_id_number, use_feedback};
+use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, LiveCheck, use_feedback};
 use domain::account::{PrincipalView, StaffRole, StaffScope};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -144,7 +144,7 @@ fn Desk(
                     <CsrfField token=csrf.clone() />
                     <Field form=lookup_form name="id_number" label="申请人公民身份号码"
                         value=feedback.value(lookup_form, "id_number") errors=feedback.errors_for(lookup_form, "id_number")
-                        live_check=check_id_number />
+                        live_check=LiveCheck::IdNumber />
                     <Field form=lookup_form name="purpose" label="查询事由"
                         value=feedback.value(lookup_form, "purpose") errors=feedback.errors_for(lookup_form, "purpose") />
                     <button type="submit" class="button">"查询"</button>
