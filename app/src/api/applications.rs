@@ -4,6 +4,7 @@
 use super::server_error;
 use domain::application::{ApplicationSummary, ApplicationView, TimelineEvent};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// One application of the signed-in citizen; `None` when not signed in or not theirs.
 #[server(prefix = "/_sf", endpoint = "application")]
@@ -43,6 +44,35 @@ pub async fn load_timeline(id: String) -> Result<Vec<TimelineEvent>, ServerFnErr
     match service::applications::timeline(&portal, &session, &id).await {
         Ok(events) => Ok(events),
         Err(service::Error::NotFound(_) | service::Error::Forbidden { .. }) => Ok(Vec::new()),
+        Err(other) => Err(server_error(other)),
+    }
+}
+
+/// A file in the citizen's vault, as the application form offers it for reuse (一份材料).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultFile {
+    pub id: String,
+    pub file_name: String,
+    pub uploaded_at: String,
+}
+
+/// The signed-in citizen's vault, newest first; empty when not signed in.
+#[server(prefix = "/_sf", endpoint = "vault")]
+pub async fn load_vault() -> Result<Vec<VaultFile>, ServerFnError> {
+    let Some(session) = super::account::current_session() else {
+        return Ok(Vec::new());
+    };
+    let portal = expect_context::<service::Portal>();
+    match service::documents::list(&portal, &session).await {
+        Ok(list) => Ok(list
+            .into_iter()
+            .map(|document| VaultFile {
+                id: document.id,
+                file_name: document.file_name,
+                uploaded_at: document.created_at,
+            })
+            .collect()),
+        Err(service::Error::Forbidden { .. }) => Ok(Vec::new()),
         Err(other) => Err(server_error(other)),
     }
 }

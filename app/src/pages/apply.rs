@@ -5,7 +5,9 @@
 //! one request and everything works without JavaScript.
 
 use crate::api::account::load_submit_key;
-use crate::api::applications::{load_application, load_my_applications, load_timeline};
+use crate::api::applications::{
+    VaultFile, load_application, load_my_applications, load_timeline, load_vault,
+};
 use crate::api::catalog::load_guide;
 use crate::components::layout::use_signed_in;
 use crate::forms::{CsrfField, FormFeedback, use_feedback};
@@ -102,6 +104,7 @@ pub fn ApplicationPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let application = Resource::new_blocking(id, load_application);
     let timeline = Resource::new_blocking(id, load_timeline);
+    let vault = Resource::new_blocking(|| (), |_| load_vault());
     let submit_key = Resource::new_blocking(|| (), |_| load_submit_key());
     let feedback = use_feedback();
     let signed_in = use_signed_in();
@@ -112,9 +115,10 @@ pub fn ApplicationPage() -> impl IntoView {
                 let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
                 let submit_key = submit_key.await.unwrap_or_default();
                 let timeline = timeline.await.unwrap_or_default();
+                let vault = vault.await.unwrap_or_default();
                 match application.await {
                     Ok(Some(view)) => match view.state {
-                        CaseState::Draft => view! { <DraftForm view feedback csrf submit_key /> }.into_any(),
+                        CaseState::Draft => view! { <DraftForm view feedback csrf submit_key vault /> }.into_any(),
                         _ => view! { <Receipt view csrf timeline /> }.into_any(),
                     },
                     Ok(None) => view! {
@@ -178,6 +182,7 @@ fn DraftForm(
     feedback: FormFeedback,
     csrf: String,
     submit_key: String,
+    vault: Vec<VaultFile>,
 ) -> impl IntoView {
     let action = format!("/applications/{}", view.id);
     // Problems the form handler found outside the pre-review (a bad upload, a missing 容缺 date)
@@ -239,6 +244,7 @@ fn DraftForm(
                             material=material.clone()
                             choice=view.choices.get(&material.code).cloned()
                             in_vault=material.shared_licence.as_ref().is_some_and(|l| view.vault_licences.contains(l))
+                            vault=vault.clone()
                             errors
                         />
                     }
@@ -391,9 +397,14 @@ fn MaterialField(
     material: Material,
     choice: Option<MaterialChoice>,
     in_vault: bool,
+    vault: Vec<VaultFile>,
     errors: Vec<String>,
 ) -> impl IntoView {
     let code = material.code.clone();
+    let chosen_document = match &choice {
+        Some(MaterialChoice::Document { document_id, .. }) => document_id.clone(),
+        _ => String::new(),
+    };
     let id = format!("material-{code}");
     let invalid = !errors.is_empty();
     let formats: Vec<&str> = material.file_types.iter().map(|t| t.label()).collect();
@@ -433,6 +444,22 @@ fn MaterialField(
                 <label for=format!("{id}-file")>"上传文件"</label>
                 <input type="file" id=format!("{id}-file") name=format!("material.{code}.file") />
             </div>
+            {(!vault.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for=format!("{id}-document")>"或从我的材料库中选择"</label>
+                    <select id=format!("{id}-document") name=format!("material.{code}.document")>
+                        <option value="">"不选择"</option>
+                        {vault.iter().map(|file| {
+                            let selected = file.id == chosen_document;
+                            view! {
+                                <option value=file.id.clone() selected=selected>
+                                    {format!("{}（{} 上传）", file.file_name, file.uploaded_at)}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
             {material.deferrable.then(|| view! {
                 {radio("deferred", "容缺后补：先受理，承诺日期前补交".into())}
                 <div class="field">

@@ -221,6 +221,15 @@ pub async fn save(
     }
 }
 
+fn file_type_of(stored: &str) -> domain::catalog::FileType {
+    match stored {
+        "pdf" => domain::catalog::FileType::Pdf,
+        "jpeg" => domain::catalog::FileType::Jpeg,
+        "png" => domain::catalog::FileType::Png,
+        _ => domain::catalog::FileType::Ofd,
+    }
+}
+
 /// Where a post of the application form leads: the receipt, or the form again.
 enum Next {
     Receipt,
@@ -283,14 +292,34 @@ async fn apply_post(
             }
         }
     }
+    // An earlier upload picked from the vault (一份材料), unless a new file replaces it.
+    let vault = documents::list(portal, session).await?;
+    for material in &current.materials {
+        let picked = posted
+            .material_fields
+            .get(&format!("{}.document", material.code))
+            .filter(|id| !id.is_empty());
+        let mode = posted
+            .material_fields
+            .get(&format!("{}.mode", material.code))
+            .map(String::as_str)
+            .unwrap_or_default();
+        if let Some(document) = picked.and_then(|id| vault.iter().find(|d| &d.id == id))
+            && !matches!(mode, "deferred" | "committed")
+        {
+            materials.insert(
+                material.code.clone(),
+                Some(MaterialChoice::Document {
+                    document_id: document.id.clone(),
+                    file_type: file_type_of(&document.file_type),
+                    size_bytes: document.size_bytes as u64,
+                }),
+            );
+        }
+    }
     for (code, file_name, bytes) in posted.files {
         let document = documents::upload(portal, session, &file_name, bytes).await?;
-        let file_type = match document.file_type.as_str() {
-            "pdf" => domain::catalog::FileType::Pdf,
-            "jpeg" => domain::catalog::FileType::Jpeg,
-            "png" => domain::catalog::FileType::Png,
-            _ => domain::catalog::FileType::Ofd,
-        };
+        let file_type = file_type_of(&document.file_type);
         materials.insert(
             code,
             Some(MaterialChoice::Document {

@@ -412,6 +412,46 @@ async fn a_citizen_applies_without_javascript(backend: Backend) {
     );
     let (_, html) = get_page(&app, "/applications", Some(&token)).await;
     assert!(html.contains("出生医学证明") && html.contains("已提交，待受理"));
+
+    // A second application reuses the file from the vault instead of uploading it again.
+    let (_, headers, _) = post_form(
+        &app,
+        &format!("/apply/{code}"),
+        &[("csrf_token", &csrf)],
+        Some(&token),
+    )
+    .await;
+    let second = headers["location"].to_str().unwrap().to_owned();
+    let (_, html) = get_page(&app, &second, Some(&token)).await;
+    assert!(html.contains("或从我的材料库中选择") && html.contains("身份证.pdf"));
+    let document_id = {
+        let start = html.find(r#"<option value="d_"#).unwrap() + r#"<option value=""#.len();
+        html[start..].split('"').next().unwrap().to_owned()
+    };
+    let (status, _, html) = post_multipart(
+        &app,
+        &second,
+        &token,
+        multipart(
+            &[
+                ("csrf_token", &csrf),
+                ("action", "review"),
+                ("answer.applicant_name", "张三"),
+                ("answer.applicant_id_number", "110105********002X"),
+                ("answer.applicant_phone", PHONE),
+                ("answer.contact_address", "示范市人民大道1号3幢201室"),
+                ("answer.newborn_name", "张小满"),
+                ("answer.newborn_sex", "女"),
+                ("answer.birth_date", "2026-11-01"),
+                ("answer.birth_hospital", "示范市妇幼保健院"),
+                ("material.parents_id.document", &document_id),
+            ],
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("预审通过，可以提交。"));
 }
 
 on_both_databases!(
