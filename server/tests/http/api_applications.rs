@@ -294,6 +294,98 @@ async fn uploads_are_checked_by_content_and_size(backend: Backend) {
     )
     .await;
     assert_eq!(listed["total"], 2);
+
+    // No session, no file field, no multipart at all.
+    let anonymous = app
+        .send(
+            Request::post("/api/v1/documents")
+                .header("content-type", "multipart/form-data; boundary=x")
+                .body(Body::from("--x--\r\n"))
+                .unwrap(),
+        )
+        .await;
+    error_envelope(anonymous, 401, "unauthorized").await;
+    let no_file = app
+        .send(
+            Request::post("/api/v1/documents")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "multipart/form-data; boundary=x")
+                .body(Body::from(
+                    "--x\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--x--\r\n",
+                ))
+                .unwrap(),
+        )
+        .await;
+    let error = error_envelope(no_file, 422, "validation_failed").await;
+    assert_eq!(error["fields"]["file"][0], "请在 file 字段中上传文件");
+    let not_multipart = app
+        .call(
+            "POST",
+            "/api/v1/documents",
+            Auth::Bearer(&token),
+            Some(json!({ "file": "x" })),
+        )
+        .await;
+    assert_eq!(not_multipart.status(), 400);
+}
+
+async fn bad_application_input_is_named(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = citizen(&app).await;
+    let unknown_item = app
+        .call(
+            "POST",
+            "/api/v1/applications",
+            Auth::Bearer(&token),
+            Some(json!({ "item_code": "nope" })),
+        )
+        .await;
+    error_envelope(unknown_item, 404, "not_found").await;
+    let missing = app
+        .call(
+            "POST",
+            "/api/v1/applications",
+            Auth::Bearer(&token),
+            Some(json!({})),
+        )
+        .await;
+    let error = error_envelope(missing, 422, "validation_failed").await;
+    assert!(error["fields"]["item_code"].is_array());
+    let id = draft_for(&app, &token).await;
+    let unknown_field = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/applications/{id}"),
+            Auth::Bearer(&token),
+            Some(json!({ "answers": { "favourite_colour": "红" } })),
+        )
+        .await;
+    let error = error_envelope(unknown_field, 422, "validation_failed").await;
+    assert_eq!(
+        error["fields"]["answers.favourite_colour"][0],
+        "申请表中没有这一项"
+    );
+    let foreign_document = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/applications/{id}"),
+            Auth::Bearer(&token),
+            Some(json!({ "materials": { "parents_id": { "kind": "document",
+                "document_id": "d_someone_else", "file_type": "pdf", "size_bytes": 1 } } })),
+        )
+        .await;
+    error_envelope(foreign_document, 422, "validation_failed").await;
+    let anonymous = app
+        .call(
+            "POST",
+            &format!("/api/v1/applications/{id}/submit"),
+            Auth::Anonymous,
+            None,
+        )
+        .await;
+    error_envelope(anonymous, 401, "unauthorized").await;
 }
 
 async fn one_key_makes_one_case_even_under_concurrent_retries(backend: Backend) {
@@ -470,6 +562,7 @@ async fn every_application_route_of_the_contract_is_documented(backend: Backend)
 }
 
 on_both_databases!(
+    bad_application_input_is_named,
     every_application_route_of_the_contract_is_documented,
     expired_drafts_are_swept_and_cases_kept,
     a_draft_is_prefilled_and_reviewed_all_at_once,
