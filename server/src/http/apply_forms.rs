@@ -2,7 +2,7 @@
 //! post that saves the answers, stores any uploaded materials in the vault, and — as the reader
 //! chose — saves, runs the pre-review, adds a group entry, or submits.
 
-use super::forms::{refuse, render, same_origin};
+use super::forms::{CsrfOnly, Submission, read, refuse, render, same_origin};
 use crate::http::AppState;
 use app::forms::FormFeedback;
 use axum::extract::{Multipart, Path, Request, State};
@@ -21,37 +21,25 @@ pub async fn start(
     Path(code): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    if !same_origin(&parts) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let bytes = axum::body::to_bytes(body, state.config.http.body_limit_bytes)
-        .await
-        .unwrap_or_default();
-    let csrf = form_value(&bytes, "csrf_token");
-    let caller = parts
-        .extensions
-        .get::<Caller>()
-        .cloned()
-        .unwrap_or_default();
-    let path = format!("/apply/{code}");
-    let result = match caller.session_for_write(Some(&csrf)) {
+    let Submission {
+        parts,
+        caller,
+        form,
+    } = match read::<CsrfOnly>(&state, request).await {
+        Ok(submission) => submission,
+        Err(response) => return response,
+    };
+    let result = match caller.session_for_write(Some(&form.csrf_token)) {
         Ok(session) => applications::create_draft(&state.portal, session, &code).await,
         Err(error) => Err(error),
     };
     match result {
         Ok(draft) => Redirect::to(&format!("/applications/{}", draft.id)).into_response(),
-        Err(error) => refuse(&state, parts, &path, "apply", error, BTreeMap::new()).await,
+        Err(error) => {
+            let path = format!("/apply/{code}");
+            refuse(&state, parts, &path, "apply", error, BTreeMap::new()).await
+        }
     }
-}
-
-fn form_value(body: &[u8], name: &str) -> String {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-        .unwrap_or_default()
-        .into_iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value)
-        .unwrap_or_default()
 }
 
 /// `POST /applications/{id}/withdraw`.
@@ -60,20 +48,16 @@ pub async fn withdraw(
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    if !same_origin(&parts) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let bytes = axum::body::to_bytes(body, state.config.http.body_limit_bytes)
-        .await
-        .unwrap_or_default();
-    let caller = parts
-        .extensions
-        .get::<Caller>()
-        .cloned()
-        .unwrap_or_default();
+    let Submission {
+        parts,
+        caller,
+        form,
+    } = match read::<CsrfOnly>(&state, request).await {
+        Ok(submission) => submission,
+        Err(response) => return response,
+    };
     let path = format!("/applications/{id}");
-    let result = match caller.session_for_write(Some(&form_value(&bytes, "csrf_token"))) {
+    let result = match caller.session_for_write(Some(&form.csrf_token)) {
         Ok(session) => applications::withdraw(&state.portal, session, &id).await,
         Err(error) => Err(error),
     };

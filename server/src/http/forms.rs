@@ -55,15 +55,15 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// One submitted form: the request's parts (to render the page again), the caller and the body.
-struct Submission<T> {
-    parts: Parts,
-    caller: Caller,
-    form: T,
+pub(super) struct Submission<T> {
+    pub(super) parts: Parts,
+    pub(super) caller: Caller,
+    pub(super) form: T,
 }
 
 /// Reads the form. Missing fields become empty strings (every form struct defaults them), so the
 /// domain rules name them; a cross-site post is refused before anything else.
-async fn read<T: DeserializeOwned>(
+pub(super) async fn read<T: DeserializeOwned>(
     state: &AppState,
     request: Request,
 ) -> Result<Submission<T>, Response> {
@@ -313,8 +313,8 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct CsrfOnly {
-    csrf_token: String,
+pub(super) struct CsrfOnly {
+    pub(super) csrf_token: String,
 }
 
 async fn logout(State(state): State<AppState>, request: Request) -> Response {
