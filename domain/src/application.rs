@@ -9,41 +9,129 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
 
-/// Where an application stands. Later issues add acceptance, approval and issuance.
+/// Where an application stands (DESIGN.md §4). The applicant's own steps are drafting,
+/// submitting, 补正 and withdrawing; the staff steps arrive with the work queues.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
     /// 草稿: being filled in, not yet sent.
     Draft,
-    /// 已提交: sent, waiting for acceptance.
+    /// 已提交，待受理: sent, waiting for acceptance.
     Submitted,
+    /// 待补正: the clerk's one-time notice lists everything to fix; the same form reopens.
+    NeedsSupplement,
+    /// 不予受理.
+    Refused,
+    /// 已受理: the working-day clock starts.
+    Accepted,
+    /// 审查中.
+    InReview,
+    /// 特别程序: the clock stops.
+    Suspended,
+    /// 准予许可.
+    Approved,
+    /// 不予许可.
+    Denied,
+    /// 待领取 / 已寄出.
+    Issuing,
+    /// 已办结.
+    Completed,
     /// 已撤回: withdrawn by the applicant before acceptance.
     Withdrawn,
+    /// 已撤销: a commitment was not kept.
+    Revoked,
 }
 
 impl CaseState {
+    pub const ALL: [Self; 13] = [
+        Self::Draft,
+        Self::Submitted,
+        Self::NeedsSupplement,
+        Self::Refused,
+        Self::Accepted,
+        Self::InReview,
+        Self::Suspended,
+        Self::Approved,
+        Self::Denied,
+        Self::Issuing,
+        Self::Completed,
+        Self::Withdrawn,
+        Self::Revoked,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",
             Self::Submitted => "submitted",
+            Self::NeedsSupplement => "needs_supplement",
+            Self::Refused => "refused",
+            Self::Accepted => "accepted",
+            Self::InReview => "in_review",
+            Self::Suspended => "suspended",
+            Self::Approved => "approved",
+            Self::Denied => "denied",
+            Self::Issuing => "issuing",
+            Self::Completed => "completed",
             Self::Withdrawn => "withdrawn",
+            Self::Revoked => "revoked",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Draft, Self::Submitted, Self::Withdrawn]
-            .into_iter()
-            .find(|state| state.as_str() == text)
+        Self::ALL.into_iter().find(|state| state.as_str() == text)
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Self::Draft => "草稿",
             Self::Submitted => "已提交，待受理",
+            Self::NeedsSupplement => "待补正",
+            Self::Refused => "不予受理",
+            Self::Accepted => "已受理",
+            Self::InReview => "审查中",
+            Self::Suspended => "特别程序",
+            Self::Approved => "准予许可",
+            Self::Denied => "不予许可",
+            Self::Issuing => "待领取",
+            Self::Completed => "已办结",
             Self::Withdrawn => "已撤回",
+            Self::Revoked => "已撤销",
         }
     }
+
+    /// The applicant may change the form and the materials: a draft, or a case sent back for 补正.
+    pub fn editable(self) -> bool {
+        matches!(self, Self::Draft | Self::NeedsSupplement)
+    }
+}
+
+/// The clerk's one-time notice (一次性告知) that sends a case back for 补正: everything missing
+/// or wrong, at once, each tied to a field or material of the form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupplementNotice {
+    pub at: String,
+    /// A general remark from the clerk.
+    pub remark: String,
+    pub items: Vec<SupplementItem>,
+}
+
+/// What a clerk sends back for 补正: a remark and every item to fix.
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupplementRequest {
+    #[serde(default)]
+    pub remark: String,
+    pub items: Vec<SupplementItem>,
+}
+
+/// One thing to fix: the field key or material code, and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupplementItem {
+    pub target: String,
+    pub message: String,
 }
 
 /// 办件编号: the item's 实施编码, the submission date (yyyyMMdd, China time) and a four-digit
@@ -85,6 +173,21 @@ pub struct ApplicationView {
     pub draft_expires_at: Option<String>,
     /// The promised completion date, counted in working days from submission.
     pub due_estimate: Option<DueDateEstimate>,
+    /// What the clerk asked to be fixed, while the case waits for 补正.
+    pub supplement_notice: Option<SupplementNotice>,
+    /// Set when this application is a 一件事 package: its items and, once submitted, their cases.
+    pub package: Option<PackageCase>,
+}
+
+/// The package side of a 一件事 application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PackageCase {
+    pub package_id: String,
+    /// The member items' names, in the package's order.
+    pub items: Vec<String>,
+    /// One child case per item, from submission on.
+    pub children: Vec<ApplicationSummary>,
 }
 
 /// A change to a draft: answers to merge in, material choices to set (`null` clears one).
@@ -128,6 +231,32 @@ pub struct ApplicationSummary {
     pub updated_at: String,
 }
 
+/// 办件进度查询: what anyone holding the case number and the applicant's name may see. The
+/// applicant is shown masked; nothing else personal is in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicProgress {
+    pub case_no: String,
+    pub item_name: String,
+    /// `张*`, or the business's name (a business's name is public).
+    pub applicant: String,
+    pub state: CaseState,
+    pub state_label: String,
+    pub submitted_at: Option<String>,
+    /// The latest step, in the applicant-facing words of the timeline.
+    pub latest: Option<TimelineEvent>,
+    pub due_estimate: Option<DueDateEstimate>,
+}
+
+/// The public lookup's question.
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProgressQuery {
+    pub case_no: String,
+    /// The applicant's name (a person's name, or the business's full name).
+    pub applicant_name: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,7 +272,7 @@ mod tests {
 
     #[test]
     fn states_round_trip() {
-        for state in [CaseState::Draft, CaseState::Submitted, CaseState::Withdrawn] {
+        for state in CaseState::ALL {
             assert_eq!(CaseState::parse(state.as_str()), Some(state));
         }
     }

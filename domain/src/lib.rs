@@ -13,6 +13,8 @@ pub mod display;
 pub mod errors;
 pub mod form;
 pub mod identity;
+pub mod message;
+pub mod package;
 pub mod paging;
 pub mod password;
 pub mod prereview;

@@ -210,7 +210,7 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Hourly housekeeping (expired drafts, old idempotency keys). Every instance may run it: each
+/// Hourly housekeeping (draft expiry reminders, expired drafts, old idempotency keys). Every instance may run it: each
 /// step is one idempotent statement.
 fn spawn_housekeeping(portal: service::Portal) {
     tokio::spawn(async move {
@@ -218,8 +218,12 @@ fn spawn_housekeeping(portal: service::Portal) {
         loop {
             every_hour.tick().await;
             match service::applications::sweep(&portal).await {
-                Ok(0) => {}
-                Ok(drafts) => tracing::info!(drafts, "expired drafts deleted"),
+                Ok(swept) if swept == Default::default() => {}
+                Ok(swept) => tracing::info!(
+                    reminded = swept.reminded,
+                    deleted = swept.deleted,
+                    "drafts reminded of expiry or deleted"
+                ),
                 Err(error) => tracing::error!(error = format!("{error:#}"), "housekeeping failed"),
             }
         }

@@ -179,12 +179,18 @@ pub async fn packages(db: &Db) -> Result<Vec<Package>> {
     documents(db, "SELECT document FROM packages ORDER BY position").await
 }
 
-pub async fn package(db: &Db, id: &str) -> Result<PackageDetail> {
-    let package: Package = packages(db)
+/// One package as the catalog defines it.
+pub async fn package_definition(db: &Db, id: &str) -> Result<Package> {
+    let row = sqlx::query("SELECT document FROM packages WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
         .await?
-        .into_iter()
-        .find(|p| p.id == id)
         .ok_or(Error::NotFound("没有找到该“一件事”"))?;
+    decode(row.try_get("document")?)
+}
+
+pub async fn package(db: &Db, id: &str) -> Result<PackageDetail> {
+    let package = package_definition(db, id).await?;
     let department_names = department_names(db).await?;
     let guides = current_guides(db).await?;
     let members: Vec<&ItemGuide> = package

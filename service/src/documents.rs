@@ -1,9 +1,13 @@
 //! The personal vault (一份材料): uploads and issued e-licences a citizen can reuse in any
 //! application. A file's type is recognised by its content, never by its name; its name is kept
 //! only for display, sanitised.
+//!
+//! A vault belongs to a [`Holder`]: a citizen acting for themselves, or a business whichever
+//! 经办人 acts for it. `owner_citizen_id` records who uploaded (or received) a document;
+//! `owner_business_id` marks a business's document.
 
 use crate::accounts::new_id;
-use crate::auth::Session;
+use crate::auth::{CitizenPrincipal, Session};
 use crate::clock::{china_minute, parse_stamp, stamp};
 use crate::{Error, Portal, Result};
 use bytes::Bytes;
@@ -12,6 +16,48 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+
+/// Whose vault: a person's own, or a business's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Holder {
+    Citizen(String),
+    Business(String),
+}
+
+impl Holder {
+    /// The vault the signed-in citizen works with: the business's while acting for one.
+    pub fn of(citizen: &CitizenPrincipal) -> Self {
+        match &citizen.acting_for {
+            Some(acting) => Self::Business(acting.business_id.clone()),
+            None => Self::Citizen(citizen.citizen_id.clone()),
+        }
+    }
+
+    /// SQL condition selecting this holder's documents, with the holder's id bound as `$n`.
+    fn condition(&self, n: u8) -> String {
+        match self {
+            Self::Citizen(_) => format!("owner_citizen_id = ${n} AND owner_business_id IS NULL"),
+            Self::Business(_) => format!("owner_business_id = ${n}"),
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Self::Citizen(id) | Self::Business(id) => id,
+        }
+    }
+}
+
+/// An issued e-licence to put into a vault (电子证照): seeded demo licences now, issued
+/// results later.
+pub struct IssuedLicence<'a> {
+    pub holder: &'a Holder,
+    /// The citizen who receives it: the holder, or the business's 经办人.
+    pub recipient_citizen_id: &'a str,
+    pub licence_type: &'a str,
+    pub file_name: &'a str,
+    pub bytes: Bytes,
+}
 
 /// A document as its owner sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,48 +148,94 @@ pub async fn upload(
     let file_type = sniff(&bytes).ok_or_else(|| {
         Error::UnsupportedType("只接受 PDF、JPG、PNG 或 OFD 文件（按文件内容识别）".into())
     })?;
+    let file_name = sanitise_file_name(original_name, file_type);
+    store(
+        portal,
+        &Holder::of(citizen),
+        &citizen.citizen_id,
+        &file_name,
+        file_type,
+        None,
+        bytes,
+    )
+    .await
+}
+
+/// Puts an issued e-licence into its holder's vault, where it satisfies 免提交 materials.
+pub async fn issue_licence(portal: &Portal, licence: IssuedLicence<'_>) -> Result<DocumentView> {
+    let file_type = sniff(&licence.bytes)
+        .ok_or_else(|| anyhow::anyhow!("e-licence {} is no PDF or OFD", licence.licence_type))?;
+    store(
+        portal,
+        licence.holder,
+        licence.recipient_citizen_id,
+        licence.file_name,
+        file_type,
+        Some(licence.licence_type),
+        licence.bytes,
+    )
+    .await
+}
+
+/// Writes the file durably, then records it: a row never points at a missing file.
+async fn store(
+    portal: &Portal,
+    holder: &Holder,
+    citizen_id: &str,
+    file_name: &str,
+    file_type: FileType,
+    licence_type: Option<&str>,
+    bytes: Bytes,
+) -> Result<DocumentView> {
     let id = new_id("d");
-    let storage_key = format!("documents/{}/{id}", citizen.citizen_id);
+    let storage_key = format!("documents/{}/{id}", holder.id());
     let sha256: String = Sha256::digest(&bytes)
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect();
     let size = bytes.len() as i64;
     portal.files().put_durable(&storage_key, bytes).await?;
-    let file_name = sanitise_file_name(original_name, file_type);
-    let now = stamp(portal.now());
+    let business_id = match holder {
+        Holder::Business(id) => Some(id.as_str()),
+        Holder::Citizen(_) => None,
+    };
     sqlx::query(
-        "INSERT INTO documents (id, owner_citizen_id, file_name, file_type, size_bytes, sha256, \
-         storage_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO documents (id, owner_citizen_id, owner_business_id, file_name, file_type, \
+         size_bytes, sha256, storage_key, licence_type, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&id)
-    .bind(&citizen.citizen_id)
-    .bind(&file_name)
+    .bind(citizen_id)
+    .bind(business_id)
+    .bind(file_name)
     .bind(type_name(file_type))
     .bind(size)
     .bind(&sha256)
     .bind(&storage_key)
-    .bind(&now)
+    .bind(licence_type)
+    .bind(stamp(portal.now()))
     .execute(portal.db().pool())
     .await?;
     Ok(DocumentView {
         id,
-        file_name,
+        file_name: file_name.into(),
         file_type: type_name(file_type).into(),
         size_bytes: size,
-        licence_type: None,
+        licence_type: licence_type.map(Into::into),
         created_at: china_minute(portal.now()),
     })
 }
 
-/// The caller's vault, newest first.
+/// The caller's vault (the business's while acting for one): e-licences first, then uploads,
+/// newest first.
 pub async fn list(portal: &Portal, session: &Session) -> Result<Vec<DocumentView>> {
-    let citizen = session.require_citizen()?;
-    let rows = sqlx::query(
+    let holder = Holder::of(session.require_citizen()?);
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT id, file_name, file_type, size_bytes, licence_type, created_at FROM documents \
-         WHERE owner_citizen_id = $1 ORDER BY created_at DESC, id",
-    )
-    .bind(&citizen.citizen_id)
+         WHERE {} ORDER BY licence_type IS NULL, created_at DESC, id",
+        holder.condition(1)
+    )))
+    .bind(holder.id())
     .fetch_all(portal.db().pool())
     .await?;
     rows.iter().map(view).collect()
@@ -169,13 +261,14 @@ pub async fn content(
     session: &Session,
     id: &str,
 ) -> Result<(DocumentView, Bytes)> {
-    let citizen = session.require_citizen()?;
-    let row = sqlx::query(
+    let holder = Holder::of(session.require_citizen()?);
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT id, file_name, file_type, size_bytes, licence_type, created_at, storage_key \
-         FROM documents WHERE id = $1 AND owner_citizen_id = $2",
-    )
+         FROM documents WHERE id = $1 AND {}",
+        holder.condition(2)
+    )))
     .bind(id)
-    .bind(&citizen.citizen_id)
+    .bind(holder.id())
     .fetch_optional(portal.db().pool())
     .await?
     .ok_or(Error::NotFound("没有找到该材料"))?;
@@ -184,17 +277,18 @@ pub async fn content(
     Ok((view(&row)?, bytes))
 }
 
-/// The file type and size of one of the owner's documents, for the pre-review.
+/// The file type and size of one of the holder's documents, for the pre-review.
 pub(crate) async fn owned_file(
     portal: &Portal,
-    owner_citizen_id: &str,
+    holder: &Holder,
     id: &str,
 ) -> Result<Option<(FileType, u64)>> {
-    let row = sqlx::query(
-        "SELECT file_type, size_bytes FROM documents WHERE id = $1 AND owner_citizen_id = $2",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT file_type, size_bytes FROM documents WHERE id = $1 AND {}",
+        holder.condition(2)
+    )))
     .bind(id)
-    .bind(owner_citizen_id)
+    .bind(holder.id())
     .fetch_optional(portal.db().pool())
     .await?;
     row.map(|row| {
@@ -209,13 +303,14 @@ pub(crate) async fn owned_file(
     .transpose()
 }
 
-/// Licence types among the owner's issued e-licences (免提交 draws on these).
-pub(crate) async fn licence_types(portal: &Portal, owner_citizen_id: &str) -> Result<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT licence_type FROM documents WHERE owner_citizen_id = $1 \
-         AND licence_type IS NOT NULL",
-    )
-    .bind(owner_citizen_id)
+/// Licence types among the holder's issued e-licences (免提交 draws on these).
+pub(crate) async fn licence_types(portal: &Portal, holder: &Holder) -> Result<Vec<String>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT DISTINCT licence_type FROM documents WHERE {} \
+         AND licence_type IS NOT NULL ORDER BY licence_type",
+        holder.condition(1)
+    )))
+    .bind(holder.id())
     .fetch_all(portal.db().pool())
     .await?;
     rows.iter()

@@ -59,6 +59,8 @@ struct DemoAccounts {
     citizen: Vec<DemoCitizen>,
     business: Vec<DemoBusiness>,
     staff: Vec<domain::account::NewStaff>,
+    #[serde(default)]
+    licence: Vec<DemoLicence>,
 }
 
 #[derive(serde::Deserialize)]
@@ -118,5 +120,98 @@ pub async fn demo_accounts(portal: &crate::Portal) -> anyhow::Result<()> {
             Err(error) => anyhow::bail!("demo staff {}: {error} {error:?}", member.username),
         }
     }
+    for licence in &demo.licence {
+        demo_licence(portal, licence).await?;
+    }
     Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct DemoLicence {
+    holder: String,
+    licence_type: String,
+    file_name: String,
+}
+
+/// Puts a demo e-licence into its holder's vault unless the holder already has one of its type.
+async fn demo_licence(portal: &crate::Portal, licence: &DemoLicence) -> anyhow::Result<()> {
+    use crate::documents::{self, Holder, IssuedLicence};
+    use sqlx::Row;
+    let business = sqlx::query(
+        "SELECT b.id, a.citizen_id FROM businesses b JOIN business_agents a \
+         ON a.business_id = b.id AND a.agent_role = 'admin' WHERE b.credit_code = $1",
+    )
+    .bind(&licence.holder)
+    .fetch_optional(portal.db().pool())
+    .await?;
+    let (holder, recipient) = match business {
+        Some(row) => (
+            Holder::Business(row.try_get("id")?),
+            row.try_get::<String, _>("citizen_id")?,
+        ),
+        None => {
+            let row = sqlx::query("SELECT id FROM citizens WHERE id_number = $1")
+                .bind(&licence.holder)
+                .fetch_one(portal.db().pool())
+                .await?;
+            let id: String = row.try_get("id")?;
+            (Holder::Citizen(id.clone()), id)
+        }
+    };
+    if documents::licence_types(portal, &holder)
+        .await?
+        .contains(&licence.licence_type)
+    {
+        return Ok(());
+    }
+    documents::issue_licence(
+        portal,
+        IssuedLicence {
+            holder: &holder,
+            recipient_citizen_id: &recipient,
+            licence_type: &licence.licence_type,
+            file_name: &format!("{}.pdf", licence.file_name),
+            bytes: demo_pdf().into(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A one-page PDF marked as a demo licence: a real, well-formed file (with a correct cross-
+/// reference table) that any viewer opens.
+fn demo_pdf() -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        {
+            let text = "BT /F1 24 Tf 72 760 Td (DEMO E-LICENCE - NOT VALID) Tj ET";
+            format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len())
+        },
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", index + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
 }

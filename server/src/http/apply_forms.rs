@@ -15,30 +15,47 @@ use service::auth::Caller;
 use service::{applications, documents};
 use std::collections::BTreeMap;
 
-/// `POST /apply/{code}`: starts a draft and opens it.
+/// `POST /apply/{code}`: starts a draft of an item and opens it.
 pub async fn start(
     State(state): State<AppState>,
     Path(code): Path<String>,
     request: Request,
 ) -> Response {
+    let path = format!("/apply/{code}");
+    start_draft(&state, request, applications::Start::Item(&code), &path).await
+}
+
+/// `POST /apply/package/{id}`: starts a draft of a 一件事 package (one merged form) and opens it.
+pub async fn start_package(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let path = format!("/apply/package/{id}");
+    start_draft(&state, request, applications::Start::Package(&id), &path).await
+}
+
+async fn start_draft(
+    state: &AppState,
+    request: Request,
+    start: applications::Start<'_>,
+    path: &str,
+) -> Response {
     let Submission {
         parts,
         caller,
         form,
-    } = match read::<CsrfOnly>(&state, request).await {
+    } = match read::<CsrfOnly>(state, request).await {
         Ok(submission) => submission,
         Err(response) => return response,
     };
     let result = match caller.session_for_write(Some(&form.csrf_token)) {
-        Ok(session) => applications::create_draft(&state.portal, session, &code).await,
+        Ok(session) => applications::create_draft(&state.portal, session, start).await,
         Err(error) => Err(error),
     };
     match result {
         Ok(draft) => Redirect::to(&format!("/applications/{}", draft.id)).into_response(),
-        Err(error) => {
-            let path = format!("/apply/{code}");
-            refuse(&state, parts, &path, "apply", error, BTreeMap::new()).await
-        }
+        Err(error) => refuse(state, parts, path, "apply", error, BTreeMap::new()).await,
     }
 }
 

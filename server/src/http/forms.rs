@@ -44,6 +44,10 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/users", post(create_staff))
         .route("/apply/{code}", post(super::apply_forms::start))
         .route(
+            "/apply/package/{id}",
+            post(super::apply_forms::start_package),
+        )
+        .route(
             "/applications/{id}",
             // The application form carries its uploads: the upload-sized ceiling applies.
             post(super::apply_forms::save).layer(axum::extract::DefaultBodyLimit::disable()),

@@ -461,7 +461,7 @@ async fn one_key_makes_one_case_even_under_concurrent_retries(backend: Backend) 
     error_envelope(mismatch, 422, "idempotency_mismatch").await;
 }
 
-async fn expired_drafts_are_swept_and_cases_kept(backend: Backend) {
+async fn drafts_are_reminded_of_then_swept_and_cases_kept(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
@@ -478,8 +478,32 @@ async fn expired_drafts_are_swept_and_cases_kept(backend: Backend) {
         .await;
     assert_eq!(submitted.status(), 201);
     let stale = draft_for(&app, &token).await;
-    app.clock.advance(time::Duration::days(31));
-    assert_eq!(service::applications::sweep(&app.portal).await.unwrap(), 1);
+
+    // Two days before expiry the owner hears about it, once however often the sweeper runs.
+    app.clock.advance(time::Duration::days(28));
+    let swept = service::applications::sweep(&app.portal).await.unwrap();
+    assert_eq!((swept.reminded, swept.deleted), (1, 0));
+    let swept = service::applications::sweep(&app.portal).await.unwrap();
+    assert_eq!((swept.reminded, swept.deleted), (0, 0));
+    let token = app.api_login(PHONE, CITIZEN_PASSWORD).await;
+    let inbox = body_json(
+        app.call("GET", "/api/v1/messages", Auth::Bearer(&token), None)
+            .await,
+    )
+    .await;
+    let reminders: Vec<_> = inbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == "draft_expiring")
+        .collect();
+    assert_eq!(reminders.len(), 1, "{inbox}");
+    assert_eq!(reminders[0]["link"], format!("/applications/{stale}"));
+    assert!(reminders[0]["body"].as_str().unwrap().contains("过期删除"));
+
+    app.clock.advance(time::Duration::days(3));
+    let swept = service::applications::sweep(&app.portal).await.unwrap();
+    assert_eq!(swept.deleted, 1);
     let gone = app
         .call(
             "GET",
@@ -564,7 +588,7 @@ async fn every_application_route_of_the_contract_is_documented(backend: Backend)
 on_both_databases!(
     bad_application_input_is_named,
     every_application_route_of_the_contract_is_documented,
-    expired_drafts_are_swept_and_cases_kept,
+    drafts_are_reminded_of_then_swept_and_cases_kept,
     a_draft_is_prefilled_and_reviewed_all_at_once,
     uploads_are_checked_by_content_and_size,
     one_key_makes_one_case_even_under_concurrent_retries,

@@ -18,10 +18,15 @@ use service::applications;
 use service::documents::{self, DocumentView};
 use utoipa::ToSchema;
 
+/// What to apply for: one item, or a 一件事 package (exactly one of the two).
 #[derive(Deserialize, ToSchema)]
 pub struct NewApplication {
     /// 实施编码 of the item to apply for.
-    pub item_code: String,
+    #[serde(default)]
+    pub item_code: Option<String>,
+    /// The 一件事 package to apply for with one merged form.
+    #[serde(default)]
+    pub package_id: Option<String>,
 }
 
 #[utoipa::path(
@@ -30,7 +35,8 @@ pub struct NewApplication {
     responses(
         (status = 201, description = "草稿", body = ApplicationView),
         (status = 403, description = "事项的申请人类型与当前身份不符", body = ErrorEnvelope),
-        (status = 404, description = "没有该事项", body = ErrorEnvelope),
+        (status = 404, description = "没有该事项或一件事", body = ErrorEnvelope),
+        (status = 422, description = "item_code 与 package_id 须且只须给出一个", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
 )]
@@ -39,7 +45,18 @@ pub async fn create(
     AuthenticatedWrite(session): AuthenticatedWrite,
     ApiJson(new): ApiJson<NewApplication>,
 ) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
-    let draft = applications::create_draft(&state.portal, &session, &new.item_code).await?;
+    let start = match (&new.item_code, &new.package_id) {
+        (Some(code), None) => applications::Start::Item(code),
+        (None, Some(id)) => applications::Start::Package(id),
+        _ => {
+            return Err(service::Error::invalid(
+                "item_code",
+                "请给出要申请的事项编码 item_code，或“一件事”编号 package_id（二者选一）",
+            )
+            .into());
+        }
+    };
+    let draft = applications::create_draft(&state.portal, &session, start).await?;
     Ok((StatusCode::CREATED, Json(draft)))
 }
 

@@ -9,6 +9,7 @@ mod catalog;
 pub mod error;
 pub mod extract;
 mod me;
+mod messages;
 mod staff;
 
 use crate::http::AppState;
@@ -95,6 +96,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(applications::submit))
         .routes(routes!(applications::withdraw))
         .routes(routes!(applications::timeline))
+        .routes(routes!(staff::request_supplement))
+        .routes(routes!(messages::inbox))
+        .routes(routes!(messages::mark_read))
+        .routes(routes!(messages::progress_query))
         .routes(routes!(applications::list_documents))
         .routes(routes!(applications::document_content))
         .merge(

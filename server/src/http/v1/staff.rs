@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use domain::account::{CitizenRecord, NewStaff, PrincipalView, StaffRole, StaffView};
+use domain::application::{ApplicationView, SupplementRequest};
 use domain::paging::Page;
 use serde::{Deserialize, Serialize};
 use service::staff::{self, Creator};
@@ -181,4 +182,31 @@ pub async fn audit_log(
             })
             .collect(),
     )))
+}
+
+/// 一次性告知: everything to fix at once; the applicant's form reopens with the notice.
+#[utoipa::path(
+    post, path = "/staff/applications/{case_no}/request-supplement", tag = "staff",
+    summary = "要求补正（一次性告知）",
+    params(("case_no" = String, Path, description = "办件编号")),
+    request_body = SupplementRequest,
+    responses(
+        (status = 200, description = "办件，状态为待补正", body = ApplicationView),
+        (status = 403, description = "不是综合窗口人员", body = ErrorEnvelope),
+        (status = 404, description = "没有该办件", body = ErrorEnvelope),
+        (status = 409, description = "办件不在待受理状态", body = ErrorEnvelope),
+        (status = 422, description = "补正项为空或不属于本办件", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn request_supplement(
+    State(state): State<AppState>,
+    AuthenticatedWrite(session): AuthenticatedWrite,
+    Path(case_no): Path<String>,
+    ApiJson(request): ApiJson<SupplementRequest>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    Ok(Json(
+        service::applications::request_supplement(&state.portal, &session, &case_no, request)
+            .await?,
+    ))
 }

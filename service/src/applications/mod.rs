@@ -1,19 +1,27 @@
-//! Applications (一表申请): drafts prefilled from the profile, changes, the pre-review, submission
-//! with an idempotency key and a unique 办件编号, withdrawal, and the timeline.
+//! Applications (一表申请): drafts of one item or of a 一件事 package, prefilled from the profile;
+//! changes, the pre-review, submission with an idempotency key and a unique 办件编号 (`submit`),
+//! 补正, withdrawal, the timeline, and the housekeeping that reminds of and removes old drafts.
+
+mod submit;
+
+pub use submit::{Submitted, request_supplement, submit, withdraw};
 
 use crate::accounts::new_id;
 use crate::auth::{CitizenPrincipal, Session};
 use crate::clock::{china_minute, parse_stamp, stamp, today_at};
-use crate::{Error, Portal, Result, calendar, documents};
+use crate::documents::{self, Holder};
+use crate::messages::{self, NewMessage};
+use crate::{Error, Portal, Result, calendar, catalog};
 use domain::application::{
-    ApplicationPatch, ApplicationSummary, ApplicationView, CaseState, TimelineEvent, case_number,
+    ApplicationPatch, ApplicationSummary, ApplicationView, CaseState, PackageCase,
+    SupplementNotice, TimelineEvent,
 };
-use domain::catalog::{ApplicantType, ItemGuide};
-use domain::form::{Answer, Answers, FieldKind, FieldSpec, FormSchema, Prefill};
+use domain::catalog::{ApplicantType, ItemGuide, Material, Package};
+use domain::form::{Answer, Answers, FieldKind, FieldSpec, FormSchema, Prefill, applicant_form};
 use domain::identity::IdNumber;
+use domain::package::PackageMaterials;
 use domain::prereview::{self, Application, Finding, MaterialChoice};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
@@ -47,26 +55,51 @@ impl ApplicationSettings {
 }
 
 /// A stored application row.
+#[derive(Clone)]
 struct Stored {
     id: String,
     case_no: Option<String>,
     owner: String,
     business_id: Option<String>,
+    /// The item, or a package's lead item.
     item_code: String,
     item_version: i64,
+    package_id: Option<String>,
+    /// A package's member items and the guide versions the draft was started under.
+    package_members: Vec<MemberVersion>,
+    parent_id: Option<String>,
     state: CaseState,
     answers: Answers,
     choices: BTreeMap<String, MaterialChoice>,
+    supplement_notice: Option<SupplementNotice>,
     created_at: String,
     submitted_at: Option<String>,
     draft_expires_at: String,
 }
 
-const COLUMNS: &str = "id, case_no, owner_citizen_id, business_id, item_code, item_version, state, \
-                       answers, materials, created_at, submitted_at, draft_expires_at";
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct MemberVersion {
+    item_code: String,
+    version: i64,
+}
+
+impl Stored {
+    /// Whose vault the application draws on.
+    fn holder(&self) -> Holder {
+        match &self.business_id {
+            Some(business) => Holder::Business(business.clone()),
+            None => Holder::Citizen(self.owner.clone()),
+        }
+    }
+}
+
+const COLUMNS: &str = "id, case_no, owner_citizen_id, business_id, item_code, item_version, \
+                       package_id, package_members, parent_id, state, answers, materials, \
+                       supplement_notice, created_at, submitted_at, draft_expires_at";
 
 fn stored(row: &AnyRow) -> Result<Stored> {
     let state: String = row.try_get("state")?;
+    let optional_json = |column: &str| -> Result<Option<String>> { Ok(row.try_get(column)?) };
     Ok(Stored {
         id: row.try_get("id")?,
         case_no: row.try_get("case_no")?,
@@ -74,9 +107,18 @@ fn stored(row: &AnyRow) -> Result<Stored> {
         business_id: row.try_get("business_id")?,
         item_code: row.try_get("item_code")?,
         item_version: row.try_get("item_version")?,
+        package_id: row.try_get("package_id")?,
+        package_members: optional_json("package_members")?
+            .map(|text| from_json(&text))
+            .transpose()?
+            .unwrap_or_default(),
+        parent_id: row.try_get("parent_id")?,
         state: CaseState::parse(&state).ok_or_else(|| anyhow::anyhow!("state {state}"))?,
         answers: from_json(&row.try_get::<String, _>("answers")?)?,
         choices: from_json(&row.try_get::<String, _>("materials")?)?,
+        supplement_notice: optional_json("supplement_notice")?
+            .map(|text| from_json(&text))
+            .transpose()?,
         created_at: row.try_get("created_at")?,
         submitted_at: row.try_get("submitted_at")?,
         draft_expires_at: row.try_get("draft_expires_at")?,
@@ -103,66 +145,164 @@ async fn guide_version(portal: &Portal, item_code: &str, version: i64) -> Result
     from_json(&row.try_get::<String, _>("document")?)
 }
 
-/// The form an applicant answers: a 经办人 acting for a business gets the business's questions
-/// even on items open to both kinds of applicant.
-fn form_for(guide: &ItemGuide, for_business: bool) -> FormSchema {
-    let applicant = if for_business {
+/// What an application is filed under: one item's guide, or a package's member guides with
+/// their merged form and materials.
+struct Filing {
+    name: String,
+    /// The item's guide, or the package's member guides in the package's order.
+    guides: Vec<ItemGuide>,
+    form: FormSchema,
+    materials: Vec<Material>,
+    package: Option<(Package, PackageMaterials)>,
+    promised_days: u32,
+}
+
+impl Filing {
+    fn single(guide: ItemGuide, for_business: bool) -> Self {
+        Self {
+            name: guide.name.clone(),
+            form: merged_form(std::slice::from_ref(&guide), for_business),
+            materials: guide.materials.clone(),
+            promised_days: guide.promised_days,
+            package: None,
+            guides: vec![guide],
+        }
+    }
+
+    fn package(package: Package, guides: Vec<ItemGuide>, for_business: bool) -> Self {
+        let materials = PackageMaterials::merge(
+            guides
+                .iter()
+                .map(|g| (g.code.as_str(), g.materials.as_slice())),
+        );
+        Self {
+            name: package.name.clone(),
+            form: merged_form(&guides, for_business),
+            materials: materials.materials.clone(),
+            promised_days: package.promised_days,
+            package: Some((package, materials)),
+            guides,
+        }
+    }
+}
+
+/// The form an applicant answers (一表申请): who applies, then every guide's questions, each
+/// field once. A 经办人 acting for a business gets the business's questions even on items open
+/// to both kinds of applicant.
+fn merged_form(guides: &[ItemGuide], for_business: bool) -> FormSchema {
+    let applicant = applicant_form(if for_business {
         ApplicantType::Business
     } else {
         ApplicantType::Person
-    };
-    FormSchema::merge([&domain::form::applicant_form(applicant), &guide.form])
+    });
+    FormSchema::merge(std::iter::once(&applicant).chain(guides.iter().map(|g| &g.form)))
 }
 
-/// Starts a draft of `item_code` for the caller (or the business they act for), prefilled from
-/// 一人一档 / 一企一档.
-pub async fn create_draft(
-    portal: &Portal,
-    session: &Session,
-    item_code: &str,
-) -> Result<ApplicationView> {
-    let citizen = session.require_citizen()?;
+async fn filing(portal: &Portal, application: &Stored) -> Result<Filing> {
+    let for_business = application.business_id.is_some();
+    match &application.package_id {
+        None => Ok(Filing::single(
+            guide_version(portal, &application.item_code, application.item_version).await?,
+            for_business,
+        )),
+        Some(package_id) => {
+            let package = catalog::package_definition(portal.db(), package_id).await?;
+            let mut guides = Vec::new();
+            for member in &application.package_members {
+                guides.push(guide_version(portal, &member.item_code, member.version).await?);
+            }
+            Ok(Filing::package(package, guides, for_business))
+        }
+    }
+}
+
+/// What a new draft is for.
+#[derive(Clone, Copy, Debug)]
+pub enum Start<'a> {
+    Item(&'a str),
+    Package(&'a str),
+}
+
+/// The current version of an item.
+async fn current_version(portal: &Portal, item_code: &str) -> Result<i64> {
     let row = sqlx::query("SELECT current_version FROM items WHERE code = $1")
         .bind(item_code)
         .fetch_optional(portal.db().pool())
         .await?
         .ok_or(Error::NotFound("没有找到该事项"))?;
-    let version: i64 = row
+    Ok(row
         .try_get::<i32, _>("current_version")
         .map(i64::from)
-        .or_else(|_| row.try_get::<i64, _>("current_version"))?;
-    let guide = guide_version(portal, item_code, version).await?;
-    let for_business = citizen.acting_for.is_some();
-    match (guide.applicant_type, for_business) {
-        (ApplicantType::Business, false) => {
-            return Err(Error::Forbidden {
-                code: "business_item",
-                message: "此事项由法人办理：请在“我的”页面切换到要代办的单位后再申请",
-            });
-        }
-        (ApplicantType::Person, true) => {
-            return Err(Error::Forbidden {
-                code: "person_item",
-                message: "此事项由个人办理：请在“我的”页面切换回个人身份后再申请",
-            });
-        }
-        _ => {}
+        .or_else(|_| row.try_get::<i64, _>("current_version"))?)
+}
+
+/// Business items need the caller to act for a business; personal items need them not to.
+fn check_applicant(applicant_type: ApplicantType, for_business: bool) -> Result<()> {
+    match (applicant_type, for_business) {
+        (ApplicantType::Business, false) => Err(Error::Forbidden {
+            code: "business_item",
+            message: "此事项由法人办理：请在“我的”页面切换到要代办的单位后再申请",
+        }),
+        (ApplicantType::Person, true) => Err(Error::Forbidden {
+            code: "person_item",
+            message: "此事项由个人办理：请在“我的”页面切换回个人身份后再申请",
+        }),
+        _ => Ok(()),
     }
-    let form = form_for(&guide, for_business);
-    let answers = prefill(portal, citizen, &form).await?;
+}
+
+/// Starts a draft of an item or a package for the caller (or the business they act for),
+/// prefilled from 一人一档 / 一企一档.
+pub async fn create_draft(
+    portal: &Portal,
+    session: &Session,
+    start: Start<'_>,
+) -> Result<ApplicationView> {
+    let citizen = session.require_citizen()?;
+    let for_business = citizen.acting_for.is_some();
+    let (filing, members) = match start {
+        Start::Item(item_code) => {
+            let version = current_version(portal, item_code).await?;
+            let guide = guide_version(portal, item_code, version).await?;
+            check_applicant(guide.applicant_type, for_business)?;
+            (Filing::single(guide, for_business), Vec::new())
+        }
+        Start::Package(package_id) => {
+            let package = catalog::package_definition(portal.db(), package_id).await?;
+            check_applicant(package.applicant_type, for_business)?;
+            let mut guides = Vec::new();
+            let mut members = Vec::new();
+            for member in &package.members {
+                let version = current_version(portal, &member.item_code).await?;
+                guides.push(guide_version(portal, &member.item_code, version).await?);
+                members.push(MemberVersion {
+                    item_code: member.item_code.clone(),
+                    version,
+                });
+            }
+            (Filing::package(package, guides, for_business), members)
+        }
+    };
+    let lead = &filing.guides[0];
+    let answers = prefill(portal, citizen, &filing.form).await?;
     let now = portal.now();
     let id = new_id("a");
     let expires = now + Duration::days(portal.application_settings().draft_days.into());
     sqlx::query(
         "INSERT INTO applications (id, owner_citizen_id, business_id, item_code, item_version, \
-         state, answers, materials, created_at, updated_at, draft_expires_at) \
-         VALUES ($1, $2, $3, $4, $5, 'draft', $6, '{}', $7, $7, $8)",
+         package_id, package_members, state, answers, materials, created_at, updated_at, \
+         draft_expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, '{}', $9, $9, $10)",
     )
     .bind(&id)
     .bind(&citizen.citizen_id)
     .bind(citizen.acting_for.as_ref().map(|a| a.business_id.clone()))
-    .bind(item_code)
-    .bind(version)
+    .bind(&lead.code)
+    .bind(i64::from(lead.version))
+    .bind(filing.package.as_ref().map(|(p, _)| p.id.clone()))
+    .bind(match members.is_empty() {
+        true => None,
+        false => Some(to_json(&members)?),
+    })
     .bind(to_json(&answers)?)
     .bind(stamp(now))
     .bind(stamp(expires))
@@ -257,8 +397,7 @@ pub async fn get(
 }
 
 async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
-    let guide = guide_version(portal, &application.item_code, application.item_version).await?;
-    let form = form_for(&guide, application.business_id.is_some());
+    let filing = filing(portal, &application).await?;
     let business_name = match &application.business_id {
         Some(id) => sqlx::query("SELECT org_name FROM businesses WHERE id = $1")
             .bind(id)
@@ -272,23 +411,32 @@ async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
         Some(submitted) if application.state == CaseState::Submitted => Some(
             calendar::load(portal.db())
                 .await?
-                .estimate(today_at(submitted), guide.promised_days),
+                .estimate(today_at(submitted), filing.promised_days),
         ),
         _ => None,
     };
-    let vault_licences = documents::licence_types(portal, &application.owner).await?;
+    let package = match &filing.package {
+        Some((package, _)) => Some(PackageCase {
+            package_id: package.id.clone(),
+            items: filing.guides.iter().map(|g| g.name.clone()).collect(),
+            children: children(portal, &application.id).await?,
+        }),
+        None => None,
+    };
+    let vault_licences = documents::licence_types(portal, &application.holder()).await?;
+    let lead = &filing.guides[0];
     Ok(ApplicationView {
         id: application.id,
         case_no: application.case_no,
-        item_code: guide.code.clone(),
-        item_name: guide.name.clone(),
-        item_version: guide.version,
+        item_code: lead.code.clone(),
+        item_name: filing.name,
+        item_version: lead.version,
         state: application.state,
         state_label: application.state.label().into(),
         business_name,
-        answers: masked(&form.fields, &application.answers),
-        form,
-        materials: guide.materials.clone(),
+        answers: masked(&filing.form.fields, &application.answers),
+        form: filing.form,
+        materials: filing.materials,
         choices: application.choices,
         vault_licences,
         created_at: minute(&application.created_at),
@@ -296,6 +444,35 @@ async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
         draft_expires_at: (application.state == CaseState::Draft)
             .then(|| minute(&application.draft_expires_at)),
         due_estimate,
+        supplement_notice: application
+            .supplement_notice
+            .filter(|_| application.state == CaseState::NeedsSupplement),
+        package,
+    })
+}
+
+/// A package case's child cases, in the package's order.
+async fn children(portal: &Portal, parent_id: &str) -> Result<Vec<ApplicationSummary>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.case_no, a.state, a.updated_at, i.name FROM applications a \
+         JOIN items i ON i.code = a.item_code WHERE a.parent_id = $1 ORDER BY a.case_no",
+    )
+    .bind(parent_id)
+    .fetch_all(portal.db().pool())
+    .await?;
+    rows.iter().map(summary).collect()
+}
+
+fn summary(row: &AnyRow) -> Result<ApplicationSummary> {
+    let state: String = row.try_get("state")?;
+    let state = CaseState::parse(&state).ok_or_else(|| anyhow::anyhow!("state {state}"))?;
+    Ok(ApplicationSummary {
+        id: row.try_get("id")?,
+        case_no: row.try_get("case_no")?,
+        item_name: row.try_get("name")?,
+        state,
+        state_label: state.label().into(),
+        updated_at: minute(&row.try_get::<String, _>("updated_at")?),
     })
 }
 
@@ -348,37 +525,28 @@ fn merge_answers(fields: &[FieldSpec], stored: &mut Answers, incoming: Answers) 
     }
 }
 
-/// 我的办件: drafts and cases, most recently changed first.
+/// 我的办件: drafts and cases, most recently changed first. A package's child cases show on
+/// the package case's page, not here.
 pub async fn list_mine(portal: &Portal, session: &Session) -> Result<Vec<ApplicationSummary>> {
     let citizen = session.require_citizen()?;
     let acting = citizen.acting_for.as_ref().map(|a| a.business_id.clone());
     let rows = sqlx::query(
-        "SELECT a.id, a.case_no, a.state, a.updated_at, i.name FROM applications a \
-         JOIN items i ON i.code = a.item_code \
-         WHERE (a.business_id = $1) OR (a.business_id IS NULL AND $1 IS NULL AND a.owner_citizen_id = $2) \
+        "SELECT a.id, a.case_no, a.state, a.updated_at, COALESCE(p.name, i.name) AS name \
+         FROM applications a JOIN items i ON i.code = a.item_code \
+         LEFT JOIN packages p ON p.id = a.package_id \
+         WHERE a.parent_id IS NULL AND ((a.business_id = $1) \
+         OR (a.business_id IS NULL AND $1 IS NULL AND a.owner_citizen_id = $2)) \
          ORDER BY a.updated_at DESC, a.id",
     )
     .bind(acting)
     .bind(&citizen.citizen_id)
     .fetch_all(portal.db().pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            let state: String = row.try_get("state")?;
-            let state = CaseState::parse(&state).ok_or_else(|| anyhow::anyhow!("state"))?;
-            Ok(ApplicationSummary {
-                id: row.try_get("id")?,
-                case_no: row.try_get("case_no")?,
-                item_name: row.try_get("name")?,
-                state,
-                state_label: state.label().into(),
-                updated_at: minute(&row.try_get::<String, _>("updated_at")?),
-            })
-        })
-        .collect()
+    rows.iter().map(summary).collect()
 }
 
-/// Changes a draft's answers and material choices; saving also pushes its expiry back.
+/// Changes the answers and material choices of a draft, or of a case sent back for 补正;
+/// saving a draft also pushes its expiry back.
 pub async fn patch(
     portal: &Portal,
     session: &Session,
@@ -386,29 +554,29 @@ pub async fn patch(
     change: ApplicationPatch,
 ) -> Result<ApplicationView> {
     let mut application = load_owned(portal, session, id_or_case_no).await?;
-    if application.state != CaseState::Draft {
+    if !application.state.editable() {
         return Err(Error::Conflict {
-            code: "not_a_draft",
-            message: "已提交的申请不能再修改".into(),
+            code: "not_editable",
+            message: "已提交的申请不能再修改；窗口要求补正时可以再次修改".into(),
         });
     }
-    let guide = guide_version(portal, &application.item_code, application.item_version).await?;
-    let form = form_for(&guide, application.business_id.is_some());
+    let filing = filing(portal, &application).await?;
     if let Some(answers) = change.answers {
         if let Some(unknown) = answers
             .keys()
-            .find(|k| !form.fields.iter().any(|f| &f.key == *k))
+            .find(|k| !filing.form.fields.iter().any(|f| &f.key == *k))
         {
             return Err(Error::invalid(
                 &format!("answers.{unknown}"),
                 "申请表中没有这一项",
             ));
         }
-        merge_answers(&form.fields, &mut application.answers, answers);
+        merge_answers(&filing.form.fields, &mut application.answers, answers);
     }
     if let Some(materials) = change.materials {
+        let holder = application.holder();
         for (code, choice) in materials {
-            if !guide.materials.iter().any(|m| m.code == code) {
+            if !filing.materials.iter().any(|m| m.code == code) {
                 return Err(Error::invalid(
                     &format!("materials.{code}"),
                     "本事项没有这项材料",
@@ -417,7 +585,7 @@ pub async fn patch(
             match choice {
                 Some(choice) => {
                     if let MaterialChoice::Document { document_id, .. } = &choice
-                        && documents::owned_file(portal, &application.owner, document_id)
+                        && documents::owned_file(portal, &holder, document_id)
                             .await?
                             .is_none()
                     {
@@ -436,17 +604,24 @@ pub async fn patch(
     }
     let now = portal.now();
     let expires = now + Duration::days(portal.application_settings().draft_days.into());
-    sqlx::query(
+    let saved = sqlx::query(
         "UPDATE applications SET answers = $1, materials = $2, updated_at = $3, \
-         draft_expires_at = $4 WHERE id = $5 AND state = 'draft'",
+         draft_expires_at = $4 WHERE id = $5 AND state = $6 RETURNING id",
     )
     .bind(to_json(&application.answers)?)
     .bind(to_json(&application.choices)?)
     .bind(stamp(now))
     .bind(stamp(expires))
     .bind(&application.id)
-    .execute(portal.db().pool())
+    .bind(application.state.as_str())
+    .fetch_optional(portal.db().pool())
     .await?;
+    if saved.is_none() {
+        return Err(Error::Conflict {
+            code: "not_editable",
+            message: "申请状态刚刚发生了变化，请刷新页面后再修改".into(),
+        });
+    }
     view(portal, application).await
 }
 
@@ -458,17 +633,16 @@ pub async fn prereview(
     id_or_case_no: &str,
 ) -> Result<Vec<Finding>> {
     let application = load_owned(portal, session, id_or_case_no).await?;
-    review(portal, &application).await
+    review(portal, &application, &filing(portal, &application).await?).await
 }
 
-async fn review(portal: &Portal, application: &Stored) -> Result<Vec<Finding>> {
-    let guide = guide_version(portal, &application.item_code, application.item_version).await?;
-    let form = form_for(&guide, application.business_id.is_some());
+async fn review(portal: &Portal, application: &Stored, filing: &Filing) -> Result<Vec<Finding>> {
+    let holder = application.holder();
     let mut choices = BTreeMap::new();
     for (code, choice) in &application.choices {
         let checked = match choice {
             MaterialChoice::Document { document_id, .. } => {
-                match documents::owned_file(portal, &application.owner, document_id).await? {
+                match documents::owned_file(portal, &holder, document_id).await? {
                     Some((file_type, size_bytes)) => MaterialChoice::Document {
                         document_id: document_id.clone(),
                         file_type,
@@ -481,11 +655,11 @@ async fn review(portal: &Portal, application: &Stored) -> Result<Vec<Finding>> {
         };
         choices.insert(code.clone(), checked);
     }
-    let vault = documents::licence_types(portal, &application.owner).await?;
+    let vault = documents::licence_types(portal, &holder).await?;
     Ok(prereview::run(&Application {
-        form: &form,
+        form: &filing.form,
         answers: &application.answers,
-        materials: &guide.materials,
+        materials: &filing.materials,
         choices: &choices,
         vault_licences: &vault,
         today: today_at(portal.now()),
@@ -493,260 +667,61 @@ async fn review(portal: &Portal, application: &Stored) -> Result<Vec<Finding>> {
     }))
 }
 
-/// The outcome of a submit: the case, and whether it is the stored answer to a repeated key.
-pub struct Submitted {
-    pub case: ApplicationView,
-    pub replayed: bool,
-}
-
-/// Submits a draft once nothing blocks it. With an idempotency key, a repeat of the same
-/// request answers with the first result, a different request under the same key is refused,
-/// and a repeat while the first is still running is told so.
-pub async fn submit(
-    portal: &Portal,
-    session: &Session,
-    id_or_case_no: &str,
-    idempotency_key: Option<&str>,
-) -> Result<Submitted> {
-    let owner = session.principal.audit_actor();
-    if let Some(key) = idempotency_key {
-        let fingerprint = fingerprint(&format!("submit {id_or_case_no}"));
-        if let Some(replay) = claim_key(portal, &owner, key, &fingerprint).await? {
-            return Ok(Submitted {
-                case: replay,
-                replayed: true,
-            });
-        }
-    }
-    let result = submit_once(
-        portal,
-        session,
-        id_or_case_no,
-        idempotency_key.map(|k| (owner.as_str(), k)),
-    )
-    .await;
-    if result.is_err()
-        && let Some(key) = idempotency_key
-    {
-        // A refused submit is not an answer worth replaying: the applicant fixes the draft and
-        // may retry with the same key.
-        sqlx::query(
-            "DELETE FROM idempotency_keys WHERE owner = $1 AND key = $2 AND state = 'in_progress'",
-        )
-        .bind(&owner)
-        .bind(key)
-        .execute(portal.db().pool())
-        .await?;
-    }
-    result.map(|case| Submitted {
-        case,
-        replayed: false,
-    })
-}
-
-fn fingerprint(request: &str) -> String {
-    Sha256::digest(request.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-/// Claims `key` for this request; returns the stored answer when the same request already
-/// completed under it.
-async fn claim_key(
-    portal: &Portal,
-    owner: &str,
-    key: &str,
-    fingerprint: &str,
-) -> Result<Option<ApplicationView>> {
-    if key.is_empty() || key.len() > 200 {
-        return Err(Error::invalid(
-            "Idempotency-Key",
-            "Idempotency-Key 应为1至200个字符",
-        ));
-    }
-    let claimed = sqlx::query(
-        "INSERT INTO idempotency_keys (owner, key, fingerprint, state, created_at) \
-         VALUES ($1, $2, $3, 'in_progress', $4) ON CONFLICT DO NOTHING RETURNING key",
-    )
-    .bind(owner)
-    .bind(key)
-    .bind(fingerprint)
-    .bind(stamp(portal.now()))
-    .fetch_optional(portal.db().pool())
-    .await?;
-    if claimed.is_some() {
-        return Ok(None);
-    }
-    let row = sqlx::query(
-        "SELECT fingerprint, state, response FROM idempotency_keys WHERE owner = $1 AND key = $2",
-    )
-    .bind(owner)
-    .bind(key)
-    .fetch_one(portal.db().pool())
-    .await?;
-    if row.try_get::<String, _>("fingerprint")? != fingerprint {
-        return Err(Error::Unprocessable {
-            code: "idempotency_mismatch",
-            message: "该 Idempotency-Key 已用于另一个请求，请换一个新的键".into(),
-        });
-    }
-    match row.try_get::<Option<String>, _>("response")? {
-        Some(response) if row.try_get::<String, _>("state")? == "done" => {
-            Ok(Some(from_json(&response)?))
-        }
-        _ => Err(Error::Conflict {
-            code: "idempotency_in_progress",
-            message: "相同的请求正在处理中，请稍候刷新查看结果".into(),
-        }),
-    }
-}
-
-async fn submit_once(
-    portal: &Portal,
-    session: &Session,
-    id_or_case_no: &str,
-    idempotency: Option<(&str, &str)>,
-) -> Result<ApplicationView> {
-    let application = load_owned(portal, session, id_or_case_no).await?;
-    if application.state != CaseState::Draft {
-        return Err(Error::Conflict {
-            code: "not_a_draft",
-            message: "该申请已经提交过了".into(),
-        });
-    }
-    let findings = review(portal, &application).await?;
-    if !prereview::passed(&findings) {
-        let mut fields = domain::errors::FieldErrors::new();
-        for finding in findings
-            .iter()
-            .filter(|f| f.level == prereview::Level::Blocking)
-        {
-            fields.add(
-                &finding.target,
-                format!("{}（{}）", finding.message, finding.hint),
-            );
-        }
-        return Err(Error::Invalid(fields));
-    }
+/// Reminds the owner of every draft that expires within three days, once per draft and expiry
+/// date (saving the draft pushes the expiry back, and a later expiry earns a new reminder).
+/// Returns how many reminders went out.
+pub async fn remind_expiring_drafts(portal: &Portal) -> Result<u64> {
     let now = portal.now();
-    let today = today_at(now);
-    let day = format!(
-        "{:04}{:02}{:02}",
-        today.year(),
-        u8::from(today.month()),
-        today.day()
-    );
-    let mut tx = portal.db().begin_write().await?;
-    let moved = sqlx::query(
-        "UPDATE applications SET state = 'submitted', submitted_at = $1, updated_at = $1 \
-         WHERE id = $2 AND state = 'draft' RETURNING id",
+    let rows = sqlx::query(
+        "SELECT a.id, a.owner_citizen_id, a.draft_expires_at, COALESCE(p.name, i.name) AS name \
+         FROM applications a JOIN items i ON i.code = a.item_code \
+         LEFT JOIN packages p ON p.id = a.package_id \
+         WHERE a.state = 'draft' AND a.draft_expires_at >= $1 AND a.draft_expires_at < $2",
     )
     .bind(stamp(now))
-    .bind(&application.id)
-    .fetch_optional(&mut *tx)
+    .bind(stamp(now + Duration::days(3)))
+    .fetch_all(portal.db().pool())
     .await?;
-    if moved.is_none() {
-        return Err(Error::Conflict {
-            code: "not_a_draft",
-            message: "该申请已经提交过了".into(),
-        });
-    }
-    // One conditional upsert: the row lock (PostgreSQL) or the write transaction (SQLite)
-    // serialises concurrent submissions of the same item and day.
-    let sequence: i64 = sqlx::query(
-        "INSERT INTO case_sequences (item_code, day, last) VALUES ($1, $2, 1) \
-         ON CONFLICT (item_code, day) DO UPDATE SET last = case_sequences.last + 1 RETURNING last",
-    )
-    .bind(&application.item_code)
-    .bind(&day)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("last")?;
-    let case_no = case_number(&application.item_code, today, sequence as u32);
-    sqlx::query("UPDATE applications SET case_no = $1 WHERE id = $2")
-        .bind(&case_no)
-        .bind(&application.id)
-        .execute(&mut *tx)
-        .await?;
-    let text = format!(
-        "您已在线提交申请，办件编号 {case_no}。窗口工作人员将进行受理审查，结果会通过站内信告知。"
-    );
-    sqlx::query(
-        "INSERT INTO case_events (application_id, seq, at, kind, text) VALUES ($1, 1, $2, 'submitted', $3)",
-    )
-    .bind(&application.id)
-    .bind(stamp(now))
-    .bind(&text)
-    .execute(&mut *tx)
-    .await?;
-    let submitted = Stored {
-        case_no: Some(case_no),
-        state: CaseState::Submitted,
-        submitted_at: Some(stamp(now)),
-        ..application
-    };
-    tx.commit().await?;
-    let case = view(portal, submitted).await?;
-    if let Some((owner, key)) = idempotency {
-        sqlx::query(
-            "UPDATE idempotency_keys SET state = 'done', response = $1 WHERE owner = $2 AND key = $3",
+    let mut sent = 0;
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let expires: String = row.try_get("draft_expires_at")?;
+        let name: String = row.try_get("name")?;
+        let mut conn = portal.db().pool().acquire().await?;
+        let written = messages::send(
+            &mut conn,
+            portal,
+            NewMessage {
+                citizen_id: &row.try_get::<String, _>("owner_citizen_id")?,
+                kind: "draft_expiring",
+                title: "草稿即将过期".into(),
+                body: format!(
+                    "您填写的“{name}”申请草稿将于 {} 过期删除。如仍需办理，请在此之前继续填写并提交；保存一次即可延长 {} 天。",
+                    minute(&expires),
+                    portal.application_settings().draft_days
+                ),
+                link: Some(format!("/applications/{id}")),
+                dedup_key: format!("draft_expiring:{id}:{expires}"),
+            },
         )
-        .bind(to_json(&case)?)
-        .bind(owner)
-        .bind(key)
-        .execute(portal.db().pool())
         .await?;
+        sent += u64::from(written);
     }
-    Ok(case)
+    Ok(sent)
 }
 
-/// 撤回: the applicant takes a submitted case back before it is accepted.
-pub async fn withdraw(
-    portal: &Portal,
-    session: &Session,
-    id_or_case_no: &str,
-) -> Result<ApplicationView> {
-    let application = load_owned(portal, session, id_or_case_no).await?;
-    let now = portal.now();
-    let mut tx = portal.db().begin_write().await?;
-    let moved = sqlx::query(
-        "UPDATE applications SET state = 'withdrawn', updated_at = $1 WHERE id = $2 \
-         AND state = 'submitted' RETURNING id",
-    )
-    .bind(stamp(now))
-    .bind(&application.id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if moved.is_none() {
-        return Err(Error::Conflict {
-            code: "cannot_withdraw",
-            message: "只有已提交、尚未受理的申请可以撤回".into(),
-        });
-    }
-    sqlx::query(
-        "INSERT INTO case_events (application_id, seq, at, kind, text) \
-         SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, 'withdrawn', '您已撤回申请，如需办理请重新提交。' \
-         FROM case_events WHERE application_id = $1",
-    )
-    .bind(&application.id)
-    .bind(stamp(now))
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    view(
-        portal,
-        Stored {
-            state: CaseState::Withdrawn,
-            ..application
-        },
-    )
-    .await
+/// What one housekeeping round did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub reminded: u64,
+    pub deleted: u64,
 }
 
-/// Housekeeping, safe to run on every instance at once: deletes drafts past their expiry and
-/// idempotency keys older than two days (API.md promises at least 24 h). Returns how many drafts went.
-pub async fn sweep(portal: &Portal) -> Result<u64> {
+/// Housekeeping, safe to run on every instance at once: reminds of drafts about to expire,
+/// deletes drafts past their expiry and idempotency keys older than two days (API.md promises
+/// at least 24 h).
+pub async fn sweep(portal: &Portal) -> Result<Swept> {
+    let reminded = remind_expiring_drafts(portal).await?;
     let now = portal.now();
     let drafts =
         sqlx::query("DELETE FROM applications WHERE state = 'draft' AND draft_expires_at < $1")
@@ -758,7 +733,10 @@ pub async fn sweep(portal: &Portal) -> Result<u64> {
         .bind(stamp(now - Duration::days(2)))
         .execute(portal.db().pool())
         .await?;
-    Ok(drafts)
+    Ok(Swept {
+        reminded,
+        deleted: drafts,
+    })
 }
 
 /// The case's timeline, oldest first.

@@ -1,0 +1,510 @@
+//! Sending an application: submission (first time, or again after 补正) with an idempotency key
+//! and a unique 办件编号, a package's split into child cases, the clerk's 补正 notice, and
+//! withdrawal. Every state change is one conditional UPDATE, so two racing requests cannot both
+//! move the same case.
+
+use super::{
+    Filing, NOT_FOUND, Stored, filing, from_json, load_owned, review, stored, to_json, view,
+};
+use crate::auth::Session;
+use crate::clock::{stamp, today_at};
+use crate::messages::{self, NewMessage};
+use crate::{Error, Portal, Result};
+use domain::account::StaffRole;
+use domain::application::{
+    ApplicationView, CaseState, SupplementNotice, SupplementRequest, case_number,
+};
+use domain::form::FormSchema;
+use domain::package::{answers_for, child_case_number};
+use domain::prereview;
+use sha2::{Digest, Sha256};
+use sqlx::{Any, Row, Transaction};
+
+/// The outcome of a submit: the case, and whether it is the stored answer to a repeated key.
+pub struct Submitted {
+    pub case: ApplicationView,
+    pub replayed: bool,
+}
+
+/// Submits a draft once nothing blocks it. With an idempotency key, a repeat of the same
+/// request answers with the first result, a different request under the same key is refused,
+/// and a repeat while the first is still running is told so.
+pub async fn submit(
+    portal: &Portal,
+    session: &Session,
+    id_or_case_no: &str,
+    idempotency_key: Option<&str>,
+) -> Result<Submitted> {
+    let owner = session.principal.audit_actor();
+    if let Some(key) = idempotency_key {
+        let fingerprint = fingerprint(&format!("submit {id_or_case_no}"));
+        if let Some(replay) = claim_key(portal, &owner, key, &fingerprint).await? {
+            return Ok(Submitted {
+                case: replay,
+                replayed: true,
+            });
+        }
+    }
+    let result = submit_once(
+        portal,
+        session,
+        id_or_case_no,
+        idempotency_key.map(|k| (owner.as_str(), k)),
+    )
+    .await;
+    if result.is_err()
+        && let Some(key) = idempotency_key
+    {
+        // A refused submit is not an answer worth replaying: the applicant fixes the draft and
+        // may retry with the same key.
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE owner = $1 AND key = $2 AND state = 'in_progress'",
+        )
+        .bind(&owner)
+        .bind(key)
+        .execute(portal.db().pool())
+        .await?;
+    }
+    result.map(|case| Submitted {
+        case,
+        replayed: false,
+    })
+}
+
+fn fingerprint(request: &str) -> String {
+    Sha256::digest(request.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Claims `key` for this request; returns the stored answer when the same request already
+/// completed under it.
+async fn claim_key(
+    portal: &Portal,
+    owner: &str,
+    key: &str,
+    fingerprint: &str,
+) -> Result<Option<ApplicationView>> {
+    if key.is_empty() || key.len() > 200 {
+        return Err(Error::invalid(
+            "Idempotency-Key",
+            "Idempotency-Key 应为1至200个字符",
+        ));
+    }
+    let claimed = sqlx::query(
+        "INSERT INTO idempotency_keys (owner, key, fingerprint, state, created_at) \
+         VALUES ($1, $2, $3, 'in_progress', $4) ON CONFLICT DO NOTHING RETURNING key",
+    )
+    .bind(owner)
+    .bind(key)
+    .bind(fingerprint)
+    .bind(stamp(portal.now()))
+    .fetch_optional(portal.db().pool())
+    .await?;
+    if claimed.is_some() {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "SELECT fingerprint, state, response FROM idempotency_keys WHERE owner = $1 AND key = $2",
+    )
+    .bind(owner)
+    .bind(key)
+    .fetch_one(portal.db().pool())
+    .await?;
+    if row.try_get::<String, _>("fingerprint")? != fingerprint {
+        return Err(Error::Unprocessable {
+            code: "idempotency_mismatch",
+            message: "该 Idempotency-Key 已用于另一个请求，请换一个新的键".into(),
+        });
+    }
+    match row.try_get::<Option<String>, _>("response")? {
+        Some(response) if row.try_get::<String, _>("state")? == "done" => {
+            Ok(Some(from_json(&response)?))
+        }
+        _ => Err(Error::Conflict {
+            code: "idempotency_in_progress",
+            message: "相同的请求正在处理中，请稍候刷新查看结果".into(),
+        }),
+    }
+}
+
+async fn submit_once(
+    portal: &Portal,
+    session: &Session,
+    id_or_case_no: &str,
+    idempotency: Option<(&str, &str)>,
+) -> Result<ApplicationView> {
+    let application = load_owned(portal, session, id_or_case_no).await?;
+    if !application.state.editable() {
+        return Err(already_submitted());
+    }
+    let filing = filing(portal, &application).await?;
+    let findings = review(portal, &application, &filing).await?;
+    if !prereview::passed(&findings) {
+        let mut fields = domain::errors::FieldErrors::new();
+        for finding in findings
+            .iter()
+            .filter(|f| f.level == prereview::Level::Blocking)
+        {
+            fields.add(
+                &finding.target,
+                format!("{}（{}）", finding.message, finding.hint),
+            );
+        }
+        return Err(Error::Invalid(fields));
+    }
+    let mut tx = portal.db().begin_write().await?;
+    let submitted = match application.state {
+        CaseState::NeedsSupplement => resubmit(portal, &mut tx, application).await?,
+        _ => first_submission(portal, &mut tx, application, &filing).await?,
+    };
+    let case_no = submitted.case_no.clone().unwrap_or_default();
+    messages::send(
+        &mut tx,
+        portal,
+        NewMessage {
+            citizen_id: &submitted.owner,
+            kind: "case_submitted",
+            title: "申请已提交".into(),
+            body: format!(
+                "您的“{}”申请已提交，办件编号 {case_no}，请留意受理结果。",
+                filing.name
+            ),
+            link: Some(format!("/applications/{}", submitted.id)),
+            dedup_key: format!("case_submitted:{}:{}", submitted.id, stamp(portal.now())),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let case = view(portal, submitted).await?;
+    if let Some((owner, key)) = idempotency {
+        sqlx::query(
+            "UPDATE idempotency_keys SET state = 'done', response = $1 WHERE owner = $2 AND key = $3",
+        )
+        .bind(to_json(&case)?)
+        .bind(owner)
+        .bind(key)
+        .execute(portal.db().pool())
+        .await?;
+    }
+    Ok(case)
+}
+
+fn already_submitted() -> Error {
+    Error::Conflict {
+        code: "not_a_draft",
+        message: "该申请已经提交过了".into(),
+    }
+}
+
+/// A draft's first submission: the 办件编号, the first timeline event and, for a package, one
+/// child case per item carrying that item's answers and materials.
+async fn first_submission(
+    portal: &Portal,
+    tx: &mut Transaction<'static, Any>,
+    application: Stored,
+    filing: &Filing,
+) -> Result<Stored> {
+    let now = portal.now();
+    let today = today_at(now);
+    let moved = sqlx::query(
+        "UPDATE applications SET state = 'submitted', submitted_at = $1, updated_at = $1 \
+         WHERE id = $2 AND state = 'draft' RETURNING id",
+    )
+    .bind(stamp(now))
+    .bind(&application.id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if moved.is_none() {
+        return Err(already_submitted());
+    }
+    // One conditional upsert: the row lock (PostgreSQL) or the write transaction (SQLite)
+    // serialises concurrent submissions of the same item and day.
+    let day = format!(
+        "{:04}{:02}{:02}",
+        today.year(),
+        u8::from(today.month()),
+        today.day()
+    );
+    let sequence: i64 = sqlx::query(
+        "INSERT INTO case_sequences (item_code, day, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (item_code, day) DO UPDATE SET last = case_sequences.last + 1 RETURNING last",
+    )
+    .bind(&application.item_code)
+    .bind(&day)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("last")?;
+    let case_no = case_number(&application.item_code, today, sequence as u32);
+    sqlx::query("UPDATE applications SET case_no = $1 WHERE id = $2")
+        .bind(&case_no)
+        .bind(&application.id)
+        .execute(&mut **tx)
+        .await?;
+    let text = match &filing.package {
+        Some(_) => format!(
+            "您已在线提交“{}”，办件编号 {case_no}。各事项已同步分送办理，结果会通过站内信告知。",
+            filing.name
+        ),
+        None => format!(
+            "您已在线提交申请，办件编号 {case_no}。窗口工作人员将进行受理审查，结果会通过站内信告知。"
+        ),
+    };
+    add_event(tx, &application.id, "submitted", &text, now).await?;
+    if let Some((_, materials)) = &filing.package {
+        for (position, guide) in filing.guides.iter().enumerate() {
+            let child_no = child_case_number(&case_no, position);
+            let child_id = crate::accounts::new_id("a");
+            let child_form = super::merged_form(
+                std::slice::from_ref(guide),
+                application.business_id.is_some(),
+            );
+            sqlx::query(
+                "INSERT INTO applications (id, case_no, owner_citizen_id, business_id, item_code, \
+                 item_version, parent_id, state, answers, materials, created_at, updated_at, \
+                 submitted_at, draft_expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted', $8, $9, $10, $10, $10, $10)",
+            )
+            .bind(&child_id)
+            .bind(&child_no)
+            .bind(&application.owner)
+            .bind(&application.business_id)
+            .bind(&guide.code)
+            .bind(i64::from(guide.version))
+            .bind(&application.id)
+            .bind(to_json(&answers_for(&child_form, &application.answers))?)
+            .bind(to_json(&materials.choices_for(
+                &guide.code,
+                &guide.materials,
+                &application.choices,
+            ))?)
+            .bind(stamp(now))
+            .execute(&mut **tx)
+            .await?;
+            let text = format!(
+                "“{}”作为“{}”的一部分在线提交，办件编号 {child_no}。",
+                guide.name, filing.name
+            );
+            add_event(tx, &child_id, "submitted", &text, now).await?;
+        }
+    }
+    Ok(Stored {
+        case_no: Some(case_no),
+        state: CaseState::Submitted,
+        submitted_at: Some(stamp(now)),
+        ..application
+    })
+}
+
+/// A case sent back for 补正 goes back to the clerk with the same 办件编号.
+async fn resubmit(
+    portal: &Portal,
+    tx: &mut Transaction<'static, Any>,
+    application: Stored,
+) -> Result<Stored> {
+    let now = portal.now();
+    let moved = sqlx::query(
+        "UPDATE applications SET state = 'submitted', updated_at = $1 \
+         WHERE id = $2 AND state = 'needs_supplement' RETURNING id",
+    )
+    .bind(stamp(now))
+    .bind(&application.id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if moved.is_none() {
+        return Err(already_submitted());
+    }
+    add_event(
+        tx,
+        &application.id,
+        "supplemented",
+        "您已按补正告知修改并重新提交，窗口工作人员将再次审查。",
+        now,
+    )
+    .await?;
+    Ok(Stored {
+        state: CaseState::Submitted,
+        ..application
+    })
+}
+
+/// Appends an event to a case's timeline.
+async fn add_event(
+    tx: &mut Transaction<'static, Any>,
+    application_id: &str,
+    kind: &str,
+    text: &str,
+    at: time::OffsetDateTime,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO case_events (application_id, seq, at, kind, text) \
+         SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM case_events WHERE application_id = $1",
+    )
+    .bind(application_id)
+    .bind(stamp(at))
+    .bind(kind)
+    .bind(text)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// 一次性告知: a clerk sends a submitted case back for 补正 with everything to fix at once. The
+/// applicant's form reopens with the notice; the items must name the case's fields or materials.
+pub async fn request_supplement(
+    portal: &Portal,
+    session: &Session,
+    case_no: &str,
+    request: SupplementRequest,
+) -> Result<ApplicationView> {
+    session.require_staff(&[StaffRole::Clerk])?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM applications WHERE case_no = $1",
+        super::COLUMNS
+    )))
+    .bind(case_no)
+    .fetch_optional(portal.db().pool())
+    .await?
+    .ok_or(NOT_FOUND)?;
+    let application = stored(&row)?;
+    let filing = filing(portal, &application).await?;
+    if request.items.is_empty() {
+        return Err(Error::invalid("items", "请逐项列明需要补正的内容"));
+    }
+    for (index, item) in request.items.iter().enumerate() {
+        let known = match item.target.split_once(':') {
+            Some(("field", key)) => has_field(&filing.form, key),
+            Some(("material", code)) => filing.materials.iter().any(|m| m.code == code),
+            _ => false,
+        };
+        if !known {
+            return Err(Error::invalid(
+                &format!("items.{index}.target"),
+                "应为本办件的 field:<字段> 或 material:<材料编码>",
+            ));
+        }
+        if item.message.trim().is_empty() {
+            return Err(Error::invalid(
+                &format!("items.{index}.message"),
+                "请写明需要补正的具体内容",
+            ));
+        }
+    }
+    let now = portal.now();
+    let notice = SupplementNotice {
+        at: super::minute(&stamp(now)),
+        remark: request.remark.trim().to_owned(),
+        items: request.items,
+    };
+    let mut tx = portal.db().begin_write().await?;
+    let moved = sqlx::query(
+        "UPDATE applications SET state = 'needs_supplement', supplement_notice = $1, \
+         updated_at = $2 WHERE id = $3 AND state = 'submitted' RETURNING id",
+    )
+    .bind(to_json(&notice)?)
+    .bind(stamp(now))
+    .bind(&application.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if moved.is_none() {
+        return Err(Error::Conflict {
+            code: "cannot_request_supplement",
+            message: "只有已提交、尚未受理的申请可以要求补正".into(),
+        });
+    }
+    let text = format!(
+        "窗口工作人员一次性告知需补正 {} 项内容，请按告知修改后重新提交。",
+        notice.items.len()
+    );
+    add_event(&mut tx, &application.id, "needs_supplement", &text, now).await?;
+    messages::send(
+        &mut tx,
+        portal,
+        NewMessage {
+            citizen_id: &application.owner,
+            kind: "needs_supplement",
+            title: "申请需要补正".into(),
+            body: format!(
+                "您的“{}”申请（办件编号 {case_no}）需要补正 {} 项内容，请查看补正告知并重新提交。",
+                filing.name,
+                notice.items.len()
+            ),
+            link: Some(format!("/applications/{}", application.id)),
+            dedup_key: format!("needs_supplement:{}:{}", application.id, stamp(now)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    view(
+        portal,
+        Stored {
+            state: CaseState::NeedsSupplement,
+            supplement_notice: Some(notice),
+            ..application
+        },
+    )
+    .await
+}
+
+/// Whether `key` names a field of the form, inside a group as `group.n.field`.
+fn has_field(form: &FormSchema, key: &str) -> bool {
+    let top = key.split('.').next().unwrap_or(key);
+    form.fields.iter().any(|f| f.key == top)
+}
+
+/// 撤回: the applicant takes a submitted case back before it is accepted; a package case takes
+/// its child cases with it.
+pub async fn withdraw(
+    portal: &Portal,
+    session: &Session,
+    id_or_case_no: &str,
+) -> Result<ApplicationView> {
+    let application = load_owned(portal, session, id_or_case_no).await?;
+    if application.parent_id.is_some() {
+        return Err(Error::Conflict {
+            code: "part_of_package",
+            message: "此办件属于“一件事”，请在一件事的办件页面整体撤回".into(),
+        });
+    }
+    let now = portal.now();
+    let mut tx = portal.db().begin_write().await?;
+    let moved = sqlx::query(
+        "UPDATE applications SET state = 'withdrawn', updated_at = $1 \
+         WHERE (id = $2 OR parent_id = $2) AND state IN ('submitted', 'needs_supplement') \
+         RETURNING id",
+    )
+    .bind(stamp(now))
+    .bind(&application.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    if !moved
+        .iter()
+        .any(|row| row.try_get::<String, _>("id").ok().as_deref() == Some(&application.id))
+    {
+        return Err(Error::Conflict {
+            code: "cannot_withdraw",
+            message: "只有已提交、尚未受理的申请可以撤回".into(),
+        });
+    }
+    for row in &moved {
+        let id: String = row.try_get("id")?;
+        add_event(
+            &mut tx,
+            &id,
+            "withdrawn",
+            "您已撤回申请，如需办理请重新提交。",
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    view(
+        portal,
+        Stored {
+            state: CaseState::Withdrawn,
+            ..application
+        },
+    )
+    .await
+}

@@ -1,0 +1,93 @@
+//! The message centre (站内信): what the portal tells a person about their cases and drafts.
+//! A message is written in the same transaction as the event it reports, once per event
+//! (`dedup_key`), so retries and several instances never send it twice.
+
+use crate::accounts::new_id;
+use crate::auth::Session;
+use crate::clock::{china_minute, parse_stamp, stamp};
+use crate::{Error, Portal, Result};
+use domain::message::{Inbox, MessageView};
+use sqlx::{AnyConnection, Row};
+
+/// A message to write.
+pub(crate) struct NewMessage<'a> {
+    pub citizen_id: &'a str,
+    pub kind: &'a str,
+    pub title: String,
+    pub body: String,
+    pub link: Option<String>,
+    /// One message per distinct key; a repeat is silently dropped.
+    pub dedup_key: String,
+}
+
+/// Writes `message` unless one with the same key exists; returns whether it was written.
+pub(crate) async fn send(
+    conn: &mut AnyConnection,
+    portal: &Portal,
+    message: NewMessage<'_>,
+) -> Result<bool> {
+    let written = sqlx::query(
+        "INSERT INTO messages (id, citizen_id, kind, title, body, link, dedup_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedup_key) DO NOTHING",
+    )
+    .bind(new_id("m"))
+    .bind(message.citizen_id)
+    .bind(message.kind)
+    .bind(&message.title)
+    .bind(&message.body)
+    .bind(&message.link)
+    .bind(&message.dedup_key)
+    .bind(stamp(portal.now()))
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(written == 1)
+}
+
+/// The signed-in person's messages, newest first (at most 200), and how many are unread.
+pub async fn inbox(portal: &Portal, session: &Session) -> Result<Inbox> {
+    let citizen = session.require_citizen()?;
+    let rows = sqlx::query(
+        "SELECT id, kind, title, body, link, created_at, read_at FROM messages \
+         WHERE citizen_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200",
+    )
+    .bind(&citizen.citizen_id)
+    .fetch_all(portal.db().pool())
+    .await?;
+    let messages = rows
+        .iter()
+        .map(|row| {
+            let created_at: String = row.try_get("created_at")?;
+            Ok(MessageView {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                title: row.try_get("title")?,
+                body: row.try_get("body")?,
+                link: row.try_get("link")?,
+                created_at: parse_stamp(&created_at)
+                    .map(china_minute)
+                    .unwrap_or(created_at),
+                read: row.try_get::<Option<String>, _>("read_at")?.is_some(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Inbox {
+        unread: messages.iter().filter(|m| !m.read).count() as u32,
+        messages,
+    })
+}
+
+/// Marks one of the person's messages read; reading it again changes nothing.
+pub async fn mark_read(portal: &Portal, session: &Session, id: &str) -> Result<()> {
+    let citizen = session.require_citizen()?;
+    let found = sqlx::query(
+        "UPDATE messages SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND citizen_id = $3 \
+         RETURNING id",
+    )
+    .bind(stamp(portal.now()))
+    .bind(id)
+    .bind(&citizen.citizen_id)
+    .fetch_optional(portal.db().pool())
+    .await?;
+    found.map(|_| ()).ok_or(Error::NotFound("没有找到该消息"))
+}
