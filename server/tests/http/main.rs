@@ -9,6 +9,7 @@ mod common;
 
 mod api_applications;
 mod api_calendar;
+mod api_cases;
 mod api_catalog;
 mod api_foundation;
 mod api_identity;

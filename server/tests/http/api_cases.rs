@@ -1,0 +1,508 @@
+//! What happens around a case after the form: 一件事 packages split into child cases, the
+//! clerk's 补正 notice that reopens the form, e-licences that make materials 免提交, the
+//! message centre, and the public progress lookup.
+
+use crate::common::{
+    Auth, CITIZEN_ID, CITIZEN_PASSWORD, TestApp, body_json, body_text, error_envelope,
+};
+use axum::body::Body;
+use http::Request;
+use serde_json::{Value, json};
+use service::Backend;
+
+const PHONE: &str = "13800138000";
+const BIRTH_CERTIFICATE: &str = "1133010000250005004000400000031";
+const FOOD_LICENCE: &str = "11330100002500010U4000100000002";
+
+async fn citizen(app: &TestApp) -> String {
+    app.register_citizen(CITIZEN_ID, PHONE).await;
+    app.api_login(PHONE, CITIZEN_PASSWORD).await
+}
+
+async fn start(app: &TestApp, token: &str, what: Value) -> Value {
+    let response = app
+        .call(
+            "POST",
+            "/api/v1/applications",
+            Auth::Bearer(token),
+            Some(what),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", body_text(response).await);
+    body_json(response).await
+}
+
+async fn upload(app: &TestApp, token: &str, bytes: &[u8]) -> Value {
+    let boundary = "portal-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"材料\"\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = app
+        .send(
+            Request::post("/api/v1/documents")
+                .header("authorization", format!("Bearer {token}"))
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", body_text(response).await);
+    body_json(response).await
+}
+
+/// A plausible answer for every required field the draft does not answer yet, read off the
+/// form schema the API returns — what a mini-program filling the form in would send.
+fn answers_for(form: &Value, prefilled: &Value) -> Value {
+    let mut answers = serde_json::Map::new();
+    for field in form["fields"].as_array().unwrap() {
+        let key = field["key"].as_str().unwrap();
+        if !field["required"].as_bool().unwrap_or(true) || !prefilled[key].is_null() {
+            continue;
+        }
+        let answer = match field["type"].as_str().unwrap() {
+            "number" => json!(field["min"].as_i64().unwrap_or(1).max(1).to_string()),
+            "date" => json!("2026-11-02"),
+            "select" => json!(field["options"][0]),
+            "checkboxes" => json!([field["options"][0]]),
+            "address" => json!("示范市人民大道1号3幢201室"),
+            "phone" => json!(PHONE),
+            "id_number" => json!("440304198503150028"),
+            "credit_code" => json!("91350100M000100Y43"),
+            "group" => {
+                let entry = answers_for(&json!({ "fields": field["fields"] }), &json!({}));
+                json!(vec![
+                    entry;
+                    field["min"].as_u64().unwrap_or(1).max(1) as usize
+                ])
+            }
+            _ => json!("测试填写内容"),
+        };
+        answers.insert(key.to_owned(), answer);
+    }
+    Value::Object(answers)
+}
+
+/// Answers every required question and attaches a file to every required material that the
+/// vault does not already satisfy.
+async fn fill_in(app: &TestApp, token: &str, draft: &Value) -> Value {
+    let mut materials = serde_json::Map::new();
+    let licences = draft["vault_licences"].as_array().unwrap();
+    for material in draft["materials"].as_array().unwrap() {
+        let shared = licences.contains(&material["shared_licence"]);
+        if !material["required"].as_bool().unwrap() || shared {
+            continue;
+        }
+        let types = material["file_types"].as_array().unwrap();
+        let (bytes, file_type): (&[u8], &str) = if types.contains(&json!("pdf")) {
+            (b"%PDF-1.7\n% test material\n", "pdf")
+        } else {
+            (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "png")
+        };
+        let document = upload(app, token, bytes).await;
+        materials.insert(
+            material["code"].as_str().unwrap().to_owned(),
+            json!({ "kind": "document", "document_id": document["id"],
+                    "file_type": file_type, "size_bytes": 1 }),
+        );
+    }
+    let id = draft["id"].as_str().unwrap();
+    let patched = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/applications/{id}"),
+            Auth::Bearer(token),
+            Some(json!({
+                "answers": answers_for(&draft["form"], &draft["answers"]),
+                "materials": materials,
+            })),
+        )
+        .await;
+    assert_eq!(patched.status(), 200, "{}", body_text(patched).await);
+    body_json(patched).await
+}
+
+async fn submit(app: &TestApp, token: &str, id: &str) -> Value {
+    let response = app
+        .call(
+            "POST",
+            &format!("/api/v1/applications/{id}/submit"),
+            Auth::Bearer(token),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", body_text(response).await);
+    body_json(response).await
+}
+
+async fn a_package_is_one_form_and_splits_into_child_cases(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = citizen(&app).await;
+    let draft = start(&app, &token, json!({ "package_id": "chusheng" })).await;
+    assert_eq!(draft["item_name"], "出生一件事");
+    assert_eq!(draft["package"]["items"].as_array().unwrap().len(), 5);
+
+    // 一表申请: every question once, however many items ask it.
+    let keys: Vec<&str> = draft["form"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    let mut unique = keys.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(keys.len(), unique.len(), "{keys:?}");
+    assert!(keys.contains(&"newborn_name"));
+    // 一套材料: the birth certificate several items need is asked for once.
+    let certificates = draft["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["shared_licence"] == "出生医学证明")
+        .count();
+    assert_eq!(certificates, 1);
+
+    let filled = fill_in(&app, &token, &draft).await;
+    let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
+    let case_no = case["case_no"].as_str().unwrap().to_owned();
+    let children = case["package"]["children"].as_array().unwrap();
+    assert_eq!(children.len(), 5);
+    for (n, child) in children.iter().enumerate() {
+        assert_eq!(child["case_no"], format!("{case_no}-{:02}", n + 1));
+        assert_eq!(child["state"], "submitted");
+    }
+
+    // A child case carries its own item's questions, answered once in the package form.
+    let first = body_json(
+        app.call(
+            "GET",
+            &format!("/api/v1/applications/{case_no}-01"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(first["item_name"], draft["package"]["items"][0]);
+    assert_eq!(first["answers"]["newborn_name"], "测试填写内容");
+    assert!(first["package"].is_null());
+
+    // 我的办件 lists the package once; its items are on its page.
+    let mine = body_json(
+        app.call("GET", "/api/v1/applications", Auth::Bearer(&token), None)
+            .await,
+    )
+    .await;
+    assert_eq!(mine["total"], 1);
+    assert_eq!(mine["items"][0]["item_name"], "出生一件事");
+
+    // The package is withdrawn as a whole.
+    let alone = app
+        .call(
+            "POST",
+            &format!("/api/v1/applications/{case_no}-02/withdraw"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    error_envelope(alone, 409, "part_of_package").await;
+    let withdrawn = body_json(
+        app.call(
+            "POST",
+            &format!("/api/v1/applications/{case_no}/withdraw"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(withdrawn["state"], "withdrawn");
+    assert!(
+        withdrawn["package"]["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["state"] == "withdrawn")
+    );
+
+    // Exactly one of item_code and package_id.
+    let neither = app
+        .call(
+            "POST",
+            "/api/v1/applications",
+            Auth::Bearer(&token),
+            Some(json!({})),
+        )
+        .await;
+    let error = error_envelope(neither, 422, "validation_failed").await;
+    assert!(error["fields"]["item_code"].is_array());
+    let unknown = app
+        .call(
+            "POST",
+            "/api/v1/applications",
+            Auth::Bearer(&token),
+            Some(json!({ "package_id": "no-such-package" })),
+        )
+        .await;
+    error_envelope(unknown, 404, "not_found").await;
+}
+
+async fn a_supplement_notice_reopens_the_same_form(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = citizen(&app).await;
+    let draft = start(&app, &token, json!({ "item_code": BIRTH_CERTIFICATE })).await;
+    let filled = fill_in(&app, &token, &draft).await;
+    let id = filled["id"].as_str().unwrap().to_owned();
+    let case = submit(&app, &token, &id).await;
+    let case_no = case["case_no"].as_str().unwrap().to_owned();
+    let url = format!("/api/v1/staff/applications/{case_no}/request-supplement");
+    let notice = json!({
+        "remark": "请按以下各项一次补齐",
+        "items": [
+            { "target": "field:birth_hospital", "message": "出生医院应填写全称" },
+            { "target": "material:parents_id", "message": "身份证复印件不清晰，请重新上传" },
+        ],
+    });
+
+    // Only a clerk asks for 补正, and only with items that belong to the case.
+    let by_citizen = app
+        .call("POST", &url, Auth::Bearer(&token), Some(notice.clone()))
+        .await;
+    error_envelope(by_citizen, 403, "staff_only").await;
+    let (clerk, secret) = app.enrolled_staff("clerk").await;
+    let clerk = app.staff_token(&clerk, &secret).await;
+    let stray = app
+        .call(
+            "POST",
+            &url,
+            Auth::Bearer(&clerk),
+            Some(json!({ "items": [{ "target": "material:nonsense", "message": "x" }] })),
+        )
+        .await;
+    let error = error_envelope(stray, 422, "validation_failed").await;
+    assert!(error["fields"]["items.0.target"].is_array(), "{error}");
+
+    let sent_back = app
+        .call("POST", &url, Auth::Bearer(&clerk), Some(notice.clone()))
+        .await;
+    assert_eq!(sent_back.status(), 200, "{}", body_text(sent_back).await);
+    let twice = app
+        .call("POST", &url, Auth::Bearer(&clerk), Some(notice))
+        .await;
+    error_envelope(twice, 409, "cannot_request_supplement").await;
+
+    // The applicant sees the notice on the same case and form, and hears of it.
+    let reopened = body_json(
+        app.call(
+            "GET",
+            &format!("/api/v1/applications/{case_no}"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(reopened["state"], "needs_supplement");
+    assert_eq!(reopened["id"], id);
+    assert_eq!(
+        reopened["supplement_notice"]["items"][0]["target"],
+        "field:birth_hospital"
+    );
+    let inbox = body_json(
+        app.call("GET", "/api/v1/messages", Auth::Bearer(&token), None)
+            .await,
+    )
+    .await;
+    let kinds: Vec<&str> = inbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["needs_supplement", "case_submitted"]);
+    assert_eq!(inbox["unread"], 2);
+    let message_id = inbox["messages"][0]["id"].as_str().unwrap();
+    let read = app
+        .call(
+            "POST",
+            &format!("/api/v1/messages/{message_id}/read"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    assert_eq!(read.status(), 204);
+    let inbox = body_json(
+        app.call("GET", "/api/v1/messages", Auth::Bearer(&token), None)
+            .await,
+    )
+    .await;
+    assert_eq!(inbox["unread"], 1);
+    assert!(!inbox.to_string().contains(CITIZEN_ID));
+
+    // Fixed and sent again: the same case number, back with the clerk.
+    let fixed = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/applications/{case_no}"),
+            Auth::Bearer(&token),
+            Some(json!({ "answers": { "birth_hospital": "示范市妇幼保健院" } })),
+        )
+        .await;
+    assert_eq!(fixed.status(), 200, "{}", body_text(fixed).await);
+    let again = submit(&app, &token, &case_no).await;
+    assert_eq!(again["case_no"], case_no.as_str());
+    assert_eq!(again["state"], "submitted");
+    assert!(again["supplement_notice"].is_null());
+    let timeline = body_json(
+        app.call(
+            "GET",
+            &format!("/api/v1/applications/{case_no}/timeline"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let kinds: Vec<&str> = timeline["items"]
+        .as_array()
+        .unwrap_or_else(|| timeline.as_array().unwrap())
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["submitted", "needs_supplement", "supplemented"]);
+
+    // Once submitted again it cannot be changed until the clerk asks once more.
+    let locked = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/applications/{case_no}"),
+            Auth::Bearer(&token),
+            Some(json!({ "answers": { "birth_hospital": "别的医院" } })),
+        )
+        .await;
+    error_envelope(locked, 409, "not_editable").await;
+}
+
+async fn e_licences_make_materials_free_for_their_holder_only(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    service::seed::demo_accounts(&app.portal)
+        .await
+        .expect("demo accounts");
+    let company = app
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            Auth::Anonymous,
+            Some(json!({ "account": "91350100M000100Y43", "agent": PHONE,
+                         "password": "Demo2026pass" })),
+        )
+        .await;
+    assert_eq!(company.status(), 200, "{}", body_text(company).await);
+    let company = body_json(company).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let draft = start(&app, &company, json!({ "item_code": FOOD_LICENCE })).await;
+    assert_eq!(draft["vault_licences"], json!(["营业执照"]));
+    let id = draft["id"].as_str().unwrap();
+    let review = body_json(
+        app.call(
+            "POST",
+            &format!("/api/v1/applications/{id}/prereview"),
+            Auth::Bearer(&company),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let findings = review["findings"].as_array().unwrap();
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["target"] == "material:business_licence" && f["level"] == "blocking"),
+        "营业执照 comes from the licence library: {review}"
+    );
+    let vault = body_json(
+        app.call("GET", "/api/v1/documents", Auth::Bearer(&company), None)
+            .await,
+    )
+    .await;
+    assert_eq!(vault["items"][0]["licence_type"], "营业执照", "{vault}");
+
+    // The same person on their own has their own vault: the company's licence is not theirs.
+    let person = app.api_login(PHONE, "Demo2026pass").await;
+    let own = body_json(
+        app.call("GET", "/api/v1/documents", Auth::Bearer(&person), None)
+            .await,
+    )
+    .await;
+    let types: Vec<&Value> = own["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["licence_type"])
+        .collect();
+    assert_eq!(types, [&json!("不动产权证书")]);
+
+    // Seeding again adds nothing.
+    service::seed::demo_accounts(&app.portal).await.unwrap();
+    let again = body_json(
+        app.call("GET", "/api/v1/documents", Auth::Bearer(&person), None)
+            .await,
+    )
+    .await;
+    assert_eq!(again["total"], 1);
+}
+
+async fn progress_is_public_by_number_and_name(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = citizen(&app).await;
+    let draft = start(&app, &token, json!({ "item_code": BIRTH_CERTIFICATE })).await;
+    let filled = fill_in(&app, &token, &draft).await;
+    let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
+    let case_no = case["case_no"].as_str().unwrap();
+    let ask = |number: &str, name: &str| {
+        app.call(
+            "POST",
+            "/api/v1/progress-queries",
+            Auth::Anonymous,
+            Some(json!({ "case_no": number, "applicant_name": name })),
+        )
+    };
+    let found = ask(case_no, "张三").await;
+    assert_eq!(found.status(), 200);
+    let found = body_json(found).await;
+    assert_eq!(found["applicant"], "张*");
+    assert_eq!(found["state_label"], "已提交，待受理");
+    assert_eq!(found["latest"]["kind"], "submitted");
+    assert!(!found.to_string().contains(CITIZEN_ID));
+    assert!(!found.to_string().contains("张三"));
+
+    // A wrong name and an unknown number are told apart by nobody.
+    let wrong_name = error_envelope(ask(case_no, "李四").await, 404, "not_found").await;
+    let unknown = error_envelope(ask("0000", "张三").await, 404, "not_found").await;
+    assert_eq!(wrong_name["message"], unknown["message"]);
+    let empty = error_envelope(ask(case_no, " ").await, 422, "validation_failed").await;
+    assert!(empty["fields"]["applicant_name"].is_array());
+}
+
+on_both_databases!(
+    a_package_is_one_form_and_splits_into_child_cases,
+    a_supplement_notice_reopens_the_same_form,
+    e_licences_make_materials_free_for_their_holder_only,
+    progress_is_public_by_number_and_name,
+);
