@@ -4,6 +4,7 @@
 //! reader's input kept. The feedback reaches the browser inside the page, so hydration sees it too.
 
 use domain::account::CitizenRecord;
+use domain::application::PublicProgress;
 use domain::errors::FieldErrors;
 use domain::prereview::Finding;
 use leptos::prelude::*;
@@ -28,6 +29,8 @@ pub struct FormFeedback {
     pub lookup: Option<CitizenRecord>,
     /// The pre-review's findings, for the application form.
     pub findings: Vec<Finding>,
+    /// The public progress lookup's answer.
+    pub progress: Option<PublicProgress>,
 }
 
 impl FormFeedback {

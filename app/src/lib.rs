@@ -23,9 +23,9 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::{
-    AccessibilityPage, ApplicationPage, ApplyStartPage, CatalogPage, GuidePage, HallsPage,
-    HomePage, LoginPage, MePage, MyApplicationsPage, NotFoundPage, PackagePage, RegisterPage,
-    StaffDeskPage, StaffEnrolPage, StaffLoginPage,
+    AccessibilityPage, ApplicationPage, ApplyPackagePage, ApplyStartPage, CatalogPage, GuidePage,
+    HallsPage, HomePage, LoginPage, MePage, MessagesPage, MyApplicationsPage, NotFoundPage,
+    PackagePage, ProgressPage, RegisterPage, StaffDeskPage, StaffEnrolPage, StaffLoginPage,
 };
 
 /// The application root, shared by the server renderer and the browser.
@@ -49,6 +49,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/packages/:id") view=PackagePage ssr=SsrMode::Async />
                     <Route path=path!("/halls") view=HallsPage ssr=SsrMode::Async />
                     <Route path=path!("/apply/:code") view=ApplyStartPage ssr=SsrMode::Async />
+                    <Route path=path!("/apply/package/:id") view=ApplyPackagePage ssr=SsrMode::Async />
+                    <Route path=path!("/progress") view=ProgressPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
                     <Route path=path!("/applications") view=MyApplicationsPage ssr=SsrMode::Async />
                     <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />

@@ -21,4 +21,7 @@ pub struct SiteInfo {
     pub icp_record: String,
     /// 公安机关备案号.
     pub police_record: String,
+    /// The address people reach the portal at (`https://zwfw.example.gov.cn`), for links that
+    /// leave the page: the receipt's QR code of the public progress lookup.
+    pub public_url: String,
 }

@@ -101,6 +101,7 @@ impl Default for Config {
                 site_code: "0000000000".into(),
                 icp_record: "示ICP备00000000号".into(),
                 police_record: "示公网安备00000000000000号".into(),
+                public_url: "http://127.0.0.1:3000".into(),
             },
             auth: AuthSettings::default(),
             applications: ApplicationSettings::default(),

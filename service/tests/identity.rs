@@ -18,6 +18,7 @@ fn site() -> SiteInfo {
         site_code: String::new(),
         icp_record: String::new(),
         police_record: String::new(),
+        public_url: String::new(),
     }
 }
 

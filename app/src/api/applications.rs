@@ -54,6 +54,8 @@ pub struct VaultFile {
     pub id: String,
     pub file_name: String,
     pub uploaded_at: String,
+    /// Set for an issued e-licence (电子证照).
+    pub licence_type: Option<String>,
 }
 
 /// The signed-in citizen's vault, newest first; empty when not signed in.
@@ -70,9 +72,24 @@ pub async fn load_vault() -> Result<Vec<VaultFile>, ServerFnError> {
                 id: document.id,
                 file_name: document.file_name,
                 uploaded_at: document.created_at,
+                licence_type: document.licence_type,
             })
             .collect()),
         Err(service::Error::Forbidden { .. }) => Ok(Vec::new()),
+        Err(other) => Err(server_error(other)),
+    }
+}
+
+/// The signed-in citizen's messages; `None` when not signed in as a citizen.
+#[server(prefix = "/_sf", endpoint = "inbox")]
+pub async fn load_inbox() -> Result<Option<domain::message::Inbox>, ServerFnError> {
+    let Some(session) = super::account::current_session() else {
+        return Ok(None);
+    };
+    let portal = expect_context::<service::Portal>();
+    match service::messages::inbox(&portal, &session).await {
+        Ok(inbox) => Ok(Some(inbox)),
+        Err(service::Error::Forbidden { .. }) => Ok(None),
         Err(other) => Err(server_error(other)),
     }
 }

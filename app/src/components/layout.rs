@@ -18,6 +18,10 @@ pub fn provide_site_info() {
     provide_context(resource);
 }
 
+pub fn use_site_info() -> SiteInfoResource {
+    expect_context::<SiteInfoResource>()
+}
+
 type SignedInResource = Resource<Result<Option<SignedIn>, ServerFnError>>;
 
 /// Loads who is signed in once per page; the header and the account pages read it.
@@ -115,6 +119,7 @@ fn AccountArea() -> impl IntoView {
             {move || Suspend::new(async move {
                 match signed_in.await.ok().flatten() {
                     Some(SignedIn { principal, csrf_token }) => {
+                        let is_citizen = matches!(principal, PrincipalView::Citizen { .. });
                         let (name, home) = match principal {
                             PrincipalView::Citizen { name_masked, acting_for } => (
                                 match acting_for {
@@ -128,6 +133,7 @@ fn AccountArea() -> impl IntoView {
                         view! {
                             <div class="account-area">
                                 <a href=home class="account-area__name">{name}</a>
+                                {is_citizen.then(|| view! { <a href="/messages">"消息"</a> <a href="/applications">"我的办件"</a> })}
                                 <form method="post" action="/logout" class="inline-form">
                                     <input type="hidden" name="csrf_token" value=csrf_token />
                                     <button type="submit" class="button button--link">"退出"</button>

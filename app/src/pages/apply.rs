@@ -8,10 +8,10 @@ use crate::api::account::load_submit_key;
 use crate::api::applications::{
     VaultFile, load_application, load_my_applications, load_timeline, load_vault,
 };
-use crate::api::catalog::load_guide;
-use crate::components::layout::use_signed_in;
+use crate::api::catalog::{load_guide, load_package};
+use crate::components::layout::{use_signed_in, use_site_info};
 use crate::forms::{CsrfField, FormFeedback, use_feedback};
-use domain::application::{ApplicationView, CaseState, TimelineEvent};
+use domain::application::{ApplicationView, CaseState, SupplementNotice, TimelineEvent};
 use domain::catalog::Material;
 use domain::form::{Answer, Answers, FieldKind, FieldSpec};
 use domain::prereview::{Finding, Level, MaterialChoice};
@@ -24,38 +24,90 @@ pub fn ApplyStartPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.with(|p| p.get("code").unwrap_or_default());
     let guide = Resource::new_blocking(code, load_guide);
-    let signed_in = use_signed_in();
     view! {
         <Title text="在线办理" />
         <Suspense>
             {move || Suspend::new(async move {
-                let signed_in = signed_in.await.ok().flatten();
                 match guide.await {
                     Ok(Some(view)) => {
                         let guide = view.detail.guide;
-                        let action = format!("/apply/{}", guide.code);
                         view! {
-                            <h1>{format!("在线办理：{}", guide.name)}</h1>
-                            <p class="lead">"一张表单、一套材料：系统已按您的档案预填能填的内容，提交前会一次告知所有问题。"</p>
-                            {match signed_in {
-                                Some(signed_in) => view! {
-                                    <form method="post" action=action class="inline-form">
-                                        <CsrfField token=signed_in.csrf_token />
-                                        <button type="submit" class="button">"开始填写"</button>
-                                    </form>
-                                }.into_any(),
-                                None => view! {
-                                    <p class="notice">"在线办理须先登录。"</p>
-                                    <p><a class="button" href=format!("/login?next=/apply/{}", guide.code)>"登录后办理"</a></p>
-                                }.into_any(),
-                            }}
-                            <p><a href=format!("/items/{}", guide.code)>"查看办事指南"</a></p>
+                            <StartForm
+                                title=format!("在线办理：{}", guide.name)
+                                action=format!("/apply/{}", guide.code)
+                                back=(format!("/items/{}", guide.code), "查看办事指南")
+                            />
                         }.into_any()
                     }
                     _ => view! { <h1>"没有找到该事项"</h1> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// 一件事: one merged form for all the package's items.
+#[component]
+pub fn ApplyPackagePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let package = Resource::new_blocking(id, load_package);
+    view! {
+        <Title text="在线办理一件事" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                match package.await {
+                    Ok(Some(detail)) => {
+                        let id = detail.package.id.clone();
+                        view! {
+                            <StartForm
+                                title=format!("在线办理：{}", detail.package.name)
+                                action=format!("/apply/package/{id}")
+                                back=(format!("/packages/{id}"), "查看一件事指南")
+                            />
+                            <p>{format!(
+                                "一次申请同时办理 {} 个事项：{}。相同的内容只填一次，相同的材料只交一次。",
+                                detail.members.len(),
+                                detail.members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、")
+                            )}</p>
+                        }.into_any()
+                    }
+                    _ => view! { <h1>"没有找到该“一件事”"</h1> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The start of an application: sign in, or one button that creates the prefilled draft.
+#[component]
+fn StartForm(title: String, action: String, back: (String, &'static str)) -> impl IntoView {
+    let signed_in = use_signed_in();
+    let next = action.clone();
+    view! {
+        <h1>{title}</h1>
+        <p class="lead">"一张表单、一套材料：系统已按您的档案预填能填的内容，提交前会一次告知所有问题。"</p>
+        <Suspense>
+            {move || {
+                let action = action.clone();
+                let next = next.clone();
+                Suspend::new(async move {
+                    match signed_in.await.ok().flatten() {
+                        Some(signed_in) => view! {
+                            <form method="post" action=action class="inline-form">
+                                <CsrfField token=signed_in.csrf_token />
+                                <button type="submit" class="button">"开始填写"</button>
+                            </form>
+                        }.into_any(),
+                        None => view! {
+                            <p class="notice">"在线办理须先登录。"</p>
+                            <p><a class="button" href=format!("/login?next={next}")>"登录后办理"</a></p>
+                        }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+        <p><a href=back.0>{back.1}</a></p>
     }
 }
 
@@ -117,10 +169,10 @@ pub fn ApplicationPage() -> impl IntoView {
                 let timeline = timeline.await.unwrap_or_default();
                 let vault = vault.await.unwrap_or_default();
                 match application.await {
-                    Ok(Some(view)) => match view.state {
-                        CaseState::Draft => view! { <DraftForm view feedback csrf submit_key vault /> }.into_any(),
-                        _ => view! { <Receipt view csrf timeline /> }.into_any(),
-                    },
+                    Ok(Some(view)) if view.state.editable() => {
+                        view! { <DraftForm view feedback csrf submit_key vault /> }.into_any()
+                    }
+                    Ok(Some(view)) => view! { <Receipt view csrf timeline /> }.into_any(),
                     Ok(None) => view! {
                         <Title text="办件" />
                         <h1>"没有找到该办件"</h1>
@@ -217,10 +269,19 @@ fn DraftForm(
             .collect()
     };
     let answers = view.answers.clone();
+    let supplement = view.supplement_notice.clone();
+    let (heading, submit_label) = match (&supplement, &view.case_no) {
+        (Some(_), Some(case_no)) => (format!("补正：{}（{case_no}）", view.item_name), "重新提交"),
+        _ => (format!("申请：{}", view.item_name), "提交申请"),
+    };
     view! {
-        <Title text=format!("申请：{}", view.item_name) />
-        <h1>{format!("申请：{}", view.item_name)}</h1>
+        <Title text=heading.clone() />
+        <h1>{heading}</h1>
         {view.business_name.clone().map(|name| view! { <p>{format!("以 {name} 的名义申请")}</p> })}
+        {view.package.clone().map(|package| view! {
+            <p>{format!("本申请同时办理：{}。", package.items.join("、"))}</p>
+        })}
+        {supplement.map(|notice| view! { <SupplementNoticePanel notice /> })}
         {feedback.message.clone().filter(|_| feedback.success).map(|message| view! {
             <p class="notice notice--success" role="status">{message}</p>
         })}
@@ -254,7 +315,7 @@ fn DraftForm(
             <div class="actions">
                 <button type="submit" name="action" value="save" class="button button--secondary">"保存草稿"</button>
                 <button type="submit" name="action" value="review" class="button button--secondary">"预审检查"</button>
-                <button type="submit" name="action" value="submit" class="button">"提交申请"</button>
+                <button type="submit" name="action" value="submit" class="button">{submit_label}</button>
             </div>
         </form>
     }
@@ -476,10 +537,30 @@ fn MaterialField(
     }
 }
 
+/// The clerk's one-time notice (一次性告知), every item linked to its place in the form.
+#[component]
+fn SupplementNoticePanel(notice: SupplementNotice) -> impl IntoView {
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1">
+            <h2>{format!("补正告知：请一次补齐以下 {} 项后重新提交", notice.items.len())}</h2>
+            <p class="muted">{format!("{} 窗口工作人员告知", notice.at)}</p>
+            {(!notice.remark.is_empty()).then(|| view! { <p>{notice.remark.clone()}</p> })}
+            <ul>
+                {notice.items.into_iter().map(|item| view! {
+                    <li><a href=anchor(&item.target)>{item.message}</a></li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
 #[component]
 fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) -> impl IntoView {
     let case_no = view.case_no.clone().unwrap_or_default();
     let submitted = view.state == CaseState::Submitted;
+    let site = use_site_info();
+    let qr = format!("/applications/{}/qr.svg", view.id);
+    let lookup = format!("/progress?case_no={case_no}");
     view! {
         <Title text=format!("回执：{}", view.item_name) />
         {if submitted {
@@ -513,9 +594,45 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
                     <li>"需要补正时，您会收到一次性告知的全部补正内容。"</li>
                     <li>"办结后可选择邮寄或窗口领取结果。"</li>
                 </ol>
-                <p class="muted">"可使用浏览器的打印功能保存本页作为回执。凭办件编号可在“办件查询”中查看进度。"</p>
+            })}
+            {view.case_no.is_some().then(|| view! {
+                <div class="receipt__qr">
+                    <img src=qr.clone() width="160" height="160" alt="办件进度查询二维码" />
+                    <p>
+                        "扫码或访问 "
+                        <Suspense>
+                            {move || {
+                                let lookup = lookup.clone();
+                                Suspend::new(async move {
+                                    let base = site.await.map(|s| s.public_url).unwrap_or_default();
+                                    let link = format!("{}{lookup}", base.trim_end_matches('/'));
+                                    view! { <a href=lookup.clone()>{link}</a> }
+                                })
+                            }}
+                        </Suspense>
+                        "，输入申请人姓名即可查询进度。"
+                    </p>
+                    <super::guide::PrintButton what="回执".to_string() />
+                </div>
             })}
         </section>
+        {view.package.clone().filter(|p| !p.children.is_empty()).map(|package| view! {
+            <section class="panel" aria-labelledby="children-heading">
+                <h2 id="children-heading">"各事项办件"</h2>
+                <table class="table">
+                    <thead><tr><th scope="col">"事项"</th><th scope="col">"办件编号"</th><th scope="col">"状态"</th></tr></thead>
+                    <tbody>
+                        {package.children.into_iter().map(|child| view! {
+                            <tr>
+                                <td><a href=format!("/applications/{}", child.id)>{child.item_name}</a></td>
+                                <td>{child.case_no.unwrap_or_default()}</td>
+                                <td>{child.state_label}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
         <section class="panel" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">"办理进度"</h2>
             <ol class="timeline">

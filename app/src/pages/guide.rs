@@ -76,7 +76,7 @@ fn Guide(view: GuideView) -> impl IntoView {
                 </p>
                 <p class="guide__actions no-print">
                     <a class="button" href=apply>"在线办理"</a>
-                    <PrintButton />
+                    <PrintButton what="指南".to_string() />
                 </p>
             </header>
             }.into_any()}
@@ -243,15 +243,17 @@ fn MaterialEntry(material: Material) -> impl IntoView {
 }
 
 /// Printing needs no button (the browser's own print works and the print style sheet applies),
-/// but once the WASM runs a button makes it one click.
+/// but once the WASM runs a button makes it one click. `what` names the page: 指南, 回执.
 #[island]
-fn PrintButton() -> impl IntoView {
+pub(crate) fn PrintButton(what: String) -> impl IntoView {
+    let label = format!("打印{what}");
+    let hint = format!("按 Ctrl+P（手机用浏览器菜单）即可打印本{what}");
     let hydrated = RwSignal::new(false);
     Effect::new(move || hydrated.set(true));
     view! {
         <Show
             when=move || hydrated.get()
-            fallback=|| view! { <span class="hint">"按 Ctrl+P（手机用浏览器菜单）即可打印本指南"</span> }
+            fallback=move || view! { <span class="hint">{hint.clone()}</span> }
         >
             <button
                 type="button"
@@ -263,7 +265,7 @@ fn PrintButton() -> impl IntoView {
                     }
                 }
             >
-                "打印指南"
+                {label.clone()}
             </button>
         </Show>
     }

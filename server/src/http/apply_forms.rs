@@ -375,3 +375,78 @@ async fn apply_post(
         }))),
     }
 }
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub(super) struct ProgressForm {
+    case_no: String,
+    applicant_name: String,
+}
+
+/// `POST /progress`: the public lookup. The name travels in the body, never in the address.
+pub async fn progress(State(state): State<AppState>, request: Request) -> Response {
+    let Submission {
+        parts,
+        caller,
+        form,
+    } = match read::<ProgressForm>(&state, request).await {
+        Ok(submission) => submission,
+        Err(response) => return response,
+    };
+    let query = domain::application::ProgressQuery {
+        case_no: form.case_no.clone(),
+        applicant_name: form.applicant_name.clone(),
+    };
+    let values: BTreeMap<String, String> = [
+        ("case_no".to_owned(), form.case_no),
+        ("applicant_name".to_owned(), form.applicant_name),
+    ]
+    .into();
+    match service::progress::query(&state.portal, &caller.address, &query).await {
+        Ok(progress) => {
+            let feedback = FormFeedback {
+                form: "progress".into(),
+                success: true,
+                values,
+                progress: Some(progress),
+                ..FormFeedback::default()
+            };
+            render(&state, parts, "/progress", feedback).await
+        }
+        Err(error) => refuse(&state, parts, "/progress", "progress", error, values).await,
+    }
+}
+
+/// `POST /messages/{id}/read`.
+pub async fn mark_read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let Submission {
+        parts,
+        caller,
+        form,
+    } = match read::<CsrfOnly>(&state, request).await {
+        Ok(submission) => submission,
+        Err(response) => return response,
+    };
+    let result = match caller.session_for_write(Some(&form.csrf_token)) {
+        Ok(session) => service::messages::mark_read(&state.portal, session, &id).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(()) => Redirect::to("/messages").into_response(),
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                "/messages",
+                "messages",
+                error,
+                BTreeMap::new(),
+            )
+            .await
+        }
+    }
+}

@@ -56,6 +56,8 @@ pub fn routes() -> Router<AppState> {
             "/applications/{id}/withdraw",
             post(super::apply_forms::withdraw),
         )
+        .route("/progress", post(super::apply_forms::progress))
+        .route("/messages/{id}/read", post(super::apply_forms::mark_read))
 }
 
 /// One submitted form: the request's parts (to render the page again), the caller and the body.

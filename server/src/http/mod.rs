@@ -7,6 +7,7 @@ mod display_mode;
 mod forms;
 mod layers;
 mod ops;
+mod receipt;
 pub mod v1;
 
 use crate::config::Config;
@@ -60,6 +61,7 @@ pub fn app_with_api(state: AppState, api: utoipa_axum::router::OpenApiRouter<App
             move || app::shell(options.clone())
         })
         .route("/display-mode", get(display_mode::switch))
+        .route("/applications/{id}/qr.svg", get(receipt::qr_code))
         .merge(forms::routes())
         .nest_service("/pkg", layers::hashed_assets(&state.leptos))
         .fallback(leptos_axum::file_and_error_handler_with_context::<

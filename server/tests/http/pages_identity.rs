@@ -413,6 +413,60 @@ async fn a_citizen_applies_without_javascript(backend: Backend) {
     let (_, html) = get_page(&app, "/applications", Some(&token)).await;
     assert!(html.contains("出生医学证明") && html.contains("已提交，待受理"));
 
+    // The receipt's QR code leads to the public lookup with the case number filled in.
+    let (_, receipt) = get_page(&app, &draft_path, Some(&token)).await;
+    let case_no = {
+        let marker = "/progress?case_no=";
+        let start = receipt.find(marker).expect("progress link") + marker.len();
+        receipt[start..].split('"').next().unwrap().to_owned()
+    };
+    assert!(case_no.starts_with(code), "{case_no}");
+    let qr = app
+        .send(
+            Request::get(format!("{draft_path}/qr.svg"))
+                .header("cookie", format!("portal_session={token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(qr.status(), 200);
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    assert!(body_text(qr).await.contains("<svg"));
+    let anonymous_qr = app
+        .send(
+            Request::get(format!("{draft_path}/qr.svg"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(anonymous_qr.status(), 401);
+    let (status, html) = get_page(&app, &format!("/progress?case_no={case_no}"), None).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!(r#"value="{case_no}""#)));
+    let (status, _, html) = post_form(
+        &app,
+        "/progress",
+        &[("case_no", &case_no), ("applicant_name", "张三")],
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("张*") && html.contains("已提交，待受理"));
+    let (status, _, html) = post_form(
+        &app,
+        "/progress",
+        &[("case_no", &case_no), ("applicant_name", "李四")],
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(html.contains("没有找到与该办件编号和申请人姓名相符的办件"));
+    let (_, html) = get_page(&app, "/messages", Some(&token)).await;
+    assert!(
+        html.contains("申请已提交") && html.contains("未读"),
+        "{html}"
+    );
+
     // A second application reuses the file from the vault instead of uploading it again.
     let (_, headers, _) = post_form(
         &app,
@@ -452,6 +506,27 @@ async fn a_citizen_applies_without_javascript(backend: Backend) {
     .await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("预审通过，可以提交。"));
+
+    // 一件事: one merged form for all of the package's items.
+    let (status, html) = get_page(&app, "/apply/package/chusheng", Some(&token)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("在线办理：出生一件事"));
+    let (status, headers, _) = post_form(
+        &app,
+        "/apply/package/chusheng",
+        &[("csrf_token", &csrf)],
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let package_draft = headers["location"].to_str().unwrap().to_owned();
+    let (_, html) = get_page(&app, &package_draft, Some(&token)).await;
+    assert!(html.contains("申请：出生一件事") && html.contains("本申请同时办理"));
+    assert_eq!(
+        html.matches(r#"name="answer.newborn_name""#).count(),
+        1,
+        "asked once"
+    );
 }
 
 on_both_databases!(

@@ -1,0 +1,57 @@
+//! 站内信: what the portal told the person about their cases and drafts, newest first.
+
+use crate::api::applications::load_inbox;
+use crate::components::layout::use_signed_in;
+use crate::forms::CsrfField;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let inbox = Resource::new_blocking(|| (), |_| load_inbox());
+    let signed_in = use_signed_in();
+    view! {
+        <Title text="我的消息" />
+        <h1>"我的消息"</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
+                match inbox.await {
+                    Ok(Some(inbox)) if inbox.messages.is_empty() => view! {
+                        <p>"暂无消息。提交申请、需要补正或草稿即将过期时，我们会在这里通知您。"</p>
+                    }.into_any(),
+                    Ok(Some(inbox)) => view! {
+                        <p>{format!("共 {} 条，未读 {} 条。", inbox.messages.len(), inbox.unread)}</p>
+                        <ul class="messages">
+                            {inbox.messages.into_iter().map(|message| {
+                                let action = format!("/messages/{}/read", message.id);
+                                view! {
+                                    <li class="panel message" class:message--unread=!message.read>
+                                        <h2 class="message__title">
+                                            {(!message.read).then(|| view! { <span class="badge">"未读"</span> " " })}
+                                            {message.title}
+                                        </h2>
+                                        <p class="muted">{message.created_at}</p>
+                                        <p>{message.body}</p>
+                                        {message.link.map(|link| view! { <p><a href=link>"查看详情"</a></p> })}
+                                        {(!message.read).then(|| view! {
+                                            <form method="post" action=action class="inline-form">
+                                                <CsrfField token=csrf.clone() />
+                                                <button type="submit" class="button button--link">"标为已读"</button>
+                                            </form>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Ok(None) => view! {
+                        <p class="notice">"请先登录后查看消息。"</p>
+                        <p><a class="button" href="/login?next=/messages">"登录"</a></p>
+                    }.into_any(),
+                    Err(_) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
