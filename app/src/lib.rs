@@ -10,6 +10,7 @@ pub mod api;
 mod components;
 mod display_mode;
 pub mod forms;
+mod live_form;
 mod pages;
 #[cfg(feature = "ssr")]
 mod shell;

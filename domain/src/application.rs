@@ -173,6 +173,8 @@ pub struct ApplicationView {
     pub draft_expires_at: Option<String>,
     /// The promised completion date, counted in working days from submission.
     pub due_estimate: Option<DueDateEstimate>,
+    /// The latest 容缺 date an applicant may promise, in days from today (the pre-review's rule).
+    pub max_deferral_days: u32,
     /// What the clerk asked to be fixed, while the case waits for 补正.
     pub supplement_notice: Option<SupplementNotice>,
     /// Set when this application is a 一件事 package: its items and, once submitted, their cases.

@@ -268,6 +268,22 @@ pub enum FileType {
 }
 
 impl FileType {
+    pub const ALL: [Self; 4] = [Self::Pdf, Self::Jpeg, Self::Png, Self::Ofd];
+
+    /// The wire and storage name: `pdf`, `jpeg`, `png`, `ofd`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Jpeg => "jpeg",
+            Self::Png => "png",
+            Self::Ofd => "ofd",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Pdf => "PDF",

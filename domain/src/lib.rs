@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod display;
 pub mod errors;
 pub mod form;
+pub mod form_post;
 pub mod identity;
 pub mod message;
 pub mod package;

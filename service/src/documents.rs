@@ -93,15 +93,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         .any(|window| window == needle)
 }
 
-fn type_name(file_type: FileType) -> &'static str {
-    match file_type {
-        FileType::Pdf => "pdf",
-        FileType::Jpeg => "jpeg",
-        FileType::Png => "png",
-        FileType::Ofd => "ofd",
-    }
-}
-
 /// A display name safe anywhere: no directories, no control or path characters, at most 100
 /// characters, with the extension of the recognised type.
 pub fn sanitise_file_name(original: &str, file_type: FileType) -> String {
@@ -123,7 +114,7 @@ pub fn sanitise_file_name(original: &str, file_type: FileType) -> String {
         .trim();
     let stem: String = stem.chars().take(90).collect();
     let stem = if stem.is_empty() { "材料" } else { &stem };
-    format!("{stem}.{}", type_name(file_type).replace("jpeg", "jpg"))
+    format!("{stem}.{}", file_type.as_str().replace("jpeg", "jpg"))
 }
 
 /// Stores an upload in the caller's vault: checks size and type, writes the file durably, then
@@ -208,7 +199,7 @@ async fn store(
     .bind(citizen_id)
     .bind(business_id)
     .bind(file_name)
-    .bind(type_name(file_type))
+    .bind(file_type.as_str())
     .bind(size)
     .bind(&sha256)
     .bind(&storage_key)
@@ -219,7 +210,7 @@ async fn store(
     Ok(DocumentView {
         id,
         file_name: file_name.into(),
-        file_type: type_name(file_type).into(),
+        file_type: file_type.as_str().into(),
         size_bytes: size,
         licence_type: licence_type.map(Into::into),
         created_at: china_minute(portal.now()),
@@ -292,12 +283,9 @@ pub(crate) async fn owned_file(
     .fetch_optional(portal.db().pool())
     .await?;
     row.map(|row| {
-        let file_type = match row.try_get::<String, _>("file_type")?.as_str() {
-            "pdf" => FileType::Pdf,
-            "jpeg" => FileType::Jpeg,
-            "png" => FileType::Png,
-            _ => FileType::Ofd,
-        };
+        let stored: String = row.try_get("file_type")?;
+        let file_type =
+            FileType::parse(&stored).ok_or_else(|| anyhow::anyhow!("file type {stored}"))?;
         Ok((file_type, row.try_get::<i64, _>("size_bytes")? as u64))
     })
     .transpose()

@@ -56,6 +56,8 @@ pub struct VaultFile {
     pub uploaded_at: String,
     /// Set for an issued e-licence (电子证照).
     pub licence_type: Option<String>,
+    pub file_type: Option<domain::catalog::FileType>,
+    pub size_bytes: u64,
 }
 
 /// The signed-in citizen's vault, newest first; empty when not signed in.
@@ -73,6 +75,8 @@ pub async fn load_vault() -> Result<Vec<VaultFile>, ServerFnError> {
                 file_name: document.file_name,
                 uploaded_at: document.created_at,
                 licence_type: document.licence_type,
+                file_type: domain::catalog::FileType::parse(&document.file_type),
+                size_bytes: document.size_bytes as u64,
             })
             .collect()),
         Err(service::Error::Forbidden { .. }) => Ok(Vec::new()),

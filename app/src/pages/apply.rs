@@ -11,9 +11,11 @@ use crate::api::applications::{
 use crate::api::catalog::{load_guide, load_package};
 use crate::components::layout::{use_signed_in, use_site_info};
 use crate::forms::{CsrfField, FormFeedback, use_feedback};
+use crate::live_form::{LiveForm, LiveFormSetup, finding_anchor};
 use domain::application::{ApplicationView, CaseState, SupplementNotice, TimelineEvent};
 use domain::catalog::Material;
 use domain::form::{Answer, Answers, FieldKind, FieldSpec};
+use domain::form_post::VaultEntry;
 use domain::prereview::{Finding, Level, MaterialChoice};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -185,12 +187,6 @@ pub fn ApplicationPage() -> impl IntoView {
     }
 }
 
-/// Where a finding's link points: the field or the material on this page.
-fn anchor(target: &str) -> String {
-    let id = target.replace([':', '.'], "-");
-    format!("#{id}")
-}
-
 #[component]
 fn Findings(findings: Vec<Finding>) -> impl IntoView {
     let blocking: Vec<Finding> = findings
@@ -209,7 +205,7 @@ fn Findings(findings: Vec<Finding>) -> impl IntoView {
                 <ul>
                     {blocking.into_iter().map(|finding| view! {
                         <li>
-                            <a href=anchor(&finding.target)>{finding.message}</a>
+                            <a href=finding_anchor(&finding.target)>{finding.message}</a>
                             <span class="muted">{format!("：{}", finding.hint)}</span>
                         </li>
                     }).collect_view()}
@@ -269,6 +265,26 @@ fn DraftForm(
             .collect()
     };
     let answers = view.answers.clone();
+    let setup = LiveFormSetup {
+        application_id: view.id.clone(),
+        csrf_token: csrf.clone(),
+        form: view.form.clone(),
+        materials: view.materials.clone(),
+        choices: view.choices.clone(),
+        vault: vault
+            .iter()
+            .filter_map(|file| {
+                Some(VaultEntry {
+                    id: file.id.clone(),
+                    file_type: file.file_type?,
+                    size_bytes: file.size_bytes,
+                })
+            })
+            .collect(),
+        vault_licences: view.vault_licences.clone(),
+        max_deferral_days: view.max_deferral_days,
+        masked: masked_names(&answers, ""),
+    };
     let supplement = view.supplement_notice.clone();
     let (heading, submit_label) = match (&supplement, &view.case_no) {
         (Some(_), Some(case_no)) => (format!("补正：{}（{case_no}）", view.item_name), "重新提交"),
@@ -286,6 +302,7 @@ fn DraftForm(
             <p class="notice notice--success" role="status">{message}</p>
         })}
         <Findings findings=all />
+        <LiveForm setup=setup>
         <form method="post" action=action enctype="multipart/form-data" class="form form--wide" novalidate>
             <CsrfField token=csrf />
             <input type="hidden" name="submit_key" value=submit_key />
@@ -318,7 +335,25 @@ fn DraftForm(
                 <button type="submit" name="action" value="submit" class="button">{submit_label}</button>
             </div>
         </form>
+        </LiveForm>
     }
+}
+
+/// Form names (`key`, `group.n.key`) whose value is shown masked.
+fn masked_names(answers: &Answers, prefix: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (key, answer) in answers {
+        match answer {
+            Answer::Text(text) if text.contains('*') => names.push(format!("{prefix}{key}")),
+            Answer::Entries(entries) => {
+                for (n, entry) in entries.iter().enumerate() {
+                    names.extend(masked_names(entry, &format!("{prefix}{key}.{}.", n + 1)));
+                }
+            }
+            _ => {}
+        }
+    }
+    names
 }
 
 fn text_of(answers: &Answers, key: &str) -> String {
@@ -547,7 +582,7 @@ fn SupplementNoticePanel(notice: SupplementNotice) -> impl IntoView {
             {(!notice.remark.is_empty()).then(|| view! { <p>{notice.remark.clone()}</p> })}
             <ul>
                 {notice.items.into_iter().map(|item| view! {
-                    <li><a href=anchor(&item.target)>{item.message}</a></li>
+                    <li><a href=finding_anchor(&item.target)>{item.message}</a></li>
                 }).collect_view()}
             </ul>
         </div>

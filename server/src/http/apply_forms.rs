@@ -8,7 +8,8 @@ use app::forms::FormFeedback;
 use axum::extract::{Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::application::ApplicationPatch;
-use domain::form::{Answer, Answers, FieldKind, FieldSpec};
+use domain::form::{Answer, Answers};
+use domain::form_post::{VaultEntry, answers_from, choices_from};
 use domain::prereview::MaterialChoice;
 use http::StatusCode;
 use service::auth::Caller;
@@ -138,44 +139,6 @@ async fn read_posted(mut multipart: Multipart) -> Result<Posted, String> {
     Ok(posted)
 }
 
-/// Rebuilds typed answers from the posted name/value pairs, following the form's field kinds.
-fn answers_from(fields: &[FieldSpec], posted: &[(String, String)], prefix: &str) -> Answers {
-    let mut answers = Answers::new();
-    for field in fields {
-        let key = format!("{prefix}{}", field.key);
-        match &field.kind {
-            FieldKind::Checkboxes { .. } => {
-                let chosen: Vec<String> = posted
-                    .iter()
-                    .filter(|(name, _)| *name == key)
-                    .map(|(_, value)| value.clone())
-                    .collect();
-                answers.insert(field.key.clone(), Answer::Choices(chosen));
-            }
-            FieldKind::Group { fields, .. } => {
-                let mut entries = Vec::new();
-                for index in 1.. {
-                    let entry_prefix = format!("{key}.{index}.");
-                    if !posted
-                        .iter()
-                        .any(|(name, _)| name.starts_with(&entry_prefix))
-                    {
-                        break;
-                    }
-                    entries.push(answers_from(fields, posted, &entry_prefix));
-                }
-                answers.insert(field.key.clone(), Answer::Entries(entries));
-            }
-            _ => {
-                if let Some((_, value)) = posted.iter().find(|(name, _)| *name == key) {
-                    answers.insert(field.key.clone(), Answer::Text(value.trim().to_owned()));
-                }
-            }
-        }
-    }
-    answers
-}
-
 /// `POST /applications/{id}`: save, review, add a group entry, or submit.
 pub async fn save(
     State(state): State<AppState>,
@@ -223,12 +186,7 @@ pub async fn save(
 }
 
 fn file_type_of(stored: &str) -> domain::catalog::FileType {
-    match stored {
-        "pdf" => domain::catalog::FileType::Pdf,
-        "jpeg" => domain::catalog::FileType::Jpeg,
-        "png" => domain::catalog::FileType::Png,
-        _ => domain::catalog::FileType::Ofd,
-    }
+    domain::catalog::FileType::parse(stored).unwrap_or(domain::catalog::FileType::Ofd)
 }
 
 /// Where a post of the application form leads: the receipt, or the form again.
@@ -251,73 +209,22 @@ async fn apply_post(
     {
         entries.push(Answers::new());
     }
-    let mut materials: BTreeMap<String, Option<MaterialChoice>> = BTreeMap::new();
-    for material in &current.materials {
-        let mode = posted
-            .material_fields
-            .get(&format!("{}.mode", material.code))
-            .map(String::as_str)
-            .unwrap_or_default();
-        match mode {
-            "deferred" => {
-                let until = posted
-                    .material_fields
-                    .get(&format!("{}.until", material.code))
-                    .and_then(|text| domain::form::parse_date(text));
-                match until {
-                    Some(until) => {
-                        materials.insert(
-                            material.code.clone(),
-                            Some(MaterialChoice::Deferred { until }),
-                        );
-                    }
-                    None => {
-                        return Err(service::Error::invalid(
-                            &format!("material:{}", material.code),
-                            format!("请填写“{}”的承诺补交日期", material.name),
-                        ));
-                    }
-                }
-            }
-            "committed" => {
-                materials.insert(material.code.clone(), Some(MaterialChoice::Committed));
-            }
-            _ => {
-                // Upload (or keep the uploaded file): a choice of 容缺 or 承诺 made earlier is undone.
-                if !matches!(
-                    current.choices.get(&material.code),
-                    Some(MaterialChoice::Document { .. }) | None
-                ) {
-                    materials.insert(material.code.clone(), None);
-                }
-            }
-        }
-    }
-    // An earlier upload picked from the vault (一份材料), unless a new file replaces it.
-    let vault = documents::list(portal, session).await?;
-    for material in &current.materials {
-        let picked = posted
-            .material_fields
-            .get(&format!("{}.document", material.code))
-            .filter(|id| !id.is_empty());
-        let mode = posted
-            .material_fields
-            .get(&format!("{}.mode", material.code))
-            .map(String::as_str)
-            .unwrap_or_default();
-        if let Some(document) = picked.and_then(|id| vault.iter().find(|d| &d.id == id))
-            && !matches!(mode, "deferred" | "committed")
-        {
-            materials.insert(
-                material.code.clone(),
-                Some(MaterialChoice::Document {
-                    document_id: document.id.clone(),
-                    file_type: file_type_of(&document.file_type),
-                    size_bytes: document.size_bytes as u64,
-                }),
-            );
-        }
-    }
+    let vault: Vec<VaultEntry> = documents::list(portal, session)
+        .await?
+        .into_iter()
+        .map(|document| VaultEntry {
+            file_type: file_type_of(&document.file_type),
+            size_bytes: document.size_bytes as u64,
+            id: document.id,
+        })
+        .collect();
+    let mut materials = choices_from(
+        &current.materials,
+        &current.choices,
+        &posted.material_fields,
+        &vault,
+    )
+    .map_err(service::Error::Invalid)?;
     for (code, file_name, bytes) in posted.files {
         let document = documents::upload(portal, session, &file_name, bytes).await?;
         let file_type = file_type_of(&document.file_type);

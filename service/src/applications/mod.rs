@@ -444,6 +444,7 @@ async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
         draft_expires_at: (application.state == CaseState::Draft)
             .then(|| minute(&application.draft_expires_at)),
         due_estimate,
+        max_deferral_days: portal.application_settings().max_deferral_days,
         supplement_notice: application
             .supplement_notice
             .filter(|_| application.state == CaseState::NeedsSupplement),
