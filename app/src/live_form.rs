@@ -68,7 +68,7 @@ pub fn LiveForm(setup: LiveFormSetup, children: Children) -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <div class="live-form" on:input=on_change.clone() on:change=on_change>
+        <div class="live-form" on:input=on_change on:change=on_change>
             {children()}
         </div>
         <div class="live-form__status" role="status" aria-live="polite">
@@ -135,7 +135,7 @@ mod browser {
         save_state: RwSignal<SaveState>,
         upload: RwSignal<Option<(String, u32)>>,
         upload_error: RwSignal<Option<String>>,
-    ) -> impl Fn(leptos::ev::Event) + Clone + 'static {
+    ) -> impl Fn(leptos::ev::Event) + Copy + 'static {
         let setup = StoredValue::new(setup);
         let pending = StoredValue::new_local(None::<Timeout>);
         move |event: leptos::ev::Event| {

@@ -42,6 +42,12 @@ async function applyWithAMissingMaterialThenFixIt(page: Page, audit: boolean) {
 
   await page.getByLabel("联系地址").fill("示范市人民大道1号3幢201室");
   await page.getByLabel("新生儿姓名").fill("钱小禾");
+  const live = page.locator(".live-form__status");
+  if (audit) {
+    // With WASM the pre-review answers as the reader types, before any submit.
+    await expect(live).toContainText(/实时预审：还有 \d+ 个问题/);
+    await expect(live).toContainText("请填写出生日期");
+  }
   await page.getByLabel("出生日期").fill("2026-11-01");
   await page.getByLabel("出生医院").selectOption("示范市妇幼保健院");
   await page.locator('input[name="material.parents_id.file"]').setInputFiles({
@@ -49,10 +55,31 @@ async function applyWithAMissingMaterialThenFixIt(page: Page, audit: boolean) {
     mimeType: "application/pdf",
     buffer: Buffer.from("%PDF-1.7\n% parents' ID cards\n"),
   });
+  if (audit) {
+    // The file went up at once and the draft saved itself: nothing is left to fix.
+    await expect(live).toContainText("实时预审：暂未发现问题，可以提交。");
+    await expect(live).toContainText("草稿已自动保存");
+    await expectNoSeriousAxeViolations(page);
+    // A reload shows what was saved in the background.
+    await page.reload();
+    await expect(page.getByLabel("新生儿姓名")).toHaveValue("钱小禾");
+    await expect(page.getByText("已上传文件。重新选择文件可替换。")).toBeVisible();
+  }
   await page.getByRole("button", { name: "提交申请" }).click();
   await expect(page.getByRole("heading", { name: "申请已提交" })).toBeVisible();
   await expect(page.locator(".case-no")).toHaveText(new RegExp(`^${BIRTH_CERTIFICATE}\\d{12}$`));
   await expect(page.getByText("受理回执")).toBeVisible();
+  await expect(page.getByRole("img", { name: "办件进度查询二维码" })).toBeVisible();
+  if (audit) await expectNoSeriousAxeViolations(page);
+
+  // The receipt's link opens the public lookup with the number filled in.
+  const caseNo = (await page.locator(".case-no").textContent())!.trim();
+  await page.locator(`a[href="/progress?case_no=${caseNo}"]`).click();
+  await expect(page.getByLabel("办件编号")).toHaveValue(caseNo);
+  await page.getByLabel("申请人姓名或单位名称").fill("钱七");
+  await page.getByRole("button", { name: "查询" }).click();
+  await expect(page.locator("section[role=status]")).toContainText("钱*");
+  await expect(page.locator("section[role=status]")).toContainText("已提交，待受理");
   if (audit) await expectNoSeriousAxeViolations(page);
 
   await page.goto("/applications");
