@@ -146,7 +146,13 @@ mod browser {
                 && let Ok(input) = target.clone().dyn_into::<HtmlInputElement>()
                 && input.type_() == "file"
             {
-                start_upload(&input, setup, findings, save_state, upload, upload_error);
+                let after = Uploaded {
+                    setup,
+                    pending,
+                    findings,
+                    save_state,
+                };
+                start_upload(&input, after, upload, upload_error);
                 return;
             }
             let Some(form) = target
@@ -277,15 +283,24 @@ mod browser {
         }
     }
 
-    /// Uploads a chosen file at once, showing progress, then records it as the material's choice.
-    fn start_upload(
-        input: &HtmlInputElement,
+    /// What an upload updates once the file is stored.
+    #[derive(Clone, Copy)]
+    struct Uploaded {
         setup: StoredValue<LiveFormSetup>,
+        pending: StoredValue<Option<Timeout>, LocalStorage>,
         findings: RwSignal<Option<Vec<Finding>>>,
         save_state: RwSignal<SaveState>,
+    }
+
+    /// Uploads a chosen file at once, showing progress, then saves the whole form with the file as
+    /// the material's choice (so a change still waiting for the timer is saved with it).
+    fn start_upload(
+        input: &HtmlInputElement,
+        after: Uploaded,
         upload: RwSignal<Option<(String, u32)>>,
         upload_error: RwSignal<Option<String>>,
     ) {
+        let setup = after.setup;
         let Some(code) = input
             .name()
             .strip_prefix("material.")
@@ -361,14 +376,16 @@ mod browser {
                 s.vault.push(entry);
                 s.choices.insert(code.clone(), choice.clone());
             });
-            let body = serde_json::json!({ "materials": { code.clone(): choice } });
+            let Some(form) = input.form() else {
+                return;
+            };
+            let (answers, mut choices) = setup.with_value(|s| read_form(&form, s));
+            choices.insert(code, Some(choice));
+            after.pending.set_value(None);
             setup.with_value(|s| {
-                save(s, body.to_string(), save_state);
-                findings.update(|current| {
-                    if let Some(list) = current {
-                        list.retain(|f| f.target != format!("material:{code}"));
-                    }
-                });
+                after.findings.set(Some(review(s, &answers, &choices)));
+                let body = serde_json::json!({ "answers": answers, "materials": choices });
+                save(s, body.to_string(), after.save_state);
             });
         });
         request.set_onloadend(Some(on_load.unchecked_ref()));
