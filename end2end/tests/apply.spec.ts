@@ -60,8 +60,8 @@ async function applyWithAMissingMaterialThenFixIt(page: Page, audit: boolean) {
     await expect(live).toContainText("实时预审：暂未发现问题，可以提交。");
     await expect(live).toContainText("草稿已自动保存");
     await expectNoSeriousAxeViolations(page);
-    // A reload shows what was saved in the background.
-    await page.reload();
+    // Opening the page again (a GET, not a repeat of the earlier post) shows what was saved.
+    await page.goto(page.url());
     await expect(page.getByLabel("新生儿姓名")).toHaveValue("钱小禾");
     await expect(page.getByText("已上传文件。重新选择文件可替换。")).toBeVisible();
   }

@@ -19,13 +19,25 @@ pub fn progress_link(public_url: &str, case_no: &str) -> String {
     )
 }
 
-/// `GET /applications/{id}/qr.svg`.
+/// `GET /applications/{id}/qr.svg`: the image, or the refusal as plain Chinese text.
 pub async fn qr_code(
     State(state): State<AppState>,
-    Authenticated(session): Authenticated,
+    session: Result<Authenticated, ApiError>,
     Path(id): Path<String>,
+) -> Response {
+    let result = match session {
+        Ok(Authenticated(session)) => qr_image(&state, &session, &id).await,
+        Err(refused) => Err(refused),
+    };
+    result.unwrap_or_else(ApiError::into_plain_text)
+}
+
+async fn qr_image(
+    state: &AppState,
+    session: &service::auth::Session,
+    id: &str,
 ) -> Result<Response, ApiError> {
-    let case = service::applications::get(&state.portal, &session, &id).await?;
+    let case = service::applications::get(&state.portal, session, id).await?;
     let case_no = case
         .case_no
         .ok_or(service::Error::NotFound("草稿还没有办件编号"))?;

@@ -234,15 +234,15 @@ async fn a_package_is_one_form_and_splits_into_child_cases(backend: Backend) {
     );
 
     // Exactly one of item_code and package_id.
-    let neither = app
+    let both = app
         .call(
             "POST",
             "/api/v1/applications",
             Auth::Bearer(&token),
-            Some(json!({})),
+            Some(json!({ "item_code": BIRTH_CERTIFICATE, "package_id": "chusheng" })),
         )
         .await;
-    let error = error_envelope(neither, 422, "validation_failed").await;
+    let error = error_envelope(both, 422, "validation_failed").await;
     assert!(error["fields"]["item_code"].is_array());
     let unknown = app
         .call(
@@ -500,7 +500,145 @@ async fn progress_is_public_by_number_and_name(backend: Backend) {
     assert!(empty["fields"]["applicant_name"].is_array());
 }
 
+/// Raw JSON text, for bodies a well-behaved client would never send.
+async fn post_raw(
+    app: &TestApp,
+    uri: &str,
+    token: Option<&str>,
+    body: String,
+) -> http::Response<Body> {
+    let mut request = Request::post(uri).header("content-type", "application/json");
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    app.send(request.body(Body::from(body)).unwrap()).await
+}
+
+async fn bad_input_to_supplement_messages_and_lookup_is_named(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = citizen(&app).await;
+
+    // Messages: sign-in required; someone else's or an unknown message is not found.
+    let anonymous = app
+        .call("GET", "/api/v1/messages", Auth::Anonymous, None)
+        .await;
+    error_envelope(anonymous, 401, "unauthorized").await;
+    let unknown = app
+        .call(
+            "POST",
+            "/api/v1/messages/m_nope/read",
+            Auth::Bearer(&token),
+            None,
+        )
+        .await;
+    let error = error_envelope(unknown, 404, "not_found").await;
+    assert_eq!(error["message"], "没有找到该消息");
+
+    // The public lookup: malformed, missing and oversized bodies.
+    let malformed = post_raw(
+        &app,
+        "/api/v1/progress-queries",
+        None,
+        r#"{"case_no": "#.into(),
+    )
+    .await;
+    error_envelope(malformed, 400, "malformed_json").await;
+    let missing = post_raw(
+        &app,
+        "/api/v1/progress-queries",
+        None,
+        r#"{"case_no": "1"}"#.into(),
+    )
+    .await;
+    let error = error_envelope(missing, 422, "validation_failed").await;
+    assert!(error["fields"]["applicant_name"].is_array(), "{error}");
+    let blank = app
+        .call(
+            "POST",
+            "/api/v1/progress-queries",
+            Auth::Anonymous,
+            Some(json!({ "case_no": " ", "applicant_name": "张三" })),
+        )
+        .await;
+    let error = error_envelope(blank, 422, "validation_failed").await;
+    assert_eq!(error["fields"]["case_no"][0], "请填写办件编号");
+    let huge = format!(
+        r#"{{"case_no": "1", "applicant_name": "{}"}}"#,
+        "张".repeat(400_000)
+    );
+    let oversized = post_raw(&app, "/api/v1/progress-queries", None, huge).await;
+    error_envelope(oversized, 413, "payload_too_large").await;
+
+    // 补正: sign-in, the clerk's role, a known case, well-formed items.
+    let draft = start(&app, &token, json!({ "item_code": BIRTH_CERTIFICATE })).await;
+    let filled = fill_in(&app, &token, &draft).await;
+    let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
+    let url = format!(
+        "/api/v1/staff/applications/{}/request-supplement",
+        case["case_no"].as_str().unwrap()
+    );
+    let notice = json!({ "items": [{ "target": "field:birth_hospital", "message": "请写全称" }] });
+    let anonymous = app
+        .call("POST", &url, Auth::Anonymous, Some(notice.clone()))
+        .await;
+    error_envelope(anonymous, 401, "unauthorized").await;
+    let (approver, secret) = app.enrolled_staff("approver").await;
+    let approver = app.staff_token(&approver, &secret).await;
+    let wrong_role = app
+        .call("POST", &url, Auth::Bearer(&approver), Some(notice.clone()))
+        .await;
+    error_envelope(wrong_role, 403, "forbidden").await;
+    let (clerk, secret) = app.enrolled_staff("clerk").await;
+    let clerk = app.staff_token(&clerk, &secret).await;
+    let unknown_case = app
+        .call(
+            "POST",
+            "/api/v1/staff/applications/X000/request-supplement",
+            Auth::Bearer(&clerk),
+            Some(notice.clone()),
+        )
+        .await;
+    error_envelope(unknown_case, 404, "not_found").await;
+    let malformed = post_raw(&app, &url, Some(&clerk), r#"{"items": ["#.into()).await;
+    error_envelope(malformed, 400, "malformed_json").await;
+    let no_items = app
+        .call(
+            "POST",
+            &url,
+            Auth::Bearer(&clerk),
+            Some(json!({ "items": [] })),
+        )
+        .await;
+    let error = error_envelope(no_items, 422, "validation_failed").await;
+    assert_eq!(error["fields"]["items"][0], "请逐项列明需要补正的内容");
+    let empty_message = app
+        .call(
+            "POST",
+            &url,
+            Auth::Bearer(&clerk),
+            Some(json!({ "items": [{ "target": "field:birth_hospital", "message": " " }] })),
+        )
+        .await;
+    let error = error_envelope(empty_message, 422, "validation_failed").await;
+    assert!(error["fields"]["items.0.message"].is_array(), "{error}");
+
+    // A draft has no QR code: it has no case number yet. The image route refuses in plain text.
+    let draft = start(&app, &token, json!({ "item_code": BIRTH_CERTIFICATE })).await;
+    let qr_of_draft = format!("/applications/{}/qr.svg", draft["id"].as_str().unwrap());
+    let qr = app
+        .call("GET", &qr_of_draft, Auth::Bearer(&token), None)
+        .await;
+    assert_eq!(qr.status(), 404);
+    assert_eq!(body_text(qr).await, "草稿还没有办件编号");
+    let qr = app.call("GET", &qr_of_draft, Auth::Anonymous, None).await;
+    assert_eq!(qr.status(), 401);
+    assert!(body_text(qr).await.contains("登录"));
+}
+
 on_both_databases!(
+    bad_input_to_supplement_messages_and_lookup_is_named,
     a_package_is_one_form_and_splits_into_child_cases,
     a_supplement_notice_reopens_the_same_form,
     e_licences_make_materials_free_for_their_holder_only,

@@ -196,6 +196,19 @@ fn data_error_fields(error: &(dyn std::error::Error + 'static)) -> FieldErrors {
     FieldErrors::single("body", "内容与接口要求不符")
 }
 
+impl ApiError {
+    /// The error for a route outside `/api/v1` that serves no JSON (an image): the status and
+    /// the Chinese message as plain text.
+    pub fn into_plain_text(self) -> Response {
+        (
+            self.status,
+            [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+            self.message,
+        )
+            .into_response()
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = self.status.into_response();
