@@ -2,7 +2,7 @@
 
 use crate::api::applications::load_inbox;
 use crate::components::layout::use_signed_in;
-use crate::forms::CsrfField;
+use crate::forms::{CsrfField, ErrorSummary, use_feedback};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,13 +10,16 @@ use leptos_meta::Title;
 pub fn MessagesPage() -> impl IntoView {
     let inbox = Resource::new_blocking(|| (), |_| load_inbox());
     let signed_in = use_signed_in();
+    let feedback = use_feedback();
     view! {
         <Title text="我的消息" />
         <h1>"我的消息"</h1>
         <Suspense>
             {move || Suspend::new(async move {
                 let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
-                match inbox.await {
+                let feedback = feedback.await.unwrap_or_default();
+                let summary = view! { <ErrorSummary feedback form="messages" /> };
+                let list = match inbox.await {
                     Ok(Some(inbox)) if inbox.messages.is_empty() => view! {
                         <p>"暂无消息。提交申请、需要补正或草稿即将过期时，我们会在这里通知您。"</p>
                     }.into_any(),
@@ -50,7 +53,8 @@ pub fn MessagesPage() -> impl IntoView {
                         <p><a class="button" href="/login?next=/messages">"登录"</a></p>
                     }.into_any(),
                     Err(_) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
-                }
+                };
+                view! { {summary} {list} }
             })}
         </Suspense>
     }

@@ -461,11 +461,51 @@ async fn a_citizen_applies_without_javascript(backend: Backend) {
     .await;
     assert_eq!(status, 404);
     assert!(html.contains("没有找到与该办件编号和申请人姓名相符的办件"));
+    let (status, _, html) = post_form(&app, "/progress", &[("case_no", &case_no)], None).await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("请填写申请人姓名或单位名称"),
+        "the empty field is named"
+    );
+    assert!(
+        html.contains(&format!(r#"value="{case_no}""#)),
+        "the input is kept"
+    );
     let (_, html) = get_page(&app, "/messages", Some(&token)).await;
     assert!(
         html.contains("申请已提交") && html.contains("未读"),
         "{html}"
     );
+
+    // Marking a message read: the CSRF token is required, someone else's message is not found.
+    let read_action = {
+        let marker = r#"action="/messages/"#;
+        let start = html.find(marker).unwrap() + r#"action=""#.len();
+        html[start..].split('"').next().unwrap().to_owned()
+    };
+    let (status, _, _) = post_form(
+        &app,
+        &read_action,
+        &[("csrf_token", "forged")],
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _, html) = post_form(
+        &app,
+        "/messages/m_nope/read",
+        &[("csrf_token", &csrf)],
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(html.contains("没有找到该消息"));
+    let (status, headers, _) =
+        post_form(&app, &read_action, &[("csrf_token", &csrf)], Some(&token)).await;
+    assert_eq!(status, 303);
+    assert_eq!(headers["location"], "/messages");
+    let (_, html) = get_page(&app, "/messages", Some(&token)).await;
+    assert!(html.contains("未读 0 条"), "{html}");
 
     // A second application reuses the file from the vault instead of uploading it again.
     let (_, headers, _) = post_form(
