@@ -6,7 +6,7 @@ use crate::audit::{self, NewEntry};
 use crate::auth::{
     self, Session, hash_password, random_token, session::person_name, verify_password,
 };
-use crate::clock::{china_minute, parse_stamp, stamp, today_at};
+use crate::clock::{china_minute, parse_stamp, stamp, stored_minute, today_at};
 use crate::{Error, Portal, Result};
 use domain::account::{
     AccessLogEntry, ActingForView, AgencyView, AgentView, BusinessAccount, BusinessProfile,
@@ -372,7 +372,7 @@ pub async fn access_log(portal: &Portal, session: &Session) -> Result<Vec<Access
             let actor: String = row.try_get("actor")?;
             let action: String = row.try_get("action")?;
             let detail: String = row.try_get("detail")?;
-            let at = parse_stamp(&at).map(china_minute).unwrap_or(at);
+            let at = stored_minute(&at);
             Ok(match action.as_str() {
                 "staff.view" => {
                     let view: StaffViewDetail = serde_json::from_str(&detail)
@@ -456,9 +456,7 @@ pub async fn business_account(portal: &Portal, session: &Session) -> Result<Busi
             name_masked: name.masked(),
             phone_masked: phone.masked(),
             is_admin: row.try_get::<String, _>("agent_role")? == "admin",
-            granted_at: parse_stamp(&granted_at)
-                .map(china_minute)
-                .unwrap_or(granted_at),
+            granted_at: stored_minute(&granted_at),
         })
     })
     .collect::<Result<Vec<_>>>()?;

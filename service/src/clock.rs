@@ -69,6 +69,13 @@ pub fn parse_stamp(text: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
 }
 
+/// A stored timestamp for people (see [`china_minute`]); an unreadable one is shown as stored.
+pub fn stored_minute(stored: &str) -> String {
+    parse_stamp(stored)
+        .map(china_minute)
+        .unwrap_or_else(|| stored.to_owned())
+}
+
 /// The same instant for people: China time, to the minute (`2026-11-22 09:30`).
 pub fn china_minute(instant: OffsetDateTime) -> String {
     let local = instant.to_offset(CHINA);

@@ -8,7 +8,7 @@
 
 use crate::accounts::new_id;
 use crate::auth::{CitizenPrincipal, Session};
-use crate::clock::{china_minute, parse_stamp, stamp};
+use crate::clock::{china_minute, stamp, stored_minute};
 use crate::{Error, Portal, Result};
 use bytes::Bytes;
 use domain::catalog::FileType;
@@ -240,9 +240,7 @@ fn view(row: &AnyRow) -> Result<DocumentView> {
         file_type: row.try_get("file_type")?,
         size_bytes: row.try_get("size_bytes")?,
         licence_type: row.try_get("licence_type")?,
-        created_at: parse_stamp(&created_at)
-            .map(china_minute)
-            .unwrap_or(created_at),
+        created_at: stored_minute(&created_at),
     })
 }
 

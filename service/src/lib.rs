@@ -18,7 +18,6 @@ pub mod documents;
 pub mod error;
 pub mod files;
 pub mod messages;
-pub mod progress;
 pub mod seed;
 pub mod staff;
 #[cfg(feature = "testing")]

@@ -4,7 +4,7 @@
 
 use crate::accounts::new_id;
 use crate::auth::Session;
-use crate::clock::{china_minute, parse_stamp, stamp};
+use crate::clock::{stamp, stored_minute};
 use crate::{Error, Portal, Result};
 use domain::message::{Inbox, MessageView};
 use sqlx::{AnyConnection, Row};
@@ -64,9 +64,7 @@ pub async fn inbox(portal: &Portal, session: &Session) -> Result<Inbox> {
                 title: row.try_get("title")?,
                 body: row.try_get("body")?,
                 link: row.try_get("link")?,
-                created_at: parse_stamp(&created_at)
-                    .map(china_minute)
-                    .unwrap_or(created_at),
+                created_at: stored_minute(&created_at),
                 read: row.try_get::<Option<String>, _>("read_at")?.is_some(),
             })
         })

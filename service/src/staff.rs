@@ -6,7 +6,7 @@ use crate::accounts::{StaffViewDetail, new_id};
 use crate::audit::{self, NewEntry};
 use crate::auth::session::{activate, person_name, staff_principal};
 use crate::auth::{Session, Stage, hash_password};
-use crate::clock::{china_minute, parse_stamp, stamp};
+use crate::clock::{stamp, stored_minute};
 use crate::{Error, Portal, Result};
 use domain::account::{CitizenRecord, NewStaff, StaffRole, StaffScope, StaffView};
 use domain::identity::{IdNumber, Phone};
@@ -393,7 +393,7 @@ pub async fn audit_log(portal: &Portal, session: &Session, limit: i64) -> Result
             let at: String = row.try_get("at")?;
             Ok(AuditRow {
                 seq: row.try_get("seq")?,
-                at: parse_stamp(&at).map(china_minute).unwrap_or(at),
+                at: stored_minute(&at),
                 actor: row.try_get("actor")?,
                 action: row.try_get("action")?,
                 subject: row.try_get("subject")?,

@@ -309,7 +309,7 @@ pub async fn progress(State(state): State<AppState>, request: Request) -> Respon
         ("applicant_name".to_owned(), form.applicant_name),
     ]
     .into();
-    match service::progress::query(&state.portal, &caller.address, &query).await {
+    match service::applications::progress(&state.portal, &caller.address, &query).await {
         Ok(progress) => {
             let feedback = FormFeedback {
                 form: "progress".into(),

@@ -15,11 +15,6 @@ use service::Backend;
 const BIRTH_CERTIFICATE: &str = "1133010000250005004000400000031";
 const PHONE: &str = "13800138000";
 
-async fn citizen(app: &TestApp) -> String {
-    app.register_citizen(CITIZEN_ID, PHONE).await;
-    app.api_login(PHONE, CITIZEN_PASSWORD).await
-}
-
 async fn draft(app: &TestApp, token: &str) -> Value {
     let response = app
         .call(
@@ -33,26 +28,6 @@ async fn draft(app: &TestApp, token: &str) -> Value {
     body_json(response).await
 }
 
-async fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8]) -> http::Response<Body> {
-    let boundary = "portal-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let request = Request::post("/api/v1/documents")
-        .header("authorization", format!("Bearer {token}"))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    app.send(request).await
-}
-
 fn pdf(size: usize) -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n".to_vec();
     bytes.resize(size.max(bytes.len()), b' ');
@@ -61,7 +36,7 @@ fn pdf(size: usize) -> Vec<u8> {
 
 /// Fills the birth-certificate draft completely and attaches the parents' IDs.
 async fn complete(app: &TestApp, token: &str, id: &str) {
-    let document = body_json(upload(app, token, "父母身份证.pdf", &pdf(2048)).await).await;
+    let document = body_json(app.upload(token, "父母身份证.pdf", &pdf(2048)).await).await;
     let patched = app
         .call(
             "PATCH",
@@ -89,7 +64,7 @@ async fn a_draft_is_prefilled_and_reviewed_all_at_once(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
-    let token = citizen(&app).await;
+    let token = app.citizen_token().await;
     let draft = draft(&app, &token).await;
     assert_eq!(draft["state"], "draft");
     assert_eq!(draft["answers"]["applicant_name"], "张三");
@@ -248,29 +223,23 @@ async fn uploads_are_checked_by_content_and_size(backend: Backend) {
     let Some(app) = TestApp::with(backend, config, v1::routes()).await else {
         return;
     };
-    let token = citizen(&app).await;
+    let token = app.citizen_token().await;
     let limit = 1024 * 1024;
     error_envelope(
-        upload(&app, &token, "big.pdf", &pdf(limit + 1)).await,
+        app.upload(&token, "big.pdf", &pdf(limit + 1)).await,
         413,
         "payload_too_large",
     )
     .await;
     assert_eq!(
-        upload(&app, &token, "exact.pdf", &pdf(limit))
-            .await
-            .status(),
+        app.upload(&token, "exact.pdf", &pdf(limit)).await.status(),
         201
     );
-    let renamed = upload(
-        &app,
-        &token,
-        "invoice.pdf",
-        b"MZ\x90\x00\x03 this is a program",
-    )
-    .await;
+    let renamed = app
+        .upload(&token, "invoice.pdf", b"MZ\x90\x00\x03 this is a program")
+        .await;
     error_envelope(renamed, 415, "unsupported_media_type").await;
-    let traversal = upload(&app, &token, "../../etc/passwd.pdf", &pdf(100)).await;
+    let traversal = app.upload(&token, "../../etc/passwd.pdf", &pdf(100)).await;
     assert_eq!(traversal.status(), 201);
     let stored = body_json(traversal).await;
     assert_eq!(stored["file_name"], "passwd.pdf");
@@ -333,7 +302,7 @@ async fn bad_application_input_is_named(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
-    let token = citizen(&app).await;
+    let token = app.citizen_token().await;
     let unknown_item = app
         .call(
             "POST",
@@ -392,7 +361,7 @@ async fn one_key_makes_one_case_even_under_concurrent_retries(backend: Backend) 
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
-    let token = citizen(&app).await;
+    let token = app.citizen_token().await;
     let draft = draft(&app, &token).await;
     let id = draft["id"].as_str().unwrap().to_owned();
     complete(&app, &token, &id).await;
@@ -465,7 +434,7 @@ async fn drafts_are_reminded_of_then_swept_and_cases_kept(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
-    let token = citizen(&app).await;
+    let token = app.citizen_token().await;
     let kept = draft_for(&app, &token).await;
     complete(&app, &token, &kept).await;
     let submitted = app
@@ -523,7 +492,7 @@ async fn case_numbers_stay_unique_under_concurrent_submits(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
-    let token = citizen(&app).await;
+    let token = app.citizen_token().await;
     let mut ids = Vec::new();
     for _ in 0..8 {
         let id = draft_for(&app, &token).await;

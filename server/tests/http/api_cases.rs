@@ -2,9 +2,7 @@
 //! clerk's 补正 notice that reopens the form, e-licences that make materials 免提交, the
 //! message centre, and the public progress lookup.
 
-use crate::common::{
-    Auth, CITIZEN_ID, CITIZEN_PASSWORD, TestApp, body_json, body_text, error_envelope,
-};
+use crate::common::{Auth, CITIZEN_ID, TestApp, body_json, body_text, error_envelope};
 use axum::body::Body;
 use http::Request;
 use serde_json::{Value, json};
@@ -13,11 +11,6 @@ use service::Backend;
 const PHONE: &str = "13800138000";
 const BIRTH_CERTIFICATE: &str = "1133010000250005004000400000031";
 const FOOD_LICENCE: &str = "11330100002500010U4000100000002";
-
-async fn citizen(app: &TestApp) -> String {
-    app.register_citizen(CITIZEN_ID, PHONE).await;
-    app.api_login(PHONE, CITIZEN_PASSWORD).await
-}
 
 async fn start(app: &TestApp, token: &str, what: Value) -> Value {
     let response = app
@@ -33,25 +26,7 @@ async fn start(app: &TestApp, token: &str, what: Value) -> Value {
 }
 
 async fn upload(app: &TestApp, token: &str, bytes: &[u8]) -> Value {
-    let boundary = "portal-test-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"材料\"\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let response = app
-        .send(
-            Request::post("/api/v1/documents")
-                .header("authorization", format!("Bearer {token}"))
-                .header(
-                    "content-type",
-                    format!("multipart/form-data; boundary={boundary}"),
-                )
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
+    let response = app.upload(token, "材料", bytes).await;
     assert_eq!(response.status(), 201, "{}", body_text(response).await);
     body_json(response).await
 }
@@ -144,7 +119,7 @@ async fn a_package_is_one_form_and_splits_into_child_cases(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
-    let token = citizen(&app).await;
+    let token = app.citizen_token().await;
     let draft = start(&app, &token, json!({ "package_id": "chusheng" })).await;
     assert_eq!(draft["item_name"], "出生一件事");
     assert_eq!(draft["package"]["items"].as_array().unwrap().len(), 5);
@@ -259,7 +234,7 @@ async fn a_supplement_notice_reopens_the_same_form(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
-    let token = citizen(&app).await;
+    let token = app.citizen_token().await;
     let draft = start(&app, &token, json!({ "item_code": BIRTH_CERTIFICATE })).await;
     let filled = fill_in(&app, &token, &draft).await;
     let id = filled["id"].as_str().unwrap().to_owned();
@@ -470,7 +445,7 @@ async fn progress_is_public_by_number_and_name(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
-    let token = citizen(&app).await;
+    let token = app.citizen_token().await;
     let draft = start(&app, &token, json!({ "item_code": BIRTH_CERTIFICATE })).await;
     let filled = fill_in(&app, &token, &draft).await;
     let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
@@ -518,7 +493,7 @@ async fn bad_input_to_supplement_messages_and_lookup_is_named(backend: Backend) 
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
-    let token = citizen(&app).await;
+    let token = app.citizen_token().await;
 
     // Messages: sign-in required; someone else's or an unknown message is not found.
     let anonymous = app

@@ -2,13 +2,15 @@
 //! changes, the pre-review, submission with an idempotency key and a unique 办件编号 (`submit`),
 //! 补正, withdrawal, the timeline, and the housekeeping that reminds of and removes old drafts.
 
+mod progress;
 mod submit;
 
+pub use progress::progress;
 pub use submit::{Submitted, request_supplement, submit, withdraw};
 
 use crate::accounts::new_id;
 use crate::auth::{CitizenPrincipal, Session};
-use crate::clock::{china_minute, parse_stamp, stamp, today_at};
+use crate::clock::{parse_stamp, stamp, stored_minute, today_at};
 use crate::documents::{self, Holder};
 use crate::messages::{self, NewMessage};
 use crate::{Error, Portal, Result, calendar, catalog};
@@ -16,6 +18,7 @@ use domain::application::{
     ApplicationPatch, ApplicationSummary, ApplicationView, CaseState, PackageCase,
     SupplementNotice, TimelineEvent,
 };
+use domain::calendar::DueDateEstimate;
 use domain::catalog::{ApplicantType, ItemGuide, Material, Package};
 use domain::form::{Answer, Answers, FieldKind, FieldSpec, FormSchema, Prefill, applicant_form};
 use domain::identity::IdNumber;
@@ -407,14 +410,7 @@ async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
             .transpose()?,
         None => None,
     };
-    let due_estimate = match application.submitted_at.as_deref().and_then(parse_stamp) {
-        Some(submitted) if application.state == CaseState::Submitted => Some(
-            calendar::load(portal.db())
-                .await?
-                .estimate(today_at(submitted), filing.promised_days),
-        ),
-        _ => None,
-    };
+    let due_estimate = due_estimate(portal, &application, filing.promised_days).await?;
     let package = match &filing.package {
         Some((package, _)) => Some(PackageCase {
             package_id: package.id.clone(),
@@ -439,10 +435,10 @@ async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
         materials: filing.materials,
         choices: application.choices,
         vault_licences,
-        created_at: minute(&application.created_at),
-        submitted_at: application.submitted_at.as_deref().map(minute),
+        created_at: stored_minute(&application.created_at),
+        submitted_at: application.submitted_at.as_deref().map(stored_minute),
         draft_expires_at: (application.state == CaseState::Draft)
-            .then(|| minute(&application.draft_expires_at)),
+            .then(|| stored_minute(&application.draft_expires_at)),
         due_estimate,
         max_deferral_days: portal.application_settings().max_deferral_days,
         supplement_notice: application
@@ -450,6 +446,23 @@ async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
             .filter(|_| application.state == CaseState::NeedsSupplement),
         package,
     })
+}
+
+/// The promised completion date while a submitted case waits, counted in working days from
+/// submission.
+async fn due_estimate(
+    portal: &Portal,
+    application: &Stored,
+    promised_days: u32,
+) -> Result<Option<DueDateEstimate>> {
+    match application.submitted_at.as_deref().and_then(parse_stamp) {
+        Some(submitted) if application.state == CaseState::Submitted => Ok(Some(
+            calendar::load(portal.db())
+                .await?
+                .estimate(today_at(submitted), promised_days),
+        )),
+        _ => Ok(None),
+    }
 }
 
 /// A package case's child cases, in the package's order.
@@ -473,14 +486,8 @@ fn summary(row: &AnyRow) -> Result<ApplicationSummary> {
         item_name: row.try_get("name")?,
         state,
         state_label: state.label().into(),
-        updated_at: minute(&row.try_get::<String, _>("updated_at")?),
+        updated_at: stored_minute(&row.try_get::<String, _>("updated_at")?),
     })
-}
-
-fn minute(stamp: &str) -> String {
-    parse_stamp(stamp)
-        .map(china_minute)
-        .unwrap_or_else(|| stamp.to_owned())
 }
 
 /// Answers with every ID number masked, for any view.
@@ -698,7 +705,7 @@ pub async fn remind_expiring_drafts(portal: &Portal) -> Result<u64> {
                 title: "草稿即将过期".into(),
                 body: format!(
                     "您填写的“{name}”申请草稿将于 {} 过期删除。如仍需办理，请在此之前继续填写并提交；保存一次即可延长 {} 天。",
-                    minute(&expires),
+                    stored_minute(&expires),
                     portal.application_settings().draft_days
                 ),
                 link: Some(format!("/applications/{id}")),
@@ -753,13 +760,13 @@ pub async fn timeline(
     .bind(&application.id)
     .fetch_all(portal.db().pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(TimelineEvent {
-                at: minute(&row.try_get::<String, _>("at")?),
-                kind: row.try_get("kind")?,
-                text: row.try_get("text")?,
-            })
-        })
-        .collect()
+    rows.iter().map(event).collect()
+}
+
+fn event(row: &AnyRow) -> Result<TimelineEvent> {
+    Ok(TimelineEvent {
+        at: stored_minute(&row.try_get::<String, _>("at")?),
+        kind: row.try_get("kind")?,
+        text: row.try_get("text")?,
+    })
 }

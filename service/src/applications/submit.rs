@@ -7,7 +7,7 @@ use super::{
     Filing, NOT_FOUND, Stored, filing, from_json, load_owned, review, stored, to_json, view,
 };
 use crate::auth::Session;
-use crate::clock::{stamp, today_at};
+use crate::clock::{china_minute, stamp, today_at};
 use crate::messages::{self, NewMessage};
 use crate::{Error, Portal, Result};
 use domain::account::StaffRole;
@@ -393,7 +393,7 @@ pub async fn request_supplement(
     }
     let now = portal.now();
     let notice = SupplementNotice {
-        at: super::minute(&stamp(now)),
+        at: china_minute(now),
         remark: request.remark.trim().to_owned(),
         items: request.items,
     };

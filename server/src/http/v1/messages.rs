@@ -63,6 +63,6 @@ pub async fn progress_query(
     ApiJson(query): ApiJson<ProgressQuery>,
 ) -> Result<Json<PublicProgress>, ApiError> {
     Ok(Json(
-        service::progress::query(&state.portal, &caller.address, &query).await?,
+        service::applications::progress(&state.portal, &caller.address, &query).await?,
     ))
 }

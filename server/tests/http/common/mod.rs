@@ -178,6 +178,33 @@ impl TestApp {
         self.send(request.unwrap()).await
     }
 
+    /// Registers the standard test citizen (phone [`CITIZEN_PHONE`]) and logs in through the API.
+    pub async fn citizen_token(&self) -> String {
+        self.register_citizen(CITIZEN_ID, CITIZEN_PHONE).await;
+        self.api_login(CITIZEN_PHONE, CITIZEN_PASSWORD).await
+    }
+
+    /// Uploads `bytes` to the vault as `wx.uploadFile` sends it (multipart, field `file`).
+    pub async fn upload(&self, token: &str, name: &str, bytes: &[u8]) -> Response<Body> {
+        let boundary = "portal-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post("/api/v1/documents")
+            .header("authorization", format!("Bearer {token}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     /// Registers the standard test citizen and returns its ID number.
     pub async fn register_citizen(&self, id_number: &str, phone: &str) {
         let response = self
@@ -290,3 +317,4 @@ pub const CITIZEN_PASSWORD: &str = "mountain42";
 pub const STAFF_PASSWORD: &str = "Window-Clerk-7";
 /// GB 11643's published example: valid, and nobody's.
 pub const CITIZEN_ID: &str = "11010519491231002X";
+pub const CITIZEN_PHONE: &str = "13800138000";
