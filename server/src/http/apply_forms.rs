@@ -8,6 +8,7 @@ use app::forms::FormFeedback;
 use axum::extract::{Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::application::ApplicationPatch;
+use domain::catalog::FileType;
 use domain::form::{Answer, Answers};
 use domain::form_post::{VaultEntry, answers_from, choices_from};
 use domain::prereview::MaterialChoice;
@@ -185,10 +186,6 @@ pub async fn save(
     }
 }
 
-fn file_type_of(stored: &str) -> domain::catalog::FileType {
-    domain::catalog::FileType::parse(stored).unwrap_or(domain::catalog::FileType::Ofd)
-}
-
 /// Where a post of the application form leads: the receipt, or the form again.
 enum Next {
     Receipt,
@@ -212,10 +209,12 @@ async fn apply_post(
     let vault: Vec<VaultEntry> = documents::list(portal, session)
         .await?
         .into_iter()
-        .map(|document| VaultEntry {
-            file_type: file_type_of(&document.file_type),
-            size_bytes: document.size_bytes as u64,
-            id: document.id,
+        .filter_map(|document| {
+            Some(VaultEntry {
+                file_type: FileType::parse(&document.file_type)?,
+                size_bytes: document.size_bytes as u64,
+                id: document.id,
+            })
         })
         .collect();
     let mut materials = choices_from(
@@ -227,7 +226,9 @@ async fn apply_post(
     .map_err(service::Error::Invalid)?;
     for (code, file_name, bytes) in posted.files {
         let document = documents::upload(portal, session, &file_name, bytes).await?;
-        let file_type = file_type_of(&document.file_type);
+        let file_type = FileType::parse(&document.file_type).ok_or_else(|| {
+            service::Error::Unexpected(anyhow::anyhow!("stored type {}", document.file_type))
+        })?;
         materials.insert(
             code,
             Some(MaterialChoice::Document {
