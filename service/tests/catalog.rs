@@ -40,6 +40,67 @@ fn the_demo_catalog_is_complete_and_consistent() {
 }
 
 #[test]
+fn every_item_asks_its_own_questions_and_packages_ask_shared_ones_once() {
+    use std::collections::BTreeMap;
+    let data = demo();
+    for item in &data.items {
+        assert!(
+            !item.form.fields.is_empty(),
+            "{} has a form of its own",
+            item.name
+        );
+        for field in &item.form.fields {
+            assert!(
+                !field.label.is_empty(),
+                "{}: {} has a label",
+                item.name,
+                field.key
+            );
+        }
+    }
+    // A key several members of a package ask must mean the same thing everywhere: same kind
+    // and label, or merging by key would ask one question in place of two different ones.
+    for package in &data.packages {
+        let mut seen: BTreeMap<&str, (&str, &domain::form::FieldKind, &str)> = BTreeMap::new();
+        for member in &package.members {
+            let item = data
+                .items
+                .iter()
+                .find(|i| i.code == member.item_code)
+                .unwrap();
+            for field in &item.form.fields {
+                match seen.get(field.key.as_str()) {
+                    Some((label, kind, first)) => assert!(
+                        *label == field.label && **kind == field.kind,
+                        "{}: “{}” of {} and {first} differ",
+                        package.name,
+                        field.key,
+                        item.name
+                    ),
+                    None => {
+                        seen.insert(&field.key, (&field.label, &field.kind, &item.name));
+                    }
+                }
+            }
+        }
+    }
+    let birth = data.packages.iter().find(|p| p.id == "chusheng").unwrap();
+    let asking_newborn_name = birth
+        .members
+        .iter()
+        .filter(|m| {
+            data.items.iter().any(|i| {
+                i.code == m.item_code && i.form.fields.iter().any(|f| f.key == "newborn_name")
+            })
+        })
+        .count();
+    assert_eq!(
+        asking_newborn_name, 3,
+        "asked by three items, answered once"
+    );
+}
+
+#[test]
 fn item_forms_come_from_the_catalog_after_the_applicant_questions() {
     use domain::form::FieldKind;
     let data = demo();
