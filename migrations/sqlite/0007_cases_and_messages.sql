@@ -48,7 +48,8 @@ CREATE INDEX applications_draft_expiry ON applications (state, draft_expires_at)
 ALTER TABLE documents ADD COLUMN owner_business_id TEXT REFERENCES businesses (id);
 
 CREATE TABLE messages (
-    id TEXT PRIMARY KEY NOT NULL,
+    seq INTEGER PRIMARY KEY,                     -- order of writing (timestamps tie within a second)
+    id TEXT NOT NULL UNIQUE,
     citizen_id TEXT NOT NULL REFERENCES citizens (id),
     kind TEXT NOT NULL,                          -- case_submitted, draft_expiring …
     title TEXT NOT NULL,
@@ -60,4 +61,4 @@ CREATE TABLE messages (
     CONSTRAINT messages_dedup_key UNIQUE (dedup_key)
 );
 
-CREATE INDEX messages_citizen ON messages (citizen_id, created_at);
+CREATE INDEX messages_citizen ON messages (citizen_id, seq);

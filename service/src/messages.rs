@@ -49,7 +49,7 @@ pub async fn inbox(portal: &Portal, session: &Session) -> Result<Inbox> {
     let citizen = session.require_citizen()?;
     let rows = sqlx::query(
         "SELECT id, kind, title, body, link, created_at, read_at FROM messages \
-         WHERE citizen_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200",
+         WHERE citizen_id = $1 ORDER BY seq DESC LIMIT 200",
     )
     .bind(&citizen.citizen_id)
     .fetch_all(portal.db().pool())
