@@ -179,6 +179,9 @@ pub struct ApplicationView {
     pub supplement_notice: Option<SupplementNotice>,
     /// Set when this application is a 一件事 package: its items and, once submitted, their cases.
     pub package: Option<PackageCase>,
+    /// Set on a package's child case: the package case it belongs to (draft id and 办件编号),
+    /// which is withdrawn and followed as a whole.
+    pub part_of: Option<ApplicationSummary>,
 }
 
 /// The package side of a 一件事 application.

@@ -676,7 +676,13 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
                 }).collect_view()}
             </ol>
         </section>
-        {submitted.then(|| view! {
+        {view.part_of.clone().map(|package| view! {
+            <p>
+                {format!("本办件是“{}”的一部分，", package.item_name)}
+                <a href=format!("/applications/{}", package.id)>"查看整件事的进度或撤回"</a>
+            </p>
+        })}
+        {(submitted && view.part_of.is_none()).then(|| view! {
             <form method="post" action=format!("/applications/{}/withdraw", view.id) class="inline-form">
                 <CsrfField token=csrf />
                 <button type="submit" class="button button--secondary">"撤回申请"</button>

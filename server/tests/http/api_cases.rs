@@ -169,6 +169,8 @@ async fn a_package_is_one_form_and_splits_into_child_cases(backend: Backend) {
     assert_eq!(first["item_name"], draft["package"]["items"][0]);
     assert_eq!(first["answers"]["newborn_name"], "测试填写内容");
     assert!(first["package"].is_null());
+    assert_eq!(first["part_of"]["case_no"], case_no.as_str());
+    assert_eq!(first["part_of"]["item_name"], "出生一件事");
 
     // 我的办件 lists the package once; its items are on its page.
     let mine = body_json(

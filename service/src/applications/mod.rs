@@ -419,6 +419,18 @@ async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
         }),
         None => None,
     };
+    let part_of = match &application.parent_id {
+        Some(parent) => sqlx::query(
+            "SELECT a.id, a.case_no, a.state, a.updated_at, p.name FROM applications a \
+             JOIN packages p ON p.id = a.package_id WHERE a.id = $1",
+        )
+        .bind(parent)
+        .fetch_optional(portal.db().pool())
+        .await?
+        .map(|row| summary(&row))
+        .transpose()?,
+        None => None,
+    };
     let vault_licences = documents::licence_types(portal, &application.holder()).await?;
     let lead = &filing.guides[0];
     Ok(ApplicationView {
@@ -445,6 +457,7 @@ async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
             .supplement_notice
             .filter(|_| application.state == CaseState::NeedsSupplement),
         package,
+        part_of,
     })
 }
 
