@@ -262,7 +262,7 @@ mod browser {
             return;
         };
         let sent = request
-            .open_with_async("PATCH", &url, true)
+            .open_with_async("PUT", &url, true)
             .and_then(|_| request.set_request_header("Content-Type", "application/json"))
             .and_then(|_| request.set_request_header("X-CSRF-Token", &setup.csrf_token));
         let done = request.clone();

@@ -7,6 +7,7 @@
 use crate::catalog::Zone;
 use crate::errors::FieldErrors;
 use crate::identity::{CreditCode, IdNumber, PersonName, Phone};
+use crate::instant::Instant;
 use crate::password;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -502,7 +503,7 @@ pub struct CitizenAccount {
     /// Businesses this citizen acts for as 经办人.
     pub businesses: Vec<AgencyView>,
     pub acting_for: Option<ActingForView>,
-    pub registered_at: String,
+    pub registered_at: Instant,
 }
 
 /// One business a citizen may act for.
@@ -535,15 +536,14 @@ pub struct AgentView {
     pub name_masked: String,
     pub phone_masked: String,
     pub is_admin: bool,
-    pub granted_at: String,
+    pub granted_at: Instant,
 }
 
 /// One line of 谁查看了我的信息 or of the login history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessLogEntry {
-    /// China time to the minute.
-    pub at: String,
+    pub at: Instant,
     /// Masked staff name, or 本人.
     pub who: String,
     /// Department or hall of the staff member; empty for the person themselves.
@@ -562,8 +562,8 @@ pub struct SessionView {
     /// 网页 or 小程序/接口.
     pub channel: String,
     pub device: String,
-    pub created_at: String,
-    pub last_seen_at: String,
+    pub created_at: Instant,
+    pub last_seen_at: Instant,
     pub current: bool,
 }
 

@@ -4,6 +4,7 @@
 use crate::calendar::DueDateEstimate;
 use crate::catalog::Material;
 use crate::form::{Answers, FormSchema};
+use crate::instant::Instant;
 use crate::prereview::{Finding, MaterialChoice};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -111,7 +112,7 @@ impl CaseState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupplementNotice {
-    pub at: String,
+    pub at: Instant,
     /// A general remark from the clerk.
     pub remark: String,
     pub items: Vec<SupplementItem>,
@@ -167,10 +168,10 @@ pub struct ApplicationView {
     pub choices: BTreeMap<String, MaterialChoice>,
     /// Licence types the vault holds, which satisfy 免提交 materials.
     pub vault_licences: Vec<String>,
-    pub created_at: String,
-    pub submitted_at: Option<String>,
+    pub created_at: Instant,
+    pub submitted_at: Option<Instant>,
     /// When an untouched draft is deleted.
-    pub draft_expires_at: Option<String>,
+    pub draft_expires_at: Option<Instant>,
     /// The promised completion date, counted in working days from submission.
     pub due_estimate: Option<DueDateEstimate>,
     /// The latest 容缺 date an applicant may promise, in days from today (the pre-review's rule).
@@ -201,10 +202,42 @@ pub struct PackageCase {
 pub struct ApplicationPatch {
     #[serde(default)]
     pub answers: Option<Answers>,
-    /// Material code → choice (`MaterialChoice`), or `null` to clear it.
+    /// Material code → how it is provided, or `null` to clear it.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub materials: Option<BTreeMap<String, Option<MaterialChoice>>>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<BTreeMap<String, MaterialInput>>)
+    )]
+    pub materials: Option<BTreeMap<String, Option<MaterialInput>>>,
+}
+
+/// How the applicant provides one material, as a client says it. A document is named by its id
+/// only: its type and size are read from the stored file, whatever a client might claim.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MaterialInput {
+    /// A file in the applicant's vault (`POST /api/v1/documents` answers its id).
+    Document { document_id: String },
+    /// 容缺: delivered later, by this date (`YYYY-MM-DD`).
+    Deferred {
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+        until: Date,
+    },
+    /// 告知承诺: the commitment text is signed instead.
+    Committed,
+}
+
+impl From<&MaterialChoice> for MaterialInput {
+    fn from(choice: &MaterialChoice) -> Self {
+        match choice {
+            MaterialChoice::Document { document_id, .. } => Self::Document {
+                document_id: document_id.clone(),
+            },
+            MaterialChoice::Deferred { until } => Self::Deferred { until: *until },
+            MaterialChoice::Committed => Self::Committed,
+        }
+    }
 }
 
 /// The pre-review's verdict.
@@ -219,7 +252,7 @@ pub struct PrereviewResult {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEvent {
-    pub at: String,
+    pub at: Instant,
     pub kind: String,
     pub text: String,
 }
@@ -233,7 +266,7 @@ pub struct ApplicationSummary {
     pub item_name: String,
     pub state: CaseState,
     pub state_label: String,
-    pub updated_at: String,
+    pub updated_at: Instant,
 }
 
 /// 办件进度查询: what anyone holding the case number and the applicant's name may see. The
@@ -247,7 +280,7 @@ pub struct PublicProgress {
     pub applicant: String,
     pub state: CaseState,
     pub state_label: String,
-    pub submitted_at: Option<String>,
+    pub submitted_at: Option<Instant>,
     /// The latest step, in the applicant-facing words of the timeline.
     pub latest: Option<TimelineEvent>,
     pub due_estimate: Option<DueDateEstimate>,

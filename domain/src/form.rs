@@ -120,14 +120,40 @@ pub enum Prefill {
 }
 
 /// An answer: text for single-value fields, a list for checkboxes, entries for groups.
+///
+/// A client sends each answer in its JSON type: a number field's answer may be a JSON number
+/// (`120`, `12.5`) as well as text, and is kept as the text the form would hold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(untagged)]
+#[serde(untagged, from = "WireAnswer")]
 pub enum Answer {
     Text(String),
     Choices(Vec<String>),
     #[cfg_attr(feature = "openapi", schema(no_recursion))]
     Entries(Vec<Answers>),
+}
+
+/// What a client may send as an answer.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WireAnswer {
+    Text(String),
+    Integer(i64),
+    Number(f64),
+    Choices(Vec<String>),
+    Entries(Vec<Answers>),
+}
+
+impl From<WireAnswer> for Answer {
+    fn from(wire: WireAnswer) -> Self {
+        match wire {
+            WireAnswer::Text(text) => Self::Text(text),
+            WireAnswer::Integer(n) => Self::Text(n.to_string()),
+            WireAnswer::Number(n) => Self::Text(n.to_string()),
+            WireAnswer::Choices(choices) => Self::Choices(choices),
+            WireAnswer::Entries(entries) => Self::Entries(entries),
+        }
+    }
 }
 
 /// The answers to a form, by field key.
@@ -405,6 +431,27 @@ mod tests {
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 22);
+
+    #[test]
+    fn answers_arrive_in_their_json_types() {
+        let answers: Answers = serde_json::from_str(
+            r#"{"area": 120, "ratio": 12.5, "name": "张三", "scope": ["零售", "餐饮"],
+                "shareholders": [{"name": "李四", "share": 60}]}"#,
+        )
+        .unwrap();
+        assert_eq!(answers["area"], Answer::Text("120".into()));
+        assert_eq!(answers["ratio"], Answer::Text("12.5".into()));
+        assert_eq!(
+            answers["scope"],
+            Answer::Choices(vec!["零售".into(), "餐饮".into()])
+        );
+        let Answer::Entries(entries) = &answers["shareholders"] else {
+            panic!("a group's answer is its entries");
+        };
+        assert_eq!(entries[0]["share"], Answer::Text("60".into()));
+        assert!(serde_json::from_str::<Answers>(r#"{"area": true}"#).is_err());
+        assert_eq!(serde_json::to_string(&answers["area"]).unwrap(), "\"120\"");
+    }
 
     fn field(key: &str, label: &str, kind: FieldKind) -> FieldSpec {
         FieldSpec {

@@ -14,6 +14,7 @@ pub mod errors;
 pub mod form;
 pub mod form_post;
 pub mod identity;
+pub mod instant;
 pub mod message;
 pub mod package;
 pub mod paging;

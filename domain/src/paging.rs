@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
+/// Far beyond any list; keeps offsets well inside the databases' integer range.
+pub const MAX_PAGE: u32 = 1_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PageRequest {
@@ -47,6 +49,41 @@ impl PageRequest {
         }
     }
 
+    /// The two parameters as a client typed them (numbers, possibly absent), naming each bad one.
+    pub fn new(page: Option<u32>, page_size: Option<u32>) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let page = match page {
+            None => 1,
+            Some(n) if (1..=MAX_PAGE).contains(&n) => n,
+            Some(_) => {
+                errors.add("page", "页码应从 1 开始");
+                1
+            }
+        };
+        let page_size = match page_size {
+            None => DEFAULT_PAGE_SIZE,
+            Some(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
+            Some(_) => {
+                errors.add("page_size", format!("每页条数应为 1 到 {MAX_PAGE_SIZE}"));
+                DEFAULT_PAGE_SIZE
+            }
+        };
+        if errors.is_empty() {
+            Ok(Self { page, page_size })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Rows to skip before this page, for `LIMIT … OFFSET …`.
+    pub fn offset(&self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.page_size)
+    }
+
+    pub fn limit(&self) -> i64 {
+        i64::from(self.page_size)
+    }
+
     /// The rows of `all` that fall on this page.
     pub fn slice<T: Clone>(&self, all: &[T]) -> Vec<T> {
         let start = (self.page as usize - 1).saturating_mul(self.page_size as usize);
@@ -66,6 +103,28 @@ pub struct Page<T> {
     pub total: u64,
     pub page: u32,
     pub page_size: u32,
+}
+
+impl<T> Page<T> {
+    /// A page of rows the database already cut out of `total`.
+    pub fn from_rows(items: Vec<T>, total: u64, request: PageRequest) -> Self {
+        Self {
+            items,
+            total,
+            page: request.page,
+            page_size: request.page_size,
+        }
+    }
+
+    /// The same page with each row turned into another type.
+    pub fn map<U>(self, each: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(each).collect(),
+            total: self.total,
+            page: self.page,
+            page_size: self.page_size,
+        }
+    }
 }
 
 impl<T: Clone> Page<T> {

@@ -12,11 +12,16 @@ use serde::{Deserialize, Serialize};
 use service::DbSettings;
 use service::applications::ApplicationSettings;
 use service::auth::AuthSettings;
+use service::clock::{Clock, ShiftedClock, SystemClock};
 use service::files::Files;
+use service::idempotency::IdempotencySettings;
 use service::{Db, Portal, Settings};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Config {
@@ -34,6 +39,29 @@ pub struct Config {
     pub auth: AuthSettings,
     /// Draft lifetime, 容缺 dates, upload size.
     pub applications: ApplicationSettings,
+    /// Idempotency-Key leases and how long keys are kept.
+    pub idempotency: IdempotencySettings,
+    /// `production`, or `test` for a throw-away deployment that browser tests drive.
+    pub deployment: Deployment,
+    /// Test deployments only: run the portal's clock from another instant.
+    pub test_clock: TestClock,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deployment {
+    Production,
+    Test,
+}
+
+/// Where a test deployment's clock stands: `at` (RFC 3339) is "now" at start-up and the clock
+/// runs on from there; `offset_secs` moves the system clock instead. Refused unless
+/// `deployment = "test"`, so that no real case is ever dated by a moved clock.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TestClock {
+    pub at: Option<String>,
+    pub offset_secs: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -105,6 +133,9 @@ impl Default for Config {
             },
             auth: AuthSettings::default(),
             applications: ApplicationSettings::default(),
+            idempotency: IdempotencySettings::default(),
+            deployment: Deployment::Production,
+            test_clock: TestClock::default(),
         }
     }
 }
@@ -131,13 +162,46 @@ impl Config {
     /// The use cases over `db`, with files under `<data_dir>/files`.
     pub fn portal(&self, db: Db) -> anyhow::Result<Portal> {
         let files = Files::local(self.data_dir.join("files"))?;
-        Ok(Portal::new(db, files, self.site.clone(), self.settings()))
+        let clock = self.clock()?;
+        Ok(Portal::with_clock(
+            db,
+            files,
+            self.site.clone(),
+            self.settings(),
+            clock,
+        ))
+    }
+
+    /// The system clock, or for a test deployment the clock `test_clock` asks for.
+    pub fn clock(&self) -> anyhow::Result<Arc<dyn Clock>> {
+        let TestClock { at, offset_secs } = &self.test_clock;
+        if at.is_none() && offset_secs.is_none() {
+            return Ok(Arc::new(SystemClock));
+        }
+        if self.deployment != Deployment::Test {
+            anyhow::bail!(
+                "test_clock is refused: it is only allowed with deployment = \"test\" \
+                 (a moved clock would date real cases wrongly)"
+            );
+        }
+        let clock = match (at, offset_secs) {
+            (Some(at), None) => {
+                let at = OffsetDateTime::parse(at, &Rfc3339).map_err(|e| {
+                    anyhow::anyhow!("test_clock.at must be RFC 3339 with an offset: {e}")
+                })?;
+                ShiftedClock::starting_at(at)
+            }
+            (None, Some(secs)) => ShiftedClock::by(time::Duration::seconds(*secs)),
+            _ => anyhow::bail!("test_clock takes either `at` or `offset_secs`, not both"),
+        };
+        Ok(Arc::new(clock))
     }
 
     pub fn settings(&self) -> Settings {
         Settings {
             auth: self.auth.clone(),
             applications: self.applications.clone(),
+            idempotency: self.idempotency.clone(),
         }
     }
 
@@ -186,6 +250,22 @@ mod tests {
                 serde_json::to_value(&config).unwrap(),
                 serde_json::to_value(Config::default()).unwrap()
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_test_clock_needs_a_test_deployment() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("PORTAL_TEST_CLOCK__AT", "2026-12-05T10:00:00+08:00");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            let refusal = config.clock().err().expect("refused in production");
+            assert!(refusal.to_string().contains("deployment"));
+            jail.set_env("PORTAL_DEPLOYMENT", "test");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            let now = config.clock().map_err(|e| e.to_string())?.now();
+            let wanted = OffsetDateTime::parse("2026-12-05T02:00:00Z", &Rfc3339).unwrap();
+            assert!((now - wanted).abs() < time::Duration::minutes(1));
             Ok(())
         });
     }

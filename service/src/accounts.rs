@@ -6,13 +6,14 @@ use crate::audit::{self, NewEntry};
 use crate::auth::{
     self, Session, hash_password, random_token, session::person_name, verify_password,
 };
-use crate::clock::{china_minute, parse_stamp, stamp, stored_minute, today_at};
+use crate::clock::{stamp, stored_instant, today_at};
 use crate::{Error, Portal, Result};
 use domain::account::{
     AccessLogEntry, ActingForView, AgencyView, AgentView, BusinessAccount, BusinessProfile,
     BusinessSignup, CitizenAccount, CitizenProfile, CitizenSignup, ValidCitizenSignup,
 };
 use domain::identity::{IdNumber, PersonName, Phone};
+use domain::paging::{Page, PageRequest};
 use domain::password;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -232,10 +233,7 @@ pub async fn citizen_account(portal: &Portal, session: &Session) -> Result<Citiz
             org_name: acting.org_name.clone(),
             is_admin: acting.is_admin,
         }),
-        registered_at: china_minute(
-            parse_stamp(&row.try_get::<String, _>("created_at")?)
-                .ok_or_else(|| anyhow::anyhow!("unreadable created_at"))?,
-        ),
+        registered_at: stored_instant(&row.try_get::<String, _>("created_at")?)?,
     })
 }
 
@@ -356,23 +354,35 @@ pub async fn change_password(
 }
 
 /// 谁查看了我的信息 and the account's own sign-ins, newest first.
-pub async fn access_log(portal: &Portal, session: &Session) -> Result<Vec<AccessLogEntry>> {
+pub async fn access_log(
+    portal: &Portal,
+    session: &Session,
+    paging: PageRequest,
+) -> Result<Page<AccessLogEntry>> {
     let subject = session.principal.audit_actor();
     session.require_citizen()?;
+    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE subject = $1")
+        .bind(&subject)
+        .fetch_one(portal.db().pool())
+        .await?
+        .try_get("n")?;
     let rows = sqlx::query(
         "SELECT at, actor, action, detail FROM audit_log WHERE subject = $1 \
-         ORDER BY seq DESC LIMIT 200",
+         ORDER BY seq DESC LIMIT $2 OFFSET $3",
     )
     .bind(&subject)
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(portal.db().pool())
     .await?;
-    rows.iter()
+    let entries = rows
+        .iter()
         .map(|row| {
             let at: String = row.try_get("at")?;
             let actor: String = row.try_get("actor")?;
             let action: String = row.try_get("action")?;
             let detail: String = row.try_get("detail")?;
-            let at = stored_minute(&at);
+            let at = stored_instant(&at)?;
             Ok(match action.as_str() {
                 "staff.view" => {
                     let view: StaffViewDetail = serde_json::from_str(&detail)
@@ -400,7 +410,8 @@ pub async fn access_log(portal: &Portal, session: &Session) -> Result<Vec<Access
                 },
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(entries, total as u64, paging))
 }
 
 /// What a staff view of a citizen's data records, so the citizen can read it later without a
@@ -456,7 +467,7 @@ pub async fn business_account(portal: &Portal, session: &Session) -> Result<Busi
             name_masked: name.masked(),
             phone_masked: phone.masked(),
             is_admin: row.try_get::<String, _>("agent_role")? == "admin",
-            granted_at: stored_minute(&granted_at),
+            granted_at: stored_instant(&granted_at)?,
         })
     })
     .collect::<Result<Vec<_>>>()?;

@@ -10,6 +10,7 @@ use domain::catalog::{
     Department, GuideDetail, Hall, ItemFilter, ItemGuide, ItemSummary, Package, PackageDetail,
     RawItemFilter, merge_materials,
 };
+use domain::errors::FieldErrors;
 use domain::paging::{Page, PageRequest};
 use domain::search::{self, SearchDoc};
 use serde::Deserialize;
@@ -88,10 +89,10 @@ pub async fn guide(db: &Db, code: &str) -> Result<GuideDetail> {
 pub async fn search_items(
     db: &Db,
     raw: &RawItemFilter,
-    page: Option<&str>,
-    page_size: Option<&str>,
+    paging: std::result::Result<PageRequest, FieldErrors>,
 ) -> Result<Page<ItemSummary>> {
-    let (filter, paging) = match (raw.parse(), PageRequest::parse(page, page_size)) {
+    // Filter and paging problems are reported together.
+    let (filter, paging) = match (raw.parse(), paging) {
         (Ok(filter), Ok(paging)) => (filter, paging),
         (filter, paging) => {
             let mut errors = filter.err().unwrap_or_default();

@@ -1,12 +1,8 @@
 //! Dates as the portal's users experience them: China Standard Time (UTC+8, no daylight saving).
 
+pub use domain::instant::CHINA;
+use domain::instant::Instant;
 use time::{Date, OffsetDateTime, UtcOffset};
-
-/// China Standard Time.
-pub const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
-    Ok(offset) => offset,
-    Err(_) => panic!("a valid offset"),
-};
 
 /// Today's date in China, for "今天申请…" estimates.
 pub fn today() -> Date {
@@ -24,6 +20,30 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
+    }
+}
+
+/// The system clock moved by a fixed amount: a test deployment runs its browser journeys at a
+/// chosen time of day and date (a working morning, a weekend, a holiday) whenever they run.
+/// Only a configuration that declares a test deployment may ask for it (`server` checks).
+pub struct ShiftedClock {
+    offset: time::Duration,
+}
+
+impl ShiftedClock {
+    pub fn by(offset: time::Duration) -> Self {
+        Self { offset }
+    }
+
+    /// A clock that reads `at` now and runs on from there.
+    pub fn starting_at(at: OffsetDateTime) -> Self {
+        Self::by(at - OffsetDateTime::now_utc())
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + self.offset
     }
 }
 
@@ -69,24 +89,16 @@ pub fn parse_stamp(text: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
 }
 
-/// A stored timestamp for people (see [`china_minute`]); an unreadable one is shown as stored.
-pub fn stored_minute(stored: &str) -> String {
-    parse_stamp(stored)
-        .map(china_minute)
-        .unwrap_or_else(|| stored.to_owned())
+/// A stored timestamp as the wire carries it (RFC 3339 at +08:00).
+pub fn stored_instant(stored: &str) -> crate::Result<Instant> {
+    Instant::parse(stored)
+        .ok_or_else(|| anyhow::anyhow!("unreadable stored instant {stored:?}").into())
 }
 
-/// The same instant for people: China time, to the minute (`2026-11-22 09:30`).
+/// An instant for the text of a message to people: China time, to the minute
+/// (`2026-11-22 09:30`). Views carry [`Instant`]s and leave the display to the UI.
 pub fn china_minute(instant: OffsetDateTime) -> String {
-    let local = instant.to_offset(CHINA);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        local.year(),
-        u8::from(local.month()),
-        local.day(),
-        local.hour(),
-        local.minute()
-    )
+    Instant::new(instant).china_minute()
 }
 
 /// The date in China at `instant`.

@@ -8,10 +8,11 @@
 
 use crate::accounts::new_id;
 use crate::auth::{CitizenPrincipal, Session};
-use crate::clock::{china_minute, stamp, stored_minute};
+use crate::clock::{stamp, stored_instant};
 use crate::{Error, Portal, Result};
 use bytes::Bytes;
 use domain::catalog::FileType;
+use domain::instant::Instant;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -61,7 +62,6 @@ pub struct IssuedLicence<'a> {
 
 /// A document as its owner sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "testing", derive(Default))]
 pub struct DocumentView {
     pub id: String,
     pub file_name: String,
@@ -69,7 +69,7 @@ pub struct DocumentView {
     pub size_bytes: i64,
     /// Set for issued e-licences (营业执照 …), which 免提交 materials draw on.
     pub licence_type: Option<String>,
-    pub created_at: String,
+    pub created_at: Instant,
 }
 
 /// Recognises PDF, JPEG, PNG and OFD (a ZIP package holding `OFD.xml`) by their first bytes.
@@ -213,7 +213,7 @@ async fn store(
         file_type: file_type.as_str().into(),
         size_bytes: size,
         licence_type: licence_type.map(Into::into),
-        created_at: china_minute(portal.now()),
+        created_at: Instant::new(portal.now()),
     })
 }
 
@@ -240,7 +240,7 @@ fn view(row: &AnyRow) -> Result<DocumentView> {
         file_type: row.try_get("file_type")?,
         size_bytes: row.try_get("size_bytes")?,
         licence_type: row.try_get("licence_type")?,
-        created_at: stored_minute(&created_at),
+        created_at: stored_instant(&created_at)?,
     })
 }
 

@@ -17,6 +17,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod files;
+pub mod idempotency;
 pub mod messages;
 pub mod seed;
 pub mod staff;
@@ -31,6 +32,7 @@ use auth::AuthSettings;
 use clock::{Clock, SystemClock};
 use domain::site::SiteInfo;
 use files::Files;
+use idempotency::IdempotencySettings;
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -53,6 +55,7 @@ struct PortalInner {
 pub struct Settings {
     pub auth: AuthSettings,
     pub applications: ApplicationSettings,
+    pub idempotency: IdempotencySettings,
 }
 
 impl Portal {
@@ -85,6 +88,10 @@ impl Portal {
 
     pub fn application_settings(&self) -> &ApplicationSettings {
         &self.inner.settings.applications
+    }
+
+    pub fn idempotency_settings(&self) -> &IdempotencySettings {
+        &self.inner.settings.idempotency
     }
 
     pub fn now(&self) -> OffsetDateTime {

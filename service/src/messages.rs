@@ -4,9 +4,10 @@
 
 use crate::accounts::new_id;
 use crate::auth::Session;
-use crate::clock::{stamp, stored_minute};
+use crate::clock::{stamp, stored_instant};
 use crate::{Error, Portal, Result};
 use domain::message::{Inbox, MessageView};
+use domain::paging::PageRequest;
 use sqlx::{AnyConnection, Row};
 
 /// A message to write.
@@ -15,9 +16,17 @@ pub(crate) struct NewMessage<'a> {
     pub kind: &'a str,
     pub title: String,
     pub body: String,
-    pub link: Option<String>,
+    /// The case the message is about: its application (draft) id and, once it has one, its
+    /// 办件编号. The web link is derived from it.
+    pub about: Option<CaseRef>,
     /// One message per distinct key; a repeat is silently dropped.
     pub dedup_key: String,
+}
+
+/// Which case a message concerns.
+pub(crate) struct CaseRef {
+    pub application_id: String,
+    pub case_no: Option<String>,
 }
 
 /// Writes `message` unless one with the same key exists; returns whether it was written.
@@ -27,15 +36,28 @@ pub(crate) async fn send(
     message: NewMessage<'_>,
 ) -> Result<bool> {
     let written = sqlx::query(
-        "INSERT INTO messages (id, citizen_id, kind, title, body, link, dedup_key, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedup_key) DO NOTHING",
+        "INSERT INTO messages (id, citizen_id, kind, title, body, link, application_id, case_no, \
+         dedup_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (dedup_key) DO NOTHING",
     )
     .bind(new_id("m"))
     .bind(message.citizen_id)
     .bind(message.kind)
     .bind(&message.title)
     .bind(&message.body)
-    .bind(&message.link)
+    .bind(
+        message
+            .about
+            .as_ref()
+            .map(|case| format!("/applications/{}", case.application_id)),
+    )
+    .bind(
+        message
+            .about
+            .as_ref()
+            .map(|case| case.application_id.clone()),
+    )
+    .bind(message.about.as_ref().and_then(|case| case.case_no.clone()))
     .bind(&message.dedup_key)
     .bind(stamp(portal.now()))
     .execute(conn)
@@ -44,14 +66,25 @@ pub(crate) async fn send(
     Ok(written == 1)
 }
 
-/// The signed-in person's messages, newest first (at most 200), and how many are unread.
-pub async fn inbox(portal: &Portal, session: &Session) -> Result<Inbox> {
+/// One page of the signed-in person's messages, newest first, and how many are unread.
+pub async fn inbox(portal: &Portal, session: &Session, paging: PageRequest) -> Result<Inbox> {
     let citizen = session.require_citizen()?;
-    let rows = sqlx::query(
-        "SELECT id, kind, title, body, link, created_at, read_at FROM messages \
-         WHERE citizen_id = $1 ORDER BY seq DESC LIMIT 200",
+    let counts = sqlx::query(
+        "SELECT COUNT(*) AS total, COUNT(read_at) AS read FROM messages WHERE citizen_id = $1",
     )
     .bind(&citizen.citizen_id)
+    .fetch_one(portal.db().pool())
+    .await?;
+    let total: i64 = counts.try_get("total")?;
+    let read: i64 = counts.try_get("read")?;
+    let rows = sqlx::query(
+        "SELECT id, kind, title, body, link, application_id, case_no, created_at, read_at \
+         FROM messages \
+         WHERE citizen_id = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(&citizen.citizen_id)
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(portal.db().pool())
     .await?;
     let messages = rows
@@ -64,14 +97,19 @@ pub async fn inbox(portal: &Portal, session: &Session) -> Result<Inbox> {
                 title: row.try_get("title")?,
                 body: row.try_get("body")?,
                 link: row.try_get("link")?,
-                created_at: stored_minute(&created_at),
+                application_id: row.try_get("application_id")?,
+                case_no: row.try_get("case_no")?,
+                created_at: stored_instant(&created_at)?,
                 read: row.try_get::<Option<String>, _>("read_at")?.is_some(),
             })
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Inbox {
-        unread: messages.iter().filter(|m| !m.read).count() as u32,
-        messages,
+        items: messages,
+        total: total as u64,
+        page: paging.page,
+        page_size: paging.page_size,
+        unread: (total - read) as u64,
     })
 }
 

@@ -6,10 +6,11 @@ use crate::accounts::{StaffViewDetail, new_id};
 use crate::audit::{self, NewEntry};
 use crate::auth::session::{activate, person_name, staff_principal};
 use crate::auth::{Session, Stage, hash_password};
-use crate::clock::{stamp, stored_minute};
+use crate::clock::{stamp, stored_instant};
 use crate::{Error, Portal, Result};
 use domain::account::{CitizenRecord, NewStaff, StaffRole, StaffScope, StaffView};
 use domain::identity::{IdNumber, Phone};
+use domain::paging::{Page, PageRequest};
 use domain::totp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -20,6 +21,41 @@ pub enum Creator<'a> {
     CommandLine,
 }
 
+/// Which staff roles may use a capability. Use cases check it; REST adapters check the same list
+/// before reading a request body, so a refusal never reveals what a body should look like.
+pub trait Capability {
+    const ROLES: &'static [StaffRole];
+}
+
+/// Creating staff accounts and changing roles.
+pub struct ManageStaff;
+impl Capability for ManageStaff {
+    const ROLES: &'static [StaffRole] = &[StaffRole::Admin];
+}
+
+/// Reading the staff list and the audit log.
+pub struct Oversee;
+impl Capability for Oversee {
+    const ROLES: &'static [StaffRole] = &[StaffRole::Admin, StaffRole::Supervisor];
+}
+
+/// Looking a citizen up at the window (audited).
+pub struct LookUpCitizen;
+impl Capability for LookUpCitizen {
+    const ROLES: &'static [StaffRole] = &[
+        StaffRole::Clerk,
+        StaffRole::Approver,
+        StaffRole::Issuer,
+        StaffRole::Supervisor,
+    ];
+}
+
+/// The front desk's case actions (一窗受理): 补正 notices, and acceptance to come.
+pub struct Intake;
+impl Capability for Intake {
+    const ROLES: &'static [StaffRole] = &[StaffRole::Clerk];
+}
+
 /// Creates a staff account; the new member enrols the authenticator at first login.
 pub async fn create_staff(
     portal: &Portal,
@@ -27,7 +63,7 @@ pub async fn create_staff(
     new: &NewStaff,
 ) -> Result<StaffView> {
     let actor = match creator {
-        Creator::Admin(session) => session.require_staff(&[StaffRole::Admin])?.staff_id.clone(),
+        Creator::Admin(session) => session.require_staff(ManageStaff::ROLES)?.staff_id.clone(),
         Creator::CommandLine => String::new(),
     };
     let valid = new.validate().map_err(Error::Invalid)?;
@@ -116,7 +152,7 @@ async fn check_scope_exists(portal: &Portal, scope: &StaffScope) -> Result<()> {
 
 /// Every staff account, for administrators and supervisors.
 pub async fn list_staff(portal: &Portal, session: &Session) -> Result<Vec<StaffView>> {
-    session.require_staff(&[StaffRole::Admin, StaffRole::Supervisor])?;
+    session.require_staff(Oversee::ROLES)?;
     let rows = sqlx::query(
         "SELECT id, username, name, role, hall_id, zone, department_code, totp_secret, status \
          FROM staff ORDER BY username",
@@ -151,7 +187,7 @@ pub async fn change_role(
     zone: Option<&str>,
     department: Option<&str>,
 ) -> Result<StaffView> {
-    let admin = session.require_staff(&[StaffRole::Admin])?;
+    let admin = session.require_staff(ManageStaff::ROLES)?;
     let role =
         StaffRole::parse(role.trim()).ok_or_else(|| Error::invalid("role", "请选择岗位角色"))?;
     let scope = StaffScope::for_role(role, hall_id, zone, department).map_err(Error::Invalid)?;
@@ -288,12 +324,7 @@ pub async fn look_up_citizen(
     id_number: &str,
     purpose: &str,
 ) -> Result<CitizenRecord> {
-    let staff = session.require_staff(&[
-        StaffRole::Clerk,
-        StaffRole::Approver,
-        StaffRole::Issuer,
-        StaffRole::Supervisor,
-    ])?;
+    let staff = session.require_staff(LookUpCitizen::ROLES)?;
     let purpose = purpose.trim();
     let mut errors = domain::errors::FieldErrors::new();
     let id = IdNumber::parse(id_number, crate::clock::today_at(portal.now()))
@@ -372,33 +403,45 @@ async fn staff_unit(portal: &Portal, scope: &StaffScope) -> Result<String> {
 #[cfg_attr(feature = "testing", derive(serde::Deserialize))]
 pub struct AuditRow {
     pub seq: i64,
-    pub at: String,
+    pub at: domain::instant::Instant,
     pub actor: String,
     pub action: String,
     pub subject: String,
     pub detail: String,
 }
 
-/// The newest audit entries (supervisors and admins).
-pub async fn audit_log(portal: &Portal, session: &Session, limit: i64) -> Result<Vec<AuditRow>> {
-    session.require_staff(&[StaffRole::Supervisor, StaffRole::Admin])?;
+/// One page of the audit log, newest first (supervisors and admins).
+pub async fn audit_log(
+    portal: &Portal,
+    session: &Session,
+    paging: PageRequest,
+) -> Result<Page<AuditRow>> {
+    session.require_staff(Oversee::ROLES)?;
+    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log")
+        .fetch_one(portal.db().pool())
+        .await?
+        .try_get("n")?;
     let rows = sqlx::query(
-        "SELECT seq, at, actor, action, subject, detail FROM audit_log ORDER BY seq DESC LIMIT $1",
+        "SELECT seq, at, actor, action, subject, detail FROM audit_log ORDER BY seq DESC \
+         LIMIT $1 OFFSET $2",
     )
-    .bind(limit.clamp(1, 500))
+    .bind(paging.limit())
+    .bind(paging.offset())
     .fetch_all(portal.db().pool())
     .await?;
-    rows.iter()
+    let entries = rows
+        .iter()
         .map(|row| {
             let at: String = row.try_get("at")?;
             Ok(AuditRow {
                 seq: row.try_get("seq")?,
-                at: stored_minute(&at),
+                at: stored_instant(&at)?,
                 actor: row.try_get("actor")?,
                 action: row.try_get("action")?,
                 subject: row.try_get("subject")?,
                 detail: row.try_get("detail")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(entries, total as u64, paging))
 }

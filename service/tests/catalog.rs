@@ -1,6 +1,7 @@
 //! The demo catalog: consistent, imported identically on both engines, and searchable.
 
 use domain::catalog::{RawItemFilter, Zone};
+use domain::paging::PageRequest;
 use service::catalog::{self, CatalogData};
 use service::testing::TestDb;
 use service::{Backend, Error, seed};
@@ -148,7 +149,7 @@ fn search(q: &str) -> RawItemFilter {
 }
 
 async fn names(db: &service::Db, filter: RawItemFilter) -> Vec<String> {
-    catalog::search_items(db, &filter, None, Some("100"))
+    catalog::search_items(db, &filter, PageRequest::new(None, Some(100)))
         .await
         .unwrap()
         .items
@@ -208,9 +209,13 @@ async fn search_and_filters(backend: Backend) -> Vec<Vec<String>> {
     .await;
     assert!(online.contains(&"公章刻制备案".to_string()));
 
-    let page = catalog::search_items(db, &RawItemFilter::default(), Some("2"), Some("10"))
-        .await
-        .unwrap();
+    let page = catalog::search_items(
+        db,
+        &RawItemFilter::default(),
+        PageRequest::new(Some(2), Some(10)),
+    )
+    .await
+    .unwrap();
     assert_eq!(page.items.len(), 10);
     assert!(page.total >= 30);
 
@@ -220,8 +225,7 @@ async fn search_and_filters(backend: Backend) -> Vec<Vec<String>> {
             zone: Some("moon".into()),
             ..RawItemFilter::default()
         },
-        Some("0"),
-        None,
+        PageRequest::parse(Some("0"), None),
     )
     .await
     {

@@ -62,9 +62,10 @@ pub async fn load_my_account() -> Result<Option<MyAccount>, ServerFnError> {
             .iter()
             .map(|summary| summary.view())
             .collect(),
-        access_log: service::accounts::access_log(&portal, &session)
+        access_log: service::accounts::access_log(&portal, &session, super::FIRST_HUNDRED)
             .await
-            .map_err(server_error)?,
+            .map_err(server_error)?
+            .items,
         business,
     }))
 }

@@ -1,7 +1,7 @@
 //! Application data for the pages: thin adapters over `service::applications`.
 
 #[cfg(feature = "ssr")]
-use super::server_error;
+use super::{FIRST_HUNDRED, server_error};
 use domain::application::{ApplicationSummary, ApplicationView, TimelineEvent};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -53,7 +53,7 @@ pub async fn load_timeline(id: String) -> Result<Vec<TimelineEvent>, ServerFnErr
 pub struct VaultFile {
     pub id: String,
     pub file_name: String,
-    pub uploaded_at: String,
+    pub uploaded_at: domain::instant::Instant,
     /// Set for an issued e-licence (电子证照).
     pub licence_type: Option<String>,
     pub file_type: Option<domain::catalog::FileType>,
@@ -91,7 +91,7 @@ pub async fn load_inbox() -> Result<Option<domain::message::Inbox>, ServerFnErro
         return Ok(None);
     };
     let portal = expect_context::<service::Portal>();
-    match service::messages::inbox(&portal, &session).await {
+    match service::messages::inbox(&portal, &session, FIRST_HUNDRED).await {
         Ok(inbox) => Ok(Some(inbox)),
         Err(service::Error::Forbidden { .. }) => Ok(None),
         Err(other) => Err(server_error(other)),

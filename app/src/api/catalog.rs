@@ -28,7 +28,13 @@ pub async fn load_catalog(
 ) -> Result<CatalogView, ServerFnError> {
     let portal = expect_context::<service::Portal>();
     let db = portal.db();
-    let results = match service::catalog::search_items(db, &filter, page.as_deref(), None).await {
+    let results = match service::catalog::search_items(
+        db,
+        &filter,
+        domain::paging::PageRequest::parse(page.as_deref(), None),
+    )
+    .await
+    {
         Ok(page) => Ok(page),
         Err(service::Error::Invalid(fields)) => Err(fields),
         Err(other) => return Err(server_error(other)),

@@ -10,6 +10,7 @@ use crate::api::applications::{
 };
 use crate::api::catalog::{load_guide, load_package};
 use crate::components::layout::{use_signed_in, use_site_info};
+use crate::components::time::When;
 use crate::forms::{CsrfField, FormFeedback, use_feedback};
 use crate::live_form::{LiveForm, LiveFormSetup, finding_anchor};
 use domain::application::{ApplicationView, CaseState, SupplementNotice, TimelineEvent};
@@ -135,7 +136,7 @@ pub fn MyApplicationsPage() -> impl IntoView {
                                         <td><a href=format!("/applications/{}", item.id)>{item.item_name}</a></td>
                                         <td>{item.case_no.unwrap_or_else(|| "—".into())}</td>
                                         <td>{item.state_label}</td>
-                                        <td>{item.updated_at}</td>
+                                        <td><When at=item.updated_at/></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -328,7 +329,7 @@ fn DraftForm(
                     }
                 }).collect_view()}
             </fieldset>
-            <p class="muted">{view.draft_expires_at.clone().map(|at| format!("草稿保存至 {at}，期间可随时回来继续填写。"))}</p>
+            <p class="muted">{view.draft_expires_at.map(|at| view! { "草稿保存至 " <When at/> "，期间可随时回来继续填写。" })}</p>
             <div class="actions">
                 <button type="submit" name="action" value="save" class="button button--secondary">"保存草稿"</button>
                 <button type="submit" name="action" value="review" class="button button--secondary">"预审检查"</button>
@@ -549,7 +550,7 @@ fn MaterialField(
                             let selected = file.id == chosen_document;
                             view! {
                                 <option value=file.id.clone() selected=selected>
-                                    {format!("{}（{} 上传）", file.file_name, file.uploaded_at)}
+                                    {format!("{}（{} 上传）", file.file_name, file.uploaded_at.china_minute())}
                                 </option>
                             }
                         }).collect_view()}
@@ -578,7 +579,7 @@ fn SupplementNoticePanel(notice: SupplementNotice) -> impl IntoView {
     view! {
         <div class="error-summary" role="alert" tabindex="-1">
             <h2>{format!("补正告知：请一次补齐以下 {} 项后重新提交", notice.items.len())}</h2>
-            <p class="muted">{format!("{} 窗口工作人员告知", notice.at)}</p>
+            <p class="muted"><When at=notice.at/> " 窗口工作人员告知"</p>
             {(!notice.remark.is_empty()).then(|| view! { <p>{notice.remark.clone()}</p> })}
             <ul>
                 {notice.items.into_iter().map(|item| view! {
@@ -615,7 +616,7 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
                 <dt>"事项"</dt><dd>{view.item_name.clone()}</dd>
                 <dt>"办件编号"</dt><dd>{case_no.clone()}</dd>
                 <dt>"状态"</dt><dd>{view.state_label.clone()}</dd>
-                <dt>"提交时间"</dt><dd>{view.submitted_at.clone().unwrap_or_default()}</dd>
+                <dt>"提交时间"</dt><dd>{view.submitted_at.map(|at| view! { <When at/> })}</dd>
                 {view.business_name.clone().map(|name| view! { <dt>"申请单位"</dt><dd>{name}</dd> })}
                 {view.due_estimate.clone().filter(|_| submitted).map(|estimate| view! {
                     <dt>"预计办结"</dt>
@@ -672,7 +673,7 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
             <h2 id="timeline-heading">"办理进度"</h2>
             <ol class="timeline">
                 {timeline.into_iter().map(|event| view! {
-                    <li><span class="muted">{event.at}</span> " " {event.text}</li>
+                    <li><span class="muted"><When at=event.at/></span> " " {event.text}</li>
                 }).collect_view()}
             </ol>
         </section>

@@ -3,6 +3,7 @@
 
 use crate::api::account::{MyAccount, load_my_account};
 use crate::components::layout::use_signed_in;
+use crate::components::time::When;
 use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, LiveCheck, use_feedback};
 use domain::account::BusinessAccount;
 use leptos::prelude::*;
@@ -84,7 +85,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                     {revealed.then(|| view! { <p class="muted">"本次查看已记录在下方“谁查看了我的信息”中。"</p> })}
                 </dd>
                 <dt>"手机号码"</dt><dd>{account.phone_masked.clone()}</dd>
-                <dt>"注册时间"</dt><dd>{account.registered_at.clone()}</dd>
+                <dt>"注册时间"</dt><dd><When at=account.registered_at/></dd>
             </dl>
             <form method="post" action="/me/profile" class="form" novalidate>
                 <CsrfField token=csrf.clone() />
@@ -162,7 +163,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                         <tr>
                             <td>{session.device.clone()}</td>
                             <td>{session.channel.clone()}</td>
-                            <td>{session.last_seen_at.clone()}</td>
+                            <td><When at=session.last_seen_at/></td>
                             <td>
                                 {if session.current {
                                     view! { <span>"本设备"</span> }.into_any()
@@ -195,7 +196,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                 <tbody>
                     {access_log.into_iter().map(|entry| view! {
                         <tr>
-                            <td>{entry.at}</td>
+                            <td><When at=entry.at/></td>
                             <td>{entry.who}</td>
                             <td>{entry.unit}</td>
                             <td>{entry.action}</td>

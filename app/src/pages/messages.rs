@@ -2,6 +2,7 @@
 
 use crate::api::applications::load_inbox;
 use crate::components::layout::use_signed_in;
+use crate::components::time::When;
 use crate::forms::{CsrfField, ErrorSummary, use_feedback};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,13 +21,13 @@ pub fn MessagesPage() -> impl IntoView {
                 let feedback = feedback.await.unwrap_or_default();
                 let summary = view! { <ErrorSummary feedback form="messages" /> };
                 let list = match inbox.await {
-                    Ok(Some(inbox)) if inbox.messages.is_empty() => view! {
+                    Ok(Some(inbox)) if inbox.items.is_empty() => view! {
                         <p>"暂无消息。提交申请、需要补正或草稿即将过期时，我们会在这里通知您。"</p>
                     }.into_any(),
                     Ok(Some(inbox)) => view! {
-                        <p>{format!("共 {} 条，未读 {} 条。", inbox.messages.len(), inbox.unread)}</p>
+                        <p>{format!("共 {} 条，未读 {} 条。", inbox.total, inbox.unread)}</p>
                         <ul class="messages">
-                            {inbox.messages.into_iter().map(|message| {
+                            {inbox.items.into_iter().map(|message| {
                                 let action = format!("/messages/{}/read", message.id);
                                 view! {
                                     <li class="panel message" class:message--unread=!message.read>
@@ -34,7 +35,7 @@ pub fn MessagesPage() -> impl IntoView {
                                             {(!message.read).then(|| view! { <span class="badge">"未读"</span> " " })}
                                             {message.title}
                                         </h2>
-                                        <p class="muted">{message.created_at}</p>
+                                        <p class="muted"><When at=message.created_at/></p>
                                         <p>{message.body}</p>
                                         {message.link.map(|link| view! { <p><a href=link>"查看详情"</a></p> })}
                                         {(!message.read).then(|| view! {

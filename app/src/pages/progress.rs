@@ -1,6 +1,7 @@
 //! 办件查询: anyone with the case number and the applicant's name sees where a case stands,
 //! with the applicant masked. The receipt's QR code opens this page with the number filled in.
 
+use crate::components::time::When;
 use crate::forms::{ErrorSummary, use_feedback};
 use domain::application::PublicProgress;
 use leptos::prelude::*;
@@ -58,8 +59,8 @@ fn ProgressResult(progress: PublicProgress) -> impl IntoView {
             <dl class="facts">
                 <dt>"办件编号"</dt><dd>{progress.case_no}</dd>
                 <dt>"申请人"</dt><dd>{progress.applicant}</dd>
-                <dt>"提交时间"</dt><dd>{progress.submitted_at.unwrap_or_default()}</dd>
-                {progress.latest.map(|event| view! { <dt>"最新进展"</dt><dd>{format!("{} {}", event.at, event.text)}</dd> })}
+                <dt>"提交时间"</dt><dd>{progress.submitted_at.map(|at| view! { <When at/> })}</dd>
+                {progress.latest.map(|event| view! { <dt>"最新进展"</dt><dd><When at=event.at/> " " {event.text}</dd> })}
                 {progress.due_estimate.map(|estimate| view! {
                     <dt>"预计办结"</dt>
                     <dd>{format!("受理后 {} 个工作日内，预计 {} 前", estimate.working_days, estimate.due_date)}</dd>

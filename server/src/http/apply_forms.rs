@@ -7,7 +7,7 @@ use crate::http::AppState;
 use app::forms::FormFeedback;
 use axum::extract::{Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::application::ApplicationPatch;
+use domain::application::{ApplicationPatch, MaterialInput};
 use domain::catalog::FileType;
 use domain::form::{Answer, Answers};
 use domain::form_post::{VaultEntry, answers_from, choices_from};
@@ -244,14 +244,29 @@ async fn apply_post(
         id,
         ApplicationPatch {
             answers: Some(answers),
-            materials: Some(materials),
+            materials: Some(
+                materials
+                    .iter()
+                    .map(|(code, choice)| (code.clone(), choice.as_ref().map(MaterialInput::from)))
+                    .collect(),
+            ),
         },
     )
     .await?;
     match posted.action.as_str() {
         "submit" => {
-            let key = Some(posted.submit_key.as_str()).filter(|k| !k.is_empty());
-            match applications::submit(portal, session, id, key).await {
+            // The same key space and operation as the API's submit, so a retried post and a
+            // retried API call of one person meet the same answer.
+            let key = match posted.submit_key.as_str() {
+                "" => None,
+                key => Some(service::idempotency::Key::new(
+                    &session.principal.audit_actor(),
+                    key,
+                    &format!("POST /applications/{id}/submit"),
+                    &[],
+                )?),
+            };
+            match applications::submit(portal, session, id, key.as_ref()).await {
                 Ok(_) => Ok(Next::Receipt),
                 Err(service::Error::Invalid(_)) => {
                     let findings = applications::prereview(portal, session, id).await?;

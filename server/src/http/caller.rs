@@ -10,6 +10,8 @@ use http::HeaderValue;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, COOKIE, SET_COOKIE, USER_AGENT};
 use http::request::Parts;
 use service::auth::{self, Caller, Channel};
+use service::staff::Capability;
+use std::marker::PhantomData;
 use std::net::SocketAddr;
 
 /// The web session cookie. Its value is the session secret; only its digest is stored.
@@ -180,5 +182,35 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthenticatedWrite {
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok());
         Ok(Self(caller.session_for_write(presented)?.clone()))
+    }
+}
+
+/// Extractor for a citizen's (or 经办人's) state-changing request: as [`AuthenticatedWrite`],
+/// and staff are refused (403) before any body is read.
+pub struct CitizenWrite(pub service::auth::Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for CitizenWrite {
+    type Rejection = crate::http::v1::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let AuthenticatedWrite(session) =
+            AuthenticatedWrite::from_request_parts(parts, state).await?;
+        session.require_citizen()?;
+        Ok(Self(session))
+    }
+}
+
+/// Extractor for a staff member's state-changing request under capability `C`: roles outside
+/// `C::ROLES` are refused (403) before any body is read. The use case checks `C` again.
+pub struct StaffWrite<C>(pub service::auth::Session, pub PhantomData<C>);
+
+impl<S: Send + Sync, C: Capability> FromRequestParts<S> for StaffWrite<C> {
+    type Rejection = crate::http::v1::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let AuthenticatedWrite(session) =
+            AuthenticatedWrite::from_request_parts(parts, state).await?;
+        session.require_staff(C::ROLES)?;
+        Ok(Self(session, PhantomData))
     }
 }

@@ -286,7 +286,7 @@ async fn uploads_are_checked_by_content_and_size(backend: Backend) {
         )
         .await;
     let error = error_envelope(no_file, 422, "validation_failed").await;
-    assert_eq!(error["fields"]["file"][0], "请在 file 字段中上传文件");
+    assert_eq!(error["fields"]["file"][0], "请选择要上传的文件");
     let not_multipart = app
         .call(
             "POST",
@@ -407,7 +407,7 @@ async fn one_key_makes_one_case_even_under_concurrent_retries(backend: Backend) 
                 .unwrap(),
         )
         .await;
-    assert_eq!(replay.status(), 200);
+    assert_eq!(replay.status(), 201, "the first answer again");
     assert_eq!(replay.headers()["idempotent-replayed"], "true");
     let list = body_json(
         app.call("GET", "/api/v1/applications", Auth::Bearer(&token), None)
@@ -460,7 +460,7 @@ async fn drafts_are_reminded_of_then_swept_and_cases_kept(backend: Backend) {
             .await,
     )
     .await;
-    let reminders: Vec<_> = inbox["messages"]
+    let reminders: Vec<_> = inbox["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -468,6 +468,7 @@ async fn drafts_are_reminded_of_then_swept_and_cases_kept(backend: Backend) {
         .collect();
     assert_eq!(reminders.len(), 1, "{inbox}");
     assert_eq!(reminders[0]["link"], format!("/applications/{stale}"));
+    assert_eq!(reminders[0]["application_id"], stale.as_str());
     assert!(reminders[0]["body"].as_str().unwrap().contains("过期删除"));
 
     app.clock.advance(time::Duration::days(3));

@@ -300,7 +300,7 @@ async fn a_supplement_notice_reopens_the_same_form(backend: Backend) {
             .await,
     )
     .await;
-    let kinds: Vec<&str> = inbox["messages"]
+    let kinds: Vec<&str> = inbox["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -308,7 +308,7 @@ async fn a_supplement_notice_reopens_the_same_form(backend: Backend) {
         .collect();
     assert_eq!(kinds, ["needs_supplement", "case_submitted"]);
     assert_eq!(inbox["unread"], 2);
-    let message_id = inbox["messages"][0]["id"].as_str().unwrap();
+    let message_id = inbox["items"][0]["id"].as_str().unwrap();
     let read = app
         .call(
             "POST",

@@ -113,7 +113,12 @@ async fn packages_departments_and_halls(backend: Backend) {
         return;
     };
     let packages = body_json(app.get("/api/v1/packages").await).await;
-    let ids: Vec<&str> = packages
+    assert_eq!(packages["page"], 1);
+    assert_eq!(
+        packages["total"].as_u64(),
+        Some(packages["items"].as_array().unwrap().len() as u64)
+    );
+    let ids: Vec<&str> = packages["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -136,10 +141,25 @@ async fn packages_departments_and_halls(backend: Backend) {
     error_envelope(app.get("/api/v1/packages/nope").await, 404, "not_found").await;
 
     let departments = body_json(app.get("/api/v1/departments").await).await;
-    assert!(departments.as_array().unwrap().len() >= 10);
+    assert!(departments["total"].as_u64().unwrap() >= 10);
+    let second = body_json(app.get("/api/v1/departments?page=2&page_size=5").await).await;
+    assert_eq!(second["items"].as_array().unwrap().len(), 5);
+    assert_eq!(second["items"][0], departments["items"][5]);
+    error_envelope(
+        app.get("/api/v1/departments?page_size=101").await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    error_envelope(
+        app.get("/api/v1/halls?page=abc").await,
+        422,
+        "validation_failed",
+    )
+    .await;
 
     let halls = body_json(app.get("/api/v1/halls").await).await;
-    let levels: Vec<&str> = halls
+    let levels: Vec<&str> = halls["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -6,16 +6,16 @@ mod progress;
 mod submit;
 
 pub use progress::progress;
-pub use submit::{Submitted, request_supplement, submit, withdraw};
+pub use submit::{request_supplement, submit, withdraw};
 
 use crate::accounts::new_id;
 use crate::auth::{CitizenPrincipal, Session};
-use crate::clock::{parse_stamp, stamp, stored_minute, today_at};
+use crate::clock::{china_minute, parse_stamp, stamp, stored_instant, today_at};
 use crate::documents::{self, Holder};
-use crate::messages::{self, NewMessage};
+use crate::messages::{self, CaseRef, NewMessage};
 use crate::{Error, Portal, Result, calendar, catalog};
 use domain::application::{
-    ApplicationPatch, ApplicationSummary, ApplicationView, CaseState, PackageCase,
+    ApplicationPatch, ApplicationSummary, ApplicationView, CaseState, MaterialInput, PackageCase,
     SupplementNotice, TimelineEvent,
 };
 use domain::calendar::DueDateEstimate;
@@ -447,10 +447,15 @@ async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
         materials: filing.materials,
         choices: application.choices,
         vault_licences,
-        created_at: stored_minute(&application.created_at),
-        submitted_at: application.submitted_at.as_deref().map(stored_minute),
+        created_at: stored_instant(&application.created_at)?,
+        submitted_at: application
+            .submitted_at
+            .as_deref()
+            .map(stored_instant)
+            .transpose()?,
         draft_expires_at: (application.state == CaseState::Draft)
-            .then(|| stored_minute(&application.draft_expires_at)),
+            .then(|| stored_instant(&application.draft_expires_at))
+            .transpose()?,
         due_estimate,
         max_deferral_days: portal.application_settings().max_deferral_days,
         supplement_notice: application
@@ -499,7 +504,7 @@ fn summary(row: &AnyRow) -> Result<ApplicationSummary> {
         item_name: row.try_get("name")?,
         state,
         state_label: state.label().into(),
-        updated_at: stored_minute(&row.try_get::<String, _>("updated_at")?),
+        updated_at: stored_instant(&row.try_get::<String, _>("updated_at")?)?,
     })
 }
 
@@ -603,18 +608,29 @@ pub async fn patch(
                     "本事项没有这项材料",
                 ));
             }
+            let choice = match choice {
+                Some(MaterialInput::Document { document_id }) => {
+                    // The type and size are the stored file's, never what a client says.
+                    match documents::owned_file(portal, &holder, &document_id).await? {
+                        Some((file_type, size_bytes)) => Some(MaterialChoice::Document {
+                            document_id,
+                            file_type,
+                            size_bytes,
+                        }),
+                        None => {
+                            return Err(Error::invalid(
+                                &format!("materials.{code}"),
+                                "所选文件不存在，请重新上传",
+                            ));
+                        }
+                    }
+                }
+                Some(MaterialInput::Deferred { until }) => Some(MaterialChoice::Deferred { until }),
+                Some(MaterialInput::Committed) => Some(MaterialChoice::Committed),
+                None => None,
+            };
             match choice {
                 Some(choice) => {
-                    if let MaterialChoice::Document { document_id, .. } = &choice
-                        && documents::owned_file(portal, &holder, document_id)
-                            .await?
-                            .is_none()
-                    {
-                        return Err(Error::invalid(
-                            &format!("materials.{code}"),
-                            "所选文件不存在，请重新上传",
-                        ));
-                    }
                     application.choices.insert(code, choice);
                 }
                 None => {
@@ -718,10 +734,13 @@ pub async fn remind_expiring_drafts(portal: &Portal) -> Result<u64> {
                 title: "草稿即将过期".into(),
                 body: format!(
                     "您填写的“{name}”申请草稿将于 {} 过期删除。如仍需办理，请在此之前继续填写并提交；保存一次即可延长 {} 天。",
-                    stored_minute(&expires),
+                    parse_stamp(&expires).map(china_minute).unwrap_or(expires.clone()),
                     portal.application_settings().draft_days
                 ),
-                link: Some(format!("/applications/{id}")),
+                about: Some(CaseRef {
+                    application_id: id.clone(),
+                    case_no: None,
+                }),
                 dedup_key: format!("draft_expiring:{id}:{expires}"),
             },
         )
@@ -739,8 +758,7 @@ pub struct Swept {
 }
 
 /// Housekeeping, safe to run on every instance at once: reminds of drafts about to expire,
-/// deletes drafts past their expiry and idempotency keys older than two days (API.md promises
-/// at least 24 h).
+/// deletes drafts past their expiry and forgets old idempotency keys.
 pub async fn sweep(portal: &Portal) -> Result<Swept> {
     let reminded = remind_expiring_drafts(portal).await?;
     let now = portal.now();
@@ -750,10 +768,7 @@ pub async fn sweep(portal: &Portal) -> Result<Swept> {
             .execute(portal.db().pool())
             .await?
             .rows_affected();
-    sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
-        .bind(stamp(now - Duration::days(2)))
-        .execute(portal.db().pool())
-        .await?;
+    crate::idempotency::sweep(portal).await?;
     Ok(Swept {
         reminded,
         deleted: drafts,
@@ -778,7 +793,7 @@ pub async fn timeline(
 
 fn event(row: &AnyRow) -> Result<TimelineEvent> {
     Ok(TimelineEvent {
-        at: stored_minute(&row.try_get::<String, _>("at")?),
+        at: stored_instant(&row.try_get::<String, _>("at")?)?,
         kind: row.try_get("kind")?,
         text: row.try_get("text")?,
     })

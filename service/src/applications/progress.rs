@@ -4,7 +4,7 @@
 
 use super::{COLUMNS, due_estimate, event, filing, stored};
 use crate::auth::throttle;
-use crate::clock::stored_minute;
+use crate::clock::stored_instant;
 use crate::{Error, Portal, Result};
 use domain::application::{ProgressQuery, PublicProgress};
 use domain::identity::PersonName;
@@ -75,7 +75,11 @@ pub async fn progress(
         applicant,
         state: application.state,
         state_label: application.state.label().into(),
-        submitted_at: application.submitted_at.as_deref().map(stored_minute),
+        submitted_at: application
+            .submitted_at
+            .as_deref()
+            .map(stored_instant)
+            .transpose()?,
         latest,
         due_estimate: due_estimate(portal, &application, filing.promised_days).await?,
     })

@@ -3,137 +3,38 @@
 //! withdrawal. Every state change is one conditional UPDATE, so two racing requests cannot both
 //! move the same case.
 
-use super::{
-    Filing, NOT_FOUND, Stored, filing, from_json, load_owned, review, stored, to_json, view,
-};
+use super::{Filing, NOT_FOUND, Stored, filing, load_owned, review, stored, to_json, view};
 use crate::auth::Session;
-use crate::clock::{china_minute, stamp, today_at};
-use crate::messages::{self, NewMessage};
+use crate::clock::{stamp, today_at};
+use crate::idempotency::{self, Key, Outcome};
+use crate::messages::{self, CaseRef, NewMessage};
+use crate::staff::{Capability, Intake};
 use crate::{Error, Portal, Result};
-use domain::account::StaffRole;
 use domain::application::{
     ApplicationView, CaseState, SupplementNotice, SupplementRequest, case_number,
 };
 use domain::form::FormSchema;
+use domain::instant::Instant;
 use domain::package::{answers_for, child_case_number};
 use domain::prereview;
-use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
-
-/// The outcome of a submit: the case, and whether it is the stored answer to a repeated key.
-pub struct Submitted {
-    pub case: ApplicationView,
-    pub replayed: bool,
-}
 
 /// Submits a draft once nothing blocks it. With an idempotency key, a repeat of the same
 /// request answers with the first result, a different request under the same key is refused,
-/// and a repeat while the first is still running is told so.
+/// and a repeat while the first is still running is told so (`crate::idempotency`).
 pub async fn submit(
     portal: &Portal,
     session: &Session,
     id_or_case_no: &str,
-    idempotency_key: Option<&str>,
-) -> Result<Submitted> {
-    let owner = session.principal.audit_actor();
-    if let Some(key) = idempotency_key {
-        let fingerprint = fingerprint(&format!("submit {id_or_case_no}"));
-        if let Some(replay) = claim_key(portal, &owner, key, &fingerprint).await? {
-            return Ok(Submitted {
-                case: replay,
-                replayed: true,
-            });
-        }
-    }
-    let result = submit_once(
-        portal,
-        session,
-        id_or_case_no,
-        idempotency_key.map(|k| (owner.as_str(), k)),
-    )
-    .await;
-    if result.is_err()
-        && let Some(key) = idempotency_key
-    {
-        // A refused submit is not an answer worth replaying: the applicant fixes the draft and
-        // may retry with the same key.
-        sqlx::query(
-            "DELETE FROM idempotency_keys WHERE owner = $1 AND key = $2 AND state = 'in_progress'",
-        )
-        .bind(&owner)
-        .bind(key)
-        .execute(portal.db().pool())
-        .await?;
-    }
-    result.map(|case| Submitted {
-        case,
-        replayed: false,
-    })
-}
-
-fn fingerprint(request: &str) -> String {
-    Sha256::digest(request.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-/// Claims `key` for this request; returns the stored answer when the same request already
-/// completed under it.
-async fn claim_key(
-    portal: &Portal,
-    owner: &str,
-    key: &str,
-    fingerprint: &str,
-) -> Result<Option<ApplicationView>> {
-    if key.is_empty() || key.len() > 200 {
-        return Err(Error::invalid(
-            "Idempotency-Key",
-            "Idempotency-Key 应为1至200个字符",
-        ));
-    }
-    let claimed = sqlx::query(
-        "INSERT INTO idempotency_keys (owner, key, fingerprint, state, created_at) \
-         VALUES ($1, $2, $3, 'in_progress', $4) ON CONFLICT DO NOTHING RETURNING key",
-    )
-    .bind(owner)
-    .bind(key)
-    .bind(fingerprint)
-    .bind(stamp(portal.now()))
-    .fetch_optional(portal.db().pool())
-    .await?;
-    if claimed.is_some() {
-        return Ok(None);
-    }
-    let row = sqlx::query(
-        "SELECT fingerprint, state, response FROM idempotency_keys WHERE owner = $1 AND key = $2",
-    )
-    .bind(owner)
-    .bind(key)
-    .fetch_one(portal.db().pool())
-    .await?;
-    if row.try_get::<String, _>("fingerprint")? != fingerprint {
-        return Err(Error::Unprocessable {
-            code: "idempotency_mismatch",
-            message: "该 Idempotency-Key 已用于另一个请求，请换一个新的键".into(),
-        });
-    }
-    match row.try_get::<Option<String>, _>("response")? {
-        Some(response) if row.try_get::<String, _>("state")? == "done" => {
-            Ok(Some(from_json(&response)?))
-        }
-        _ => Err(Error::Conflict {
-            code: "idempotency_in_progress",
-            message: "相同的请求正在处理中，请稍候刷新查看结果".into(),
-        }),
-    }
+    key: Option<&Key>,
+) -> Result<Outcome<ApplicationView>> {
+    idempotency::once(portal, key, || submit_once(portal, session, id_or_case_no)).await
 }
 
 async fn submit_once(
     portal: &Portal,
     session: &Session,
     id_or_case_no: &str,
-    idempotency: Option<(&str, &str)>,
 ) -> Result<ApplicationView> {
     let application = load_owned(portal, session, id_or_case_no).await?;
     if !application.state.editable() {
@@ -171,24 +72,16 @@ async fn submit_once(
                 "您的“{}”申请已提交，办件编号 {case_no}，请留意受理结果。",
                 filing.name
             ),
-            link: Some(format!("/applications/{}", submitted.id)),
+            about: Some(CaseRef {
+                application_id: submitted.id.clone(),
+                case_no: submitted.case_no.clone(),
+            }),
             dedup_key: format!("case_submitted:{}:{}", submitted.id, stamp(portal.now())),
         },
     )
     .await?;
     tx.commit().await?;
-    let case = view(portal, submitted).await?;
-    if let Some((owner, key)) = idempotency {
-        sqlx::query(
-            "UPDATE idempotency_keys SET state = 'done', response = $1 WHERE owner = $2 AND key = $3",
-        )
-        .bind(to_json(&case)?)
-        .bind(owner)
-        .bind(key)
-        .execute(portal.db().pool())
-        .await?;
-    }
-    Ok(case)
+    view(portal, submitted).await
 }
 
 fn already_submitted() -> Error {
@@ -358,7 +251,7 @@ pub async fn request_supplement(
     case_no: &str,
     request: SupplementRequest,
 ) -> Result<ApplicationView> {
-    session.require_staff(&[StaffRole::Clerk])?;
+    session.require_staff(Intake::ROLES)?;
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {} FROM applications WHERE case_no = $1",
         super::COLUMNS
@@ -393,7 +286,7 @@ pub async fn request_supplement(
     }
     let now = portal.now();
     let notice = SupplementNotice {
-        at: china_minute(now),
+        at: Instant::new(now),
         remark: request.remark.trim().to_owned(),
         items: request.items,
     };
@@ -430,7 +323,10 @@ pub async fn request_supplement(
                 filing.name,
                 notice.items.len()
             ),
-            link: Some(format!("/applications/{}", application.id)),
+            about: Some(CaseRef {
+                application_id: application.id.clone(),
+                case_no: application.case_no.clone(),
+            }),
             dedup_key: format!("needs_supplement:{}:{}", application.id, stamp(now)),
         },
     )

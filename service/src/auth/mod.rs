@@ -121,6 +121,15 @@ impl Caller {
         }
     }
 
+    /// Whose `Idempotency-Key`s a request's key is one of: the signed-in person or staff member,
+    /// or for anonymous calls (registration) the network address.
+    pub fn idempotency_scope(&self) -> String {
+        match &self.session {
+            Some(session) => session.principal.audit_actor(),
+            None => format!("address:{}", self.address),
+        }
+    }
+
     /// The current session for a state-changing request. A cookie can be sent by any page the
     /// browser visits, so cookie-borne writes must also present the session's CSRF token; Bearer
     /// tokens are never sent implicitly and need none.

@@ -498,8 +498,8 @@ impl SessionSummary {
                 Channel::Api => "小程序 / 接口".into(),
             },
             device: describe_device(&self.user_agent),
-            created_at: crate::clock::china_minute(self.created_at),
-            last_seen_at: crate::clock::china_minute(self.last_seen_at),
+            created_at: domain::instant::Instant::new(self.created_at),
+            last_seen_at: domain::instant::Instant::new(self.last_seen_at),
             current: self.current,
         }
     }

@@ -1,17 +1,17 @@
 //! Applications (办件) and the document vault, for the mini-program and any other client.
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::extract::ApiJson;
-use super::me::whole_list;
+use super::extract::{ApiJson, ApiQuery, IdempotencyKey, Paging, canonical, created};
 use crate::http::AppState;
-use crate::http::caller::{Authenticated, AuthenticatedWrite};
+use crate::http::caller::{Authenticated, AuthenticatedWrite, CallerOf, CitizenWrite};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::application::{
     ApplicationPatch, ApplicationSummary, ApplicationView, PrereviewResult, TimelineEvent,
 };
+use domain::instant::Instant;
 use domain::paging::Page;
 use serde::{Deserialize, Serialize};
 use service::applications;
@@ -19,7 +19,7 @@ use service::documents::{self, DocumentView};
 use utoipa::ToSchema;
 
 /// What to apply for: one item, or a 一件事 package (exactly one of the two).
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct NewApplication {
     /// 实施编码 of the item to apply for.
     #[serde(default)]
@@ -32,46 +32,60 @@ pub struct NewApplication {
 #[utoipa::path(
     post, path = "/applications", tag = "applications", summary = "开始申请（草稿，按档案预填）",
     request_body = NewApplication,
+    params(IdempotencyKey),
     responses(
-        (status = 201, description = "草稿", body = ApplicationView),
-        (status = 403, description = "事项的申请人类型与当前身份不符", body = ErrorEnvelope),
+        (status = 201, description = "草稿（同一请求标识的重试：第一次的结果，带 Idempotent-Replayed）", body = ApplicationView),
+        (status = 403, description = "事项的申请人类型与当前身份不符，或不是个人/法人用户", body = ErrorEnvelope),
         (status = 404, description = "没有该事项或一件事", body = ErrorEnvelope),
-        (status = 422, description = "item_code 与 package_id 须且只须给出一个", body = ErrorEnvelope),
+        (status = 409, description = "同一请求标识的请求仍在处理（idempotency_in_progress）", body = ErrorEnvelope),
+        (status = 422, description = "item_code 与 package_id 须且只须给出一个；或请求标识已用于另一请求（idempotency_mismatch）", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
 )]
 pub async fn create(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    CallerOf(caller): CallerOf,
+    CitizenWrite(session): CitizenWrite,
+    key: IdempotencyKey,
     ApiJson(new): ApiJson<NewApplication>,
-) -> Result<(StatusCode, Json<ApplicationView>), ApiError> {
+) -> Result<Response, ApiError> {
     let start = match (&new.item_code, &new.package_id) {
         (Some(code), None) => applications::Start::Item(code),
         (None, Some(id)) => applications::Start::Package(id),
         _ => {
             return Err(service::Error::invalid(
                 "item_code",
-                "请给出要申请的事项编码 item_code，或“一件事”编号 package_id（二者选一）",
+                "请选择要申请的事项，或要办理的“一件事”（二者选一）",
             )
             .into());
         }
     };
-    let draft = applications::create_draft(&state.portal, &session, start).await?;
-    Ok((StatusCode::CREATED, Json(draft)))
+    let key = key.bind(
+        &caller.idempotency_scope(),
+        "POST /applications",
+        &canonical(&new),
+    )?;
+    let outcome = service::idempotency::once(&state.portal, key.as_ref(), || {
+        applications::create_draft(&state.portal, &session, start)
+    })
+    .await?;
+    Ok(created(outcome))
 }
 
 #[utoipa::path(
     get, path = "/applications", tag = "applications", summary = "我的办件（草稿与办件）",
+    params(Paging),
     responses((status = 200, description = "最近修改的在前", body = Page<ApplicationSummary>)),
     security(("bearer" = []))
 )]
 pub async fn list(
     State(state): State<AppState>,
     Authenticated(session): Authenticated,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<Page<ApplicationSummary>>, ApiError> {
-    Ok(Json(whole_list(
-        applications::list_mine(&state.portal, &session).await?,
-    )))
+    let paging = paging.request()?;
+    let all = applications::list_mine(&state.portal, &session).await?;
+    Ok(Json(Page::of(&all, paging)))
 }
 
 #[utoipa::path(
@@ -93,26 +107,51 @@ pub async fn read(
     ))
 }
 
+/// Answers are merged in (a field not sent keeps its answer); each answer in its JSON type.
+/// Repeating the same change changes nothing more, so retries are safe.
 #[utoipa::path(
-    patch, path = "/applications/{case_no}", tag = "applications", summary = "修改草稿的表单和材料",
-    params(("case_no" = String, Path, description = "草稿编号")),
+    put, path = "/applications/{case_no}", tag = "applications", summary = "保存草稿（或补正）的表单和材料",
+    params(("case_no" = String, Path, description = "草稿编号，或待补正办件的办件编号")),
     request_body = ApplicationPatch,
     responses(
         (status = 200, description = "已保存", body = ApplicationView),
+        (status = 404, description = "没有该申请（或不是您的）", body = ErrorEnvelope),
         (status = 409, description = "已提交，不能修改", body = ErrorEnvelope),
         (status = 422, description = "表单中没有的字段或不存在的材料", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
 )]
-pub async fn patch(
+pub async fn update(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    CitizenWrite(session): CitizenWrite,
     Path(case_no): Path<String>,
     ApiJson(change): ApiJson<ApplicationPatch>,
 ) -> Result<Json<ApplicationView>, ApiError> {
     Ok(Json(
         applications::patch(&state.portal, &session, &case_no, change).await?,
     ))
+}
+
+/// The same as `PUT`, for clients that have PATCH (a mini-program does not).
+#[utoipa::path(
+    patch, path = "/applications/{case_no}", tag = "applications", summary = "保存草稿（PUT 的别名）",
+    params(("case_no" = String, Path, description = "草稿编号，或待补正办件的办件编号")),
+    request_body = ApplicationPatch,
+    responses(
+        (status = 200, description = "已保存", body = ApplicationView),
+        (status = 404, description = "没有该申请（或不是您的）", body = ErrorEnvelope),
+        (status = 409, description = "已提交，不能修改", body = ErrorEnvelope),
+        (status = 422, description = "表单中没有的字段或不存在的材料", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn patch(
+    state: State<AppState>,
+    session: CitizenWrite,
+    case_no: Path<String>,
+    change: ApiJson<ApplicationPatch>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    update(state, session, case_no, change).await
 }
 
 #[utoipa::path(
@@ -138,11 +177,11 @@ pub async fn prereview(
     post, path = "/applications/{case_no}/submit", tag = "applications", summary = "提交申请",
     params(
         ("case_no" = String, Path, description = "草稿编号"),
-        ("Idempotency-Key" = Option<String>, Header, description = "重试时使用同一个键"),
+        IdempotencyKey,
     ),
     responses(
-        (status = 201, description = "已提交，得到办件编号", body = ApplicationView),
-        (status = 200, description = "同一个键的重复请求：第一次的结果", body = ApplicationView),
+        (status = 201, description = "已提交，得到办件编号（同一请求标识的重试：第一次的结果，带 Idempotent-Replayed）", body = ApplicationView),
+        (status = 404, description = "没有该申请（或不是您的）", body = ErrorEnvelope),
         (status = 409, description = "已提交过，或同一个键的请求仍在处理（idempotency_in_progress）", body = ErrorEnvelope),
         (status = 422, description = "预审未通过（fields 列出每个阻断问题），或键已用于其他请求（idempotency_mismatch）", body = ErrorEnvelope),
     ),
@@ -150,34 +189,15 @@ pub async fn prereview(
 )]
 pub async fn submit(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    CallerOf(caller): CallerOf,
+    CitizenWrite(session): CitizenWrite,
     Path(case_no): Path<String>,
-    headers: HeaderMap,
+    key: IdempotencyKey,
 ) -> Result<Response, ApiError> {
-    let key = headers
-        .get("idempotency-key")
-        .map(|v| {
-            v.to_str().map_err(|_| {
-                ApiError::invalid(domain::errors::FieldErrors::single(
-                    "Idempotency-Key",
-                    "只能包含可见的 ASCII 字符",
-                ))
-            })
-        })
-        .transpose()?;
-    let submitted = applications::submit(&state.portal, &session, &case_no, key).await?;
-    let status = if submitted.replayed {
-        StatusCode::OK
-    } else {
-        StatusCode::CREATED
-    };
-    let mut response = (status, Json(submitted.case)).into_response();
-    if submitted.replayed {
-        response
-            .headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    }
-    Ok(response)
+    let operation = format!("POST /applications/{case_no}/submit");
+    let key = key.bind(&caller.idempotency_scope(), &operation, &[])?;
+    let outcome = applications::submit(&state.portal, &session, &case_no, key.as_ref()).await?;
+    Ok(created(outcome))
 }
 
 #[utoipa::path(
@@ -201,22 +221,26 @@ pub async fn withdraw(
 
 #[utoipa::path(
     get, path = "/applications/{case_no}/timeline", tag = "applications", summary = "办理进度",
-    params(("case_no" = String, Path, description = "办件编号")),
-    responses((status = 200, description = "时间线，早的在前", body = Page<TimelineEvent>)),
+    params(("case_no" = String, Path, description = "办件编号"), Paging),
+    responses(
+        (status = 200, description = "时间线，早的在前", body = Page<TimelineEvent>),
+        (status = 404, description = "没有该办件（或不是您的）", body = ErrorEnvelope),
+    ),
     security(("bearer" = []))
 )]
 pub async fn timeline(
     State(state): State<AppState>,
     Authenticated(session): Authenticated,
     Path(case_no): Path<String>,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<Page<TimelineEvent>>, ApiError> {
-    Ok(Json(whole_list(
-        applications::timeline(&state.portal, &session, &case_no).await?,
-    )))
+    let paging = paging.request()?;
+    let all = applications::timeline(&state.portal, &session, &case_no).await?;
+    Ok(Json(Page::of(&all, paging)))
 }
 
 /// A document in the vault.
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, Deserialize, ToSchema)]
 pub struct Document {
     pub id: String,
     pub file_name: String,
@@ -224,7 +248,7 @@ pub struct Document {
     pub file_type: String,
     pub size_bytes: i64,
     pub licence_type: Option<String>,
-    pub created_at: String,
+    pub created_at: Instant,
 }
 
 impl From<DocumentView> for Document {
@@ -240,36 +264,59 @@ impl From<DocumentView> for Document {
     }
 }
 
-/// `multipart/form-data` with the file in the field `file`, as `wx.uploadFile` sends it.
+/// `multipart/form-data` with the file in the field `file`, as `wx.uploadFile` sends it (other
+/// text fields, which `wx.uploadFile` may add as `formData`, are ignored).
 #[utoipa::path(
     post, path = "/documents", tag = "documents", summary = "上传材料",
-    request_body(content_type = "multipart/form-data", description = "字段 file：PDF、JPG、PNG 或 OFD"),
+    request_body(content = UploadForm, content_type = "multipart/form-data", description = "字段 file：PDF、JPG、PNG 或 OFD"),
+    params(IdempotencyKey),
     responses(
-        (status = 201, description = "已保存到材料库", body = Document),
+        (status = 201, description = "已保存到材料库（同一请求标识的重试：第一次的结果，带 Idempotent-Replayed）", body = Document),
+        (status = 409, description = "同一请求标识的请求仍在处理（idempotency_in_progress）", body = ErrorEnvelope),
         (status = 413, description = "超过大小上限", body = ErrorEnvelope),
         (status = 415, description = "不是 PDF、JPG、PNG 或 OFD（按内容识别）", body = ErrorEnvelope),
-        (status = 422, description = "缺少 file 字段或文件为空", body = ErrorEnvelope),
+        (status = 422, description = "缺少文件或文件为空；或请求标识已用于另一请求（idempotency_mismatch）", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
 )]
 pub async fn upload(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    CallerOf(caller): CallerOf,
+    CitizenWrite(session): CitizenWrite,
+    key: IdempotencyKey,
     mut multipart: Multipart,
-) -> Result<(StatusCode, Json<Document>), ApiError> {
+) -> Result<Response, ApiError> {
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() != Some("file") {
             continue;
         }
         let name = field.file_name().unwrap_or_default().to_owned();
         let bytes = field.bytes().await.map_err(multipart_error)?;
-        let document = documents::upload(&state.portal, &session, &name, bytes).await?;
-        return Ok((StatusCode::CREATED, Json(document.into())));
+        let mut request = name.clone().into_bytes();
+        request.push(0);
+        request.extend_from_slice(&bytes);
+        let key = key.bind(&caller.idempotency_scope(), "POST /documents", &request)?;
+        let outcome = service::idempotency::once(&state.portal, key.as_ref(), || async {
+            documents::upload(&state.portal, &session, &name, bytes)
+                .await
+                .map(Document::from)
+        })
+        .await?;
+        return Ok(created(outcome));
     }
     Err(ApiError::invalid(domain::errors::FieldErrors::single(
         "file",
-        "请在 file 字段中上传文件",
+        "请选择要上传的文件",
     )))
+}
+
+/// What `POST /documents` takes, for the OpenAPI document only.
+#[derive(ToSchema)]
+#[allow(dead_code)] // never built: it describes the multipart body that `Multipart` reads
+pub struct UploadForm {
+    /// The file itself (PDF, JPG, PNG or OFD).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
 }
 
 fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
@@ -283,26 +330,25 @@ fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError 
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "malformed_multipart",
-            "上传内容格式有误，请使用 multipart/form-data",
+            "上传的内容无法识别，请重新选择文件上传",
         )
     }
 }
 
 #[utoipa::path(
     get, path = "/documents", tag = "documents", summary = "我的材料库",
-    responses((status = 200, description = "新的在前", body = Page<Document>)),
+    params(Paging),
+    responses((status = 200, description = "电子证照在前，其余新的在前", body = Page<Document>)),
     security(("bearer" = []))
 )]
 pub async fn list_documents(
     State(state): State<AppState>,
     Authenticated(session): Authenticated,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<Page<Document>>, ApiError> {
-    let items = documents::list(&state.portal, &session)
-        .await?
-        .into_iter()
-        .map(Document::from)
-        .collect();
-    Ok(Json(whole_list(items)))
+    let paging = paging.request()?;
+    let all = documents::list(&state.portal, &session).await?;
+    Ok(Json(Page::of(&all, paging).map(Document::from)))
 }
 
 #[utoipa::path(

@@ -1,12 +1,13 @@
 //! Identity endpoints: registration, login for API clients (Bearer tokens), logout.
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::extract::ApiJson;
+use super::extract::{ApiJson, IdempotencyKey, created};
 use crate::http::AppState;
 use crate::http::caller::{AuthenticatedWrite, CallerOf};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use domain::account::{BusinessSignup, CitizenSignup, PrincipalView};
 use serde::{Deserialize, Serialize};
 use service::auth::{self, Channel, LoginAttempt};
@@ -22,49 +23,78 @@ pub enum Registration {
     Business(BusinessSignup),
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, Deserialize, ToSchema)]
 pub struct Registered {
     /// `citizen` or `business`.
     pub kind: String,
     pub message: String,
 }
 
-/// Duplicate ID numbers, phones and credit codes answer 409 with a code saying which.
+impl Registration {
+    /// What makes two registrations the same request, for `Idempotency-Key`: everything but the
+    /// password, which is never stored in any form but its argon2 hash.
+    fn fingerprint(&self) -> Vec<u8> {
+        let person = |p: &CitizenSignup| format!("{}\u{0}{}\u{0}{}", p.id_number, p.name, p.phone);
+        match self {
+            Self::Citizen(signup) => format!("citizen\u{0}{}", person(signup)),
+            Self::Business(signup) => format!(
+                "business\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+                signup.credit_code,
+                signup.org_name,
+                signup.legal_rep_name,
+                person(&signup.agent)
+            ),
+        }
+        .into_bytes()
+    }
+}
+
+/// Duplicate ID numbers, phones and credit codes answer 409 with a code saying which. A retry
+/// with the same `Idempotency-Key` (scoped to the caller's address) answers the first result.
 #[utoipa::path(
     post,
     path = "/auth/register",
     tag = "identity",
     summary = "注册（个人 / 法人）",
     request_body = Registration,
+    params(IdempotencyKey),
     responses(
-        (status = 201, description = "已注册，可以登录", body = Registered),
-        (status = 409, description = "证件号码、手机号码或统一社会信用代码已注册", body = ErrorEnvelope),
-        (status = 422, description = "输入有误，fields 指明每个字段的问题", body = ErrorEnvelope),
+        (status = 201, description = "已注册，可以登录（同一请求标识的重试：第一次的结果，带 Idempotent-Replayed）", body = Registered),
+        (status = 409, description = "证件号码、手机号码或统一社会信用代码已注册，或同一请求标识的请求仍在处理（idempotency_in_progress）", body = ErrorEnvelope),
+        (status = 422, description = "输入有误，fields 指明每个字段的问题；或请求标识已用于另一请求（idempotency_mismatch）", body = ErrorEnvelope),
         (status = 429, description = "尝试过于频繁，见 Retry-After", body = ErrorEnvelope),
     )
 )]
 pub async fn register(
     State(state): State<AppState>,
     CallerOf(caller): CallerOf,
+    key: IdempotencyKey,
     ApiJson(registration): ApiJson<Registration>,
-) -> Result<(StatusCode, Json<Registered>), ApiError> {
-    let kind = match &registration {
-        Registration::Citizen(signup) => {
-            service::accounts::register_citizen(&state.portal, signup, &caller.address).await?;
-            "citizen"
-        }
-        Registration::Business(signup) => {
-            service::accounts::register_business(&state.portal, signup, &caller.address).await?;
-            "business"
-        }
-    };
-    Ok((
-        StatusCode::CREATED,
-        Json(Registered {
+) -> Result<Response, ApiError> {
+    let key = key.bind(
+        &caller.idempotency_scope(),
+        "POST /auth/register",
+        &registration.fingerprint(),
+    )?;
+    let outcome = service::idempotency::once(&state.portal, key.as_ref(), || async {
+        let kind = match &registration {
+            Registration::Citizen(signup) => {
+                service::accounts::register_citizen(&state.portal, signup, &caller.address).await?;
+                "citizen"
+            }
+            Registration::Business(signup) => {
+                service::accounts::register_business(&state.portal, signup, &caller.address)
+                    .await?;
+                "business"
+            }
+        };
+        Ok(Registered {
             kind: kind.into(),
             message: "注册成功，请登录".into(),
-        }),
-    ))
+        })
+    })
+    .await?;
+    Ok(created(outcome))
 }
 
 #[derive(Deserialize, ToSchema)]

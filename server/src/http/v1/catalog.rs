@@ -1,13 +1,14 @@
 //! Catalog endpoints (public): items and their guides, 一件事 packages, departments, halls.
 
 use super::error::{ApiError, ErrorEnvelope};
+use super::extract::{ApiQuery, Paging};
 use crate::http::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use domain::catalog::{
     Department, GuideDetail, Hall, ItemSummary, Package, PackageDetail, RawItemFilter,
 };
-use domain::paging::Page;
+use domain::paging::{Page, PageRequest};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -26,10 +27,12 @@ pub struct ItemListQuery {
     tag: Option<String>,
     /// 主题（生活事件），如 出生、开办企业
     topic: Option<String>,
-    /// 页码，从 1 开始
-    page: Option<String>,
-    /// 每页条数，1—100，默认 20
-    page_size: Option<String>,
+    /// 页码，从 1 开始（默认 1）
+    #[param(minimum = 1, maximum = 1000000)]
+    page: Option<u32>,
+    /// 每页条数，1 到 100（默认 20）
+    #[param(minimum = 1, maximum = 100)]
+    page_size: Option<u32>,
 }
 
 /// Without `q`, items in catalog order; with `q`, ranked by relevance (name, then aliases, then
@@ -47,7 +50,7 @@ pub struct ItemListQuery {
 )]
 pub async fn list_items(
     State(state): State<AppState>,
-    Query(query): Query<ItemListQuery>,
+    ApiQuery(query): ApiQuery<ItemListQuery>,
 ) -> Result<Json<Page<ItemSummary>>, ApiError> {
     let filter = RawItemFilter {
         q: query.q,
@@ -60,8 +63,7 @@ pub async fn list_items(
     let page = service::catalog::search_items(
         state.portal.db(),
         &filter,
-        query.page.as_deref(),
-        query.page_size.as_deref(),
+        PageRequest::new(query.page, query.page_size),
     )
     .await?;
     Ok(Json(page))
@@ -94,10 +96,16 @@ pub async fn item_guide(
     path = "/packages",
     tag = "catalog",
     summary = "“一件事”列表",
-    responses((status = 200, description = "全部“一件事”", body = Vec<Package>))
+    params(Paging),
+    responses((status = 200, description = "“一件事”，按目录顺序", body = Page<Package>))
 )]
-pub async fn list_packages(State(state): State<AppState>) -> Result<Json<Vec<Package>>, ApiError> {
-    Ok(Json(service::catalog::packages(state.portal.db()).await?))
+pub async fn list_packages(
+    State(state): State<AppState>,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Result<Json<Page<Package>>, ApiError> {
+    let paging = paging.request()?;
+    let all = service::catalog::packages(state.portal.db()).await?;
+    Ok(Json(Page::of(&all, paging)))
 }
 
 /// A package with its member items and the merged material list (一套材料).
@@ -126,14 +134,16 @@ pub async fn package_detail(
     path = "/departments",
     tag = "catalog",
     summary = "实施部门",
-    responses((status = 200, description = "全部部门", body = Vec<Department>))
+    params(Paging),
+    responses((status = 200, description = "部门，按目录顺序", body = Page<Department>))
 )]
 pub async fn list_departments(
     State(state): State<AppState>,
-) -> Result<Json<Vec<Department>>, ApiError> {
-    Ok(Json(
-        service::catalog::departments(state.portal.db()).await?,
-    ))
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Result<Json<Page<Department>>, ApiError> {
+    let paging = paging.request()?;
+    let all = service::catalog::departments(state.portal.db()).await?;
+    Ok(Json(Page::of(&all, paging)))
 }
 
 #[utoipa::path(
@@ -141,10 +151,16 @@ pub async fn list_departments(
     path = "/halls",
     tag = "catalog",
     summary = "政务服务大厅",
-    responses((status = 200, description = "市、区、镇街三级大厅", body = Vec<Hall>))
+    params(Paging),
+    responses((status = 200, description = "市、区、镇街三级大厅", body = Page<Hall>))
 )]
-pub async fn list_halls(State(state): State<AppState>) -> Result<Json<Vec<Hall>>, ApiError> {
-    Ok(Json(service::catalog::halls(state.portal.db()).await?))
+pub async fn list_halls(
+    State(state): State<AppState>,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Result<Json<Page<Hall>>, ApiError> {
+    let paging = paging.request()?;
+    let all = service::catalog::halls(state.portal.db()).await?;
+    Ok(Json(Page::of(&all, paging)))
 }
 
 #[utoipa::path(

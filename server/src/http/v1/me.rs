@@ -2,9 +2,9 @@
 //! data, and — acting as 经办人 — 一企一档 and the business's other 经办人.
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiQuery, Paging};
 use crate::http::AppState;
-use crate::http::caller::{Authenticated, AuthenticatedWrite};
+use crate::http::caller::{Authenticated, AuthenticatedWrite, CitizenWrite};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -60,7 +60,7 @@ pub async fn me(
 )]
 pub async fn update_profile(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    CitizenWrite(session): CitizenWrite,
     ApiJson(profile): ApiJson<CitizenProfile>,
 ) -> Result<Json<CitizenProfile>, ApiError> {
     Ok(Json(
@@ -131,19 +131,22 @@ pub async fn change_password(
 
 #[utoipa::path(
     get, path = "/me/sessions", tag = "me", summary = "当前登录的设备",
-    responses((status = 200, description = "登录会话", body = Page<SessionView>)),
+    params(Paging),
+    responses((status = 200, description = "登录会话，最近使用的在前", body = Page<SessionView>)),
     security(("bearer" = []))
 )]
 pub async fn sessions(
     State(state): State<AppState>,
     Authenticated(session): Authenticated,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<Page<SessionView>>, ApiError> {
-    let items: Vec<SessionView> = auth::list_sessions(&state.portal, &session)
+    let paging = paging.request()?;
+    let all: Vec<SessionView> = auth::list_sessions(&state.portal, &session)
         .await?
         .iter()
         .map(|summary| summary.view())
         .collect();
-    Ok(Json(whole_list(items)))
+    Ok(Json(Page::of(&all, paging)))
 }
 
 #[utoipa::path(
@@ -180,16 +183,18 @@ pub async fn revoke_other_sessions(
 /// Staff views of the caller's data (with the purpose they gave) and the caller's own sign-ins.
 #[utoipa::path(
     get, path = "/me/access-log", tag = "me", summary = "谁查看了我的信息",
-    responses((status = 200, description = "最近200条，新的在前", body = Page<AccessLogEntry>)),
+    params(Paging),
+    responses((status = 200, description = "新的在前", body = Page<AccessLogEntry>)),
     security(("bearer" = []))
 )]
 pub async fn access_log(
     State(state): State<AppState>,
     Authenticated(session): Authenticated,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<Page<AccessLogEntry>>, ApiError> {
-    Ok(Json(whole_list(
-        accounts::access_log(&state.portal, &session).await?,
-    )))
+    Ok(Json(
+        accounts::access_log(&state.portal, &session, paging.request()?).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -209,7 +214,7 @@ pub struct ActingForChoice {
 )]
 pub async fn switch_acting_for(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    CitizenWrite(session): CitizenWrite,
     ApiJson(choice): ApiJson<ActingForChoice>,
 ) -> Result<Json<PrincipalView>, ApiError> {
     auth::switch_acting_for(&state.portal, &session, choice.business_id.as_deref()).await?;
@@ -253,7 +258,7 @@ pub async fn business(
 )]
 pub async fn update_business_profile(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    CitizenWrite(session): CitizenWrite,
     ApiJson(profile): ApiJson<BusinessProfile>,
 ) -> Result<Json<BusinessProfile>, ApiError> {
     Ok(Json(
@@ -281,7 +286,7 @@ pub struct AgentGrant {
 )]
 pub async fn grant_agent(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    CitizenWrite(session): CitizenWrite,
     ApiJson(grant): ApiJson<AgentGrant>,
 ) -> Result<StatusCode, ApiError> {
     accounts::grant_agent(&state.portal, &session, &grant.id_number, &grant.name).await?;
@@ -305,15 +310,4 @@ pub async fn revoke_agent(
 ) -> Result<StatusCode, ApiError> {
     accounts::revoke_agent(&state.portal, &session, &citizen_id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// A complete, short list in the API's paging shape.
-pub fn whole_list<T>(items: Vec<T>) -> Page<T> {
-    let total = items.len() as u64;
-    Page {
-        items,
-        total,
-        page: 1,
-        page_size: total.max(1) as u32,
-    }
 }

@@ -1,7 +1,7 @@
 //! The message centre (站内信) and the public progress lookup.
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ApiQuery, Paging};
 use crate::http::AppState;
 use crate::http::caller::{Authenticated, AuthenticatedWrite, CallerOf};
 use axum::Json;
@@ -12,6 +12,7 @@ use domain::message::Inbox;
 
 #[utoipa::path(
     get, path = "/messages", tag = "messages", summary = "我的消息（站内信）",
+    params(Paging),
     responses(
         (status = 200, description = "最新的在前，附未读条数", body = Inbox),
         (status = 401, description = "未登录", body = ErrorEnvelope),
@@ -21,9 +22,10 @@ use domain::message::Inbox;
 pub async fn inbox(
     State(state): State<AppState>,
     Authenticated(session): Authenticated,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<Inbox>, ApiError> {
     Ok(Json(
-        service::messages::inbox(&state.portal, &session).await?,
+        service::messages::inbox(&state.portal, &session, paging.request()?).await?,
     ))
 }
 

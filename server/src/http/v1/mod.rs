@@ -91,7 +91,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::change_role))
         .routes(routes!(staff::audit_log))
         .routes(routes!(applications::create, applications::list))
-        .routes(routes!(applications::read, applications::patch))
+        .routes(routes!(
+            applications::read,
+            applications::update,
+            applications::patch
+        ))
         .routes(routes!(applications::prereview))
         .routes(routes!(applications::submit))
         .routes(routes!(applications::withdraw))

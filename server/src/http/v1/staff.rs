@@ -1,19 +1,21 @@
-//! Staff endpoints under `/staff`: every one checks role (and the second factor) in `service`.
+//! Staff endpoints under `/staff`: every one checks role (and the second factor) in `service`;
+//! those with a body check the capability's roles first (`StaffWrite`), so a refusal never
+//! reveals what the body should look like.
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::extract::ApiJson;
-use super::me::whole_list;
+use super::extract::{ApiJson, ApiQuery, IdempotencyKey, Paging, created};
 use crate::http::AppState;
-use crate::http::caller::{Authenticated, AuthenticatedWrite};
+use crate::http::caller::{Authenticated, CallerOf, StaffWrite};
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
+use axum::response::Response;
 use domain::account::{CitizenRecord, NewStaff, PrincipalView, StaffRole, StaffView};
 use domain::application::{ApplicationView, SupplementRequest};
+use domain::instant::Instant;
 use domain::paging::Page;
 use serde::{Deserialize, Serialize};
-use service::staff::{self, Creator};
-use utoipa::{IntoParams, ToSchema};
+use service::staff::{self, Creator, Intake, LookUpCitizen, ManageStaff};
+use utoipa::ToSchema;
 
 #[utoipa::path(
     get, path = "/staff/me", tag = "staff", summary = "当前工作人员",
@@ -52,7 +54,7 @@ pub struct CitizenLookup {
 )]
 pub async fn look_up_citizen(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    StaffWrite(session, _): StaffWrite<LookUpCitizen>,
     ApiJson(lookup): ApiJson<CitizenLookup>,
 ) -> Result<Json<CitizenRecord>, ApiError> {
     Ok(Json(
@@ -62,6 +64,7 @@ pub async fn look_up_citizen(
 
 #[utoipa::path(
     get, path = "/staff/users", tag = "staff", summary = "工作人员账号列表（管理员、督查）",
+    params(Paging),
     responses(
         (status = 200, description = "账号", body = Page<StaffView>),
         (status = 403, description = "角色无权查看", body = ErrorEnvelope),
@@ -71,30 +74,44 @@ pub async fn look_up_citizen(
 pub async fn list_users(
     State(state): State<AppState>,
     Authenticated(session): Authenticated,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<Page<StaffView>>, ApiError> {
-    Ok(Json(whole_list(
-        staff::list_staff(&state.portal, &session).await?,
-    )))
+    let paging = paging.request()?;
+    let all = staff::list_staff(&state.portal, &session).await?;
+    Ok(Json(Page::of(&all, paging)))
 }
 
 #[utoipa::path(
     post, path = "/staff/users", tag = "staff", summary = "创建工作人员账号（管理员）",
     request_body = NewStaff,
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "已创建；首次登录时绑定动态口令", body = StaffView),
         (status = 403, description = "不是管理员", body = ErrorEnvelope),
-        (status = 409, description = "用户名已被使用", body = ErrorEnvelope),
+        (status = 409, description = "用户名已被使用，或同一请求标识的请求仍在处理", body = ErrorEnvelope),
         (status = 422, description = "输入有误", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
 )]
 pub async fn create_user(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    CallerOf(caller): CallerOf,
+    StaffWrite(session, _): StaffWrite<ManageStaff>,
+    key: IdempotencyKey,
     ApiJson(new): ApiJson<NewStaff>,
-) -> Result<(StatusCode, Json<StaffView>), ApiError> {
-    let created = staff::create_staff(&state.portal, Creator::Admin(&session), &new).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+) -> Result<Response, ApiError> {
+    // The initial password stays out of the fingerprint, like every password.
+    let request = format!("{}\u{0}{}\u{0}{}", new.username, new.name, new.role);
+    let key = key.bind(
+        &caller.idempotency_scope(),
+        "POST /staff/users",
+        request.as_bytes(),
+    )?;
+    let outcome = service::idempotency::once(&state.portal, key.as_ref(), || {
+        staff::create_staff(&state.portal, Creator::Admin(&session), &new)
+    })
+    .await?;
+    Ok(created(outcome))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -121,7 +138,7 @@ pub struct RoleChange {
 )]
 pub async fn change_role(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    StaffWrite(session, _): StaffWrite<ManageStaff>,
     Path(staff_id): Path<String>,
     ApiJson(change): ApiJson<RoleChange>,
 ) -> Result<Json<StaffView>, ApiError> {
@@ -139,16 +156,10 @@ pub async fn change_role(
     ))
 }
 
-#[derive(Deserialize, IntoParams)]
-pub struct AuditQuery {
-    /// How many of the newest entries, 1–500 (default 100).
-    limit: Option<i64>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AuditRowView {
     pub seq: i64,
-    pub at: String,
+    pub at: Instant,
     pub actor: String,
     pub action: String,
     pub subject: String,
@@ -157,7 +168,7 @@ pub struct AuditRowView {
 
 #[utoipa::path(
     get, path = "/staff/audit-log", tag = "staff", summary = "审计日志（督查、管理员）",
-    params(AuditQuery),
+    params(Paging),
     responses(
         (status = 200, description = "最新的审计记录", body = Page<AuditRowView>),
         (status = 403, description = "角色无权查看", body = ErrorEnvelope),
@@ -167,21 +178,17 @@ pub struct AuditRowView {
 pub async fn audit_log(
     State(state): State<AppState>,
     Authenticated(session): Authenticated,
-    Query(query): Query<AuditQuery>,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<Page<AuditRowView>>, ApiError> {
-    let rows = staff::audit_log(&state.portal, &session, query.limit.unwrap_or(100)).await?;
-    Ok(Json(whole_list(
-        rows.into_iter()
-            .map(|row| AuditRowView {
-                seq: row.seq,
-                at: row.at,
-                actor: row.actor,
-                action: row.action,
-                subject: row.subject,
-                detail: row.detail,
-            })
-            .collect(),
-    )))
+    let page = staff::audit_log(&state.portal, &session, paging.request()?).await?;
+    Ok(Json(page.map(|row| AuditRowView {
+        seq: row.seq,
+        at: row.at,
+        actor: row.actor,
+        action: row.action,
+        subject: row.subject,
+        detail: row.detail,
+    })))
 }
 
 /// 一次性告知: everything to fix at once; the applicant's form reopens with the notice.
@@ -201,7 +208,7 @@ pub async fn audit_log(
 )]
 pub async fn request_supplement(
     State(state): State<AppState>,
-    AuthenticatedWrite(session): AuthenticatedWrite,
+    StaffWrite(session, _): StaffWrite<Intake>,
     Path(case_no): Path<String>,
     ApiJson(request): ApiJson<SupplementRequest>,
 ) -> Result<Json<ApplicationView>, ApiError> {
