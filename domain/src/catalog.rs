@@ -636,17 +636,14 @@ impl RawItemFilter {
         let applicant_type = given(&self.applicant_type).and_then(|v| {
             let parsed = ApplicantType::parse(v);
             if parsed.is_none() {
-                errors.add("applicant_type", "应为 person（个人）或 business（法人）");
+                errors.add("applicant_type", "请选择个人或法人");
             }
             parsed
         });
         let zone = given(&self.zone).and_then(|v| {
             let parsed = Zone::parse(v);
             if parsed.is_none() {
-                errors.add(
-                    "zone",
-                    "应为 economic（经济类）、construction（建设类）、social（社会类）或 real_estate（不动产）",
-                );
+                errors.add("zone", "请从经济类、建设类、社会类、不动产中选择");
             }
             parsed
         });
@@ -655,9 +652,9 @@ impl RawItemFilter {
             if parsed.is_none() {
                 let all: Vec<String> = ServiceTag::ALL
                     .iter()
-                    .map(|t| format!("{}（{}）", t.as_str(), t.label()))
+                    .map(|t| t.label().to_owned())
                     .collect();
-                errors.add("tag", format!("应为以下之一：{}", all.join("、")));
+                errors.add("tag", format!("请从以下服务方式中选择：{}", all.join("、")));
             }
             parsed
         });

@@ -35,12 +35,19 @@ impl PageRequest {
             Some(text) => match text.parse::<u32>() {
                 Ok(n) if (1..=max).contains(&n) => n,
                 _ => {
-                    errors.add(field, format!("应为 1 到 {max} 之间的整数"));
+                    errors.add(
+                        field,
+                        if max == MAX_PAGE_SIZE {
+                            format!("每页条数应为 1 到 {MAX_PAGE_SIZE}")
+                        } else {
+                            "页码应从 1 开始".to_owned()
+                        },
+                    );
                     default
                 }
             },
         };
-        let page = read("page", page, 1, u32::MAX);
+        let page = read("page", page, 1, MAX_PAGE);
         let page_size = read("page_size", page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
         if errors.is_empty() {
             Ok(Self { page, page_size })

@@ -57,8 +57,8 @@ impl Key {
     pub fn new(scope: &str, key: &str, operation: &str, request: &[u8]) -> Result<Self> {
         if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::invalid(
-                "Idempotency-Key",
-                "请求标识应为 1 到 200 个可见英文字符或数字",
+                "idempotency_key",
+                "请求标识应为 1 到 200 个英文字母、数字或符号",
             ));
         }
         let mut hasher = Sha256::new();
@@ -177,7 +177,7 @@ pub async fn begin(portal: &Portal, key: &Key) -> Result<Begun> {
     if row.try_get::<String, _>("fingerprint")? != key.fingerprint {
         return Err(Error::Unprocessable {
             code: "idempotency_mismatch",
-            message: "这个请求标识已经用于另一项操作，请重新发起请求".into(),
+            message: "这次操作与之前的一次不一致，请返回后重新操作".into(),
         });
     }
     if row.try_get::<String, _>("state")? == "done"

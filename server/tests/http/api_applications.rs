@@ -116,7 +116,7 @@ async fn a_draft_is_prefilled_and_reviewed_all_at_once(backend: Backend) {
         .await;
     let error = error_envelope(refused, 422, "validation_failed").await;
     assert!(
-        error["fields"]["material:parents_id"][0]
+        error["fields"]["materials.parents_id"][0]
             .as_str()
             .unwrap()
             .contains("缺少")

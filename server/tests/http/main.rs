@@ -11,6 +11,7 @@ mod api_applications;
 mod api_calendar;
 mod api_cases;
 mod api_catalog;
+mod api_contract;
 mod api_foundation;
 mod api_identity;
 mod pages;

@@ -21,7 +21,7 @@ use domain::application::{
 use domain::calendar::DueDateEstimate;
 use domain::catalog::{ApplicantType, ItemGuide, Material, Package};
 use domain::form::{Answer, Answers, FieldKind, FieldSpec, FormSchema, Prefill, applicant_form};
-use domain::identity::IdNumber;
+use domain::identity::{IdNumber, Phone};
 use domain::package::PackageMaterials;
 use domain::prereview::{self, Application, Finding, MaterialChoice};
 use serde::{Deserialize, Serialize};
@@ -508,7 +508,7 @@ fn summary(row: &AnyRow) -> Result<ApplicationSummary> {
     })
 }
 
-/// Answers with every ID number masked, for any view.
+/// Answers with every ID number and phone number masked, for any view.
 fn masked(fields: &[FieldSpec], answers: &Answers) -> Answers {
     answers
         .iter()
@@ -518,6 +518,7 @@ fn masked(fields: &[FieldSpec], answers: &Answers) -> Answers {
                 (Some(FieldKind::IdNumber { .. }), Answer::Text(text)) => {
                     Answer::Text(mask_id(text))
                 }
+                (Some(FieldKind::Phone), Answer::Text(text)) => Answer::Text(mask_phone(text)),
                 (Some(FieldKind::Group { fields, .. }), Answer::Entries(entries)) => {
                     Answer::Entries(entries.iter().map(|e| masked(fields, e)).collect())
                 }
@@ -535,13 +536,24 @@ fn mask_id(text: &str) -> String {
     }
 }
 
-/// Merges `incoming` into `stored`: a masked ID number sent back unchanged keeps the stored one.
+fn mask_phone(text: &str) -> String {
+    match Phone::parse(text) {
+        Ok(phone) => phone.masked(),
+        Err(_) => text.to_owned(),
+    }
+}
+
+/// Merges `incoming` into `stored`: a masked ID or phone number sent back unchanged keeps the
+/// stored one.
 fn merge_answers(fields: &[FieldSpec], stored: &mut Answers, incoming: Answers) {
     for (key, answer) in incoming {
         let field = fields.iter().find(|f| f.key == key);
         let keep = match (field.map(|f| &f.kind), &answer, stored.get(&key)) {
             (Some(FieldKind::IdNumber { .. }), Answer::Text(text), Some(Answer::Text(old))) => {
                 text.contains('*') && mask_id(old) == *text
+            }
+            (Some(FieldKind::Phone), Answer::Text(text), Some(Answer::Text(old))) => {
+                text.contains('*') && mask_phone(old) == *text
             }
             _ => false,
         };

@@ -49,7 +49,7 @@ async fn submit_once(
             .filter(|f| f.level == prereview::Level::Blocking)
         {
             fields.add(
-                &finding.target,
+                wire_field(&finding.target),
                 format!("{}（{}）", finding.message, finding.hint),
             );
         }
@@ -82,6 +82,16 @@ async fn submit_once(
     .await?;
     tx.commit().await?;
     view(portal, submitted).await
+}
+
+/// A finding's target (`field:<key>`, `material:<code>`) as the API names the same thing in
+/// `fields` everywhere else: `answers.<key>`, `materials.<code>`.
+fn wire_field(target: &str) -> String {
+    match target.split_once(':') {
+        Some(("field", key)) => format!("answers.{key}"),
+        Some(("material", code)) => format!("materials.{code}"),
+        _ => target.to_owned(),
+    }
 }
 
 fn already_submitted() -> Error {
@@ -274,7 +284,7 @@ pub async fn request_supplement(
         if !known {
             return Err(Error::invalid(
                 &format!("items.{index}.target"),
-                "应为本办件的 field:<字段> 或 material:<材料编码>",
+                "所选补正项不属于本办件，请重新选择",
             ));
         }
         if item.message.trim().is_empty() {

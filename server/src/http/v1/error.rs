@@ -79,13 +79,12 @@ impl ApiError {
             StatusCode::BAD_REQUEST => ("bad_request", "请求格式有误"),
             StatusCode::UNAUTHORIZED => ("unauthorized", "请先登录"),
             StatusCode::FORBIDDEN => ("forbidden", "您没有权限执行此操作"),
-            StatusCode::NOT_FOUND => ("not_found", "请求的接口不存在，请核对地址和 API 版本"),
-            StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "该接口不支持此请求方法"),
+            StatusCode::NOT_FOUND => ("not_found", "没有找到您要访问的内容"),
+            StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "暂不支持此操作"),
             StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "请求内容超过大小上限"),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-                "unsupported_media_type",
-                "不支持的内容类型，请使用 application/json",
-            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ("unsupported_media_type", "提交的内容无法识别，请返回重试")
+            }
             StatusCode::UNPROCESSABLE_ENTITY => (
                 "validation_failed",
                 "提交的内容有误，请按提示修改后重新提交",
@@ -147,12 +146,12 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::MissingJsonContentType(_) => Self::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
-                "请求的 Content-Type 必须是 application/json",
+                "提交的内容无法识别，请返回重试",
             ),
             JsonRejection::JsonSyntaxError(_) => Self::new(
                 StatusCode::BAD_REQUEST,
                 "malformed_json",
-                "请求体不是合法的 JSON",
+                "提交的内容无法识别，请返回重试",
             ),
             JsonRejection::JsonDataError(error) => Self::invalid(data_error_fields(&error)),
             other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -161,6 +160,11 @@ impl From<JsonRejection> for ApiError {
             other => Self::from_status(other.status()),
         }
     }
+}
+
+/// serde's path (`items[0].target`) in the one spelling `fields` keys use: `items.0.target`.
+fn dotted(path: &str) -> String {
+    path.replace('[', ".").replace(']', "")
 }
 
 /// Names the field a JSON body got wrong, from the deserializer's path.
@@ -175,7 +179,7 @@ fn data_error_fields(error: &(dyn std::error::Error + 'static)) -> FieldErrors {
                 .strip_prefix("missing field `")
                 .and_then(|rest| rest.split('`').next())
             {
-                let parent = error.path().to_string();
+                let parent = dotted(&error.path().to_string());
                 let field = if parent == "." {
                     name.to_owned()
                 } else {
@@ -183,7 +187,7 @@ fn data_error_fields(error: &(dyn std::error::Error + 'static)) -> FieldErrors {
                 };
                 return FieldErrors::single(field, "必填项，请填写");
             }
-            let field = error.path().to_string();
+            let field = dotted(&error.path().to_string());
             let field = if field == "." {
                 "body".to_owned()
             } else {

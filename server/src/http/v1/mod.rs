@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 mod me;
 mod messages;
+mod openapi;
 mod staff;
 
 use crate::http::AppState;
@@ -24,38 +25,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub const PREFIX: &str = "/api/v1";
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "政务服务门户 API",
-        version = "1",
-        description = "一网通办公共接口：事项与办事指南、身份认证、办件、预约取号、好差评。\
-                       所有错误使用统一的错误信封，见 `ErrorEnvelope`。"
-    ),
-    components(schemas(error::ErrorEnvelope, error::ErrorDetail)),
-    modifiers(&BearerAuth)
-)]
-struct ApiDoc;
-
-/// Declares the `bearer` scheme the identity routes name.
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut OpenApiDocument) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("POST /api/v1/auth/login 返回的令牌"))
-                    .build(),
-            ),
-        );
-    }
-}
 
 /// Every documented `/api/v1` route, with paths relative to the prefix.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -117,9 +86,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Mounts `api` under the prefix, answers unknown paths with the 404 envelope, and serves the
 /// generated document at `/api/v1/openapi.json`.
 pub fn finish(api: OpenApiRouter<AppState>) -> Router<AppState> {
-    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest(PREFIX, api)
         .split_for_parts();
+    openapi::complete_error_statuses(&mut document);
     router
         .route(&format!("{PREFIX}/{{*rest}}"), any(unknown_route))
         .route(PREFIX, any(unknown_route))
@@ -142,5 +112,5 @@ async fn openapi_json(
 }
 
 async fn unknown_route() -> ApiError {
-    ApiError::not_found("请求的接口不存在，请核对地址和 API 版本")
+    ApiError::not_found("没有找到您要访问的内容")
 }
