@@ -3,7 +3,8 @@
 #   1. formatting and clippy (server and WASM feature sets), warnings denied
 #   2. domain unit and property tests
 #   3. service/repository and in-process API tests, on SQLite and on a throw-away PostgreSQL
-#   4. release build (size-optimised WASM), then Playwright journeys in Debian's Chromium
+#   4. release build (size-optimised WASM); the API contract fuzzed by schemathesis; Playwright
+#      journeys in Debian's Chromium on a test deployment whose clock stands on a working morning
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -11,6 +12,7 @@ ensure_build_tools
 ensure_chromium
 ensure_postgresql
 ensure_end2end_packages
+ensure_schemathesis
 command -v curl >/dev/null 2>&1 || apt_install curl
 
 step "Tier 0: cargo fmt --check"
@@ -27,8 +29,10 @@ PG_BIN="$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/initdb" | sort -V | t
 PG_DIR="$(mktemp -d)"
 PG_PORT="$(free_port)"
 PORTAL_PID=""
+FUZZ_PID=""
 cleanup() {
-  if [ -n "$PORTAL_PID" ]; then kill "$PORTAL_PID" 2>/dev/null || true; wait "$PORTAL_PID" 2>/dev/null || true; fi
+  local pid
+  for pid in $PORTAL_PID $FUZZ_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
 }
@@ -63,15 +67,39 @@ cargo test --locked -p server
 step "Tier 4: release build and browser tests"
 build_release
 report_wasm_size
+
+step "Tier 4: the API contract, fuzzed by schemathesis against a throw-away portal"
+FUZZ_PORT="$(free_port)"
+FUZZ_URL="http://127.0.0.1:$FUZZ_PORT"
+FUZZ_DIR="$(mktemp -d)"
+PORTAL_DATA_DIR="$FUZZ_DIR" target/release/server seed >/dev/null
+# The fuzzer logs in and registers far more often than any person: no per-address limit here.
+PORTAL_DATA_DIR="$FUZZ_DIR" PORTAL_LISTEN="127.0.0.1:$FUZZ_PORT" PORTAL_LOG__FORMAT=json \
+  PORTAL_AUTH__ATTEMPTS_PER_ADDRESS=100000000 PORTAL_DEPLOYMENT=test \
+  target/release/server serve >"$FUZZ_DIR/server.log" 2>&1 &
+FUZZ_PID=$!
+wait_ready "$FUZZ_URL"
+run_contract_fuzzing "$FUZZ_URL"
+kill "$FUZZ_PID"; wait "$FUZZ_PID" 2>/dev/null || true; FUZZ_PID=""
+rm -rf "$FUZZ_DIR"
+
+step "Tier 4: browser journeys (Playwright) on a test deployment"
 PORT="$(free_port)"
 BASE_URL="http://127.0.0.1:$PORT"
 DATA_DIR="$(mktemp -d)"
+# Journeys that depend on the time of day or on working days run on a working morning, whenever
+# and wherever the command runs: the portal's clock is moved there (a test deployment only), and
+# the journeys move their own clock (authenticator codes) by the same amount.
+CLOCK_AT="${PORTAL_TEST_CLOCK_AT:-2026-12-07T10:00:00+08:00}"
+CLOCK_OFFSET_SECS=$(($(date -d "$CLOCK_AT" +%s) - $(date +%s)))
 PORTAL_DATA_DIR="$DATA_DIR" target/release/server seed
 PORTAL_DATA_DIR="$DATA_DIR" PORTAL_LISTEN="127.0.0.1:$PORT" PORTAL_LOG__FORMAT=json \
+  PORTAL_DEPLOYMENT=test PORTAL_TEST_CLOCK__OFFSET_SECS="$CLOCK_OFFSET_SECS" \
   target/release/server serve >"$DATA_DIR/server.log" 2>&1 &
 PORTAL_PID=$!
 wait_ready "$BASE_URL"
-(cd end2end && BASE_URL="$BASE_URL" npx playwright test)
+(cd end2end && BASE_URL="$BASE_URL" PORTAL_CLOCK_OFFSET_SECS="$CLOCK_OFFSET_SECS" \
+  PORTAL_CLOCK_DATE="${CLOCK_AT:0:10}" npx playwright test)
 
 step "Privacy check: no full ID number in the server log of the browser journeys"
 # Shape of a GB 11643 number: region, a 19xx/20xx birth date, sequence, check digit.

@@ -162,7 +162,8 @@ pub struct ApplicationView {
     /// The business applied for, when a 经办人 files in its name.
     pub business_name: Option<String>,
     pub form: FormSchema,
-    /// Answers; ID numbers come back masked.
+    /// Answers by field key; ID and phone numbers come back masked.
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, crate::form::WireAnswer>))]
     pub answers: Answers,
     pub materials: Vec<Material>,
     pub choices: BTreeMap<String, MaterialChoice>,
@@ -200,7 +201,12 @@ pub struct PackageCase {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApplicationPatch {
+    /// Answers by field key, each in its JSON type; fields not sent keep their answers.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<BTreeMap<String, crate::form::WireAnswer>>)
+    )]
     pub answers: Option<Answers>,
     /// Material code → how it is provided, or `null` to clear it.
     #[serde(default)]

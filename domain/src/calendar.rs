@@ -182,7 +182,7 @@ pub fn parse_due_date_query(
         Some(text) => {
             let date = parse_date(text);
             if date.is_none() {
-                errors.add("from", "日期格式应为 YYYY-MM-DD，且须为真实存在的日期");
+                errors.add("from", "请按“年-月-日”填写真实存在的日期，如 2026-01-31");
             }
             date
         }

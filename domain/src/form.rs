@@ -124,23 +124,29 @@ pub enum Prefill {
 /// A client sends each answer in its JSON type: a number field's answer may be a JSON number
 /// (`120`, `12.5`) as well as text, and is kept as the text the form would hold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged, from = "WireAnswer")]
 pub enum Answer {
     Text(String),
     Choices(Vec<String>),
-    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     Entries(Vec<Answers>),
 }
 
-/// What a client may send as an answer.
+/// What a client may send as an answer, and so what the API documents as `Answer` (a view
+/// sends text where a client may have sent a number).
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Answer))]
 #[serde(untagged)]
-enum WireAnswer {
+pub(crate) enum WireAnswer {
     Text(String),
-    Integer(i64),
+    /// A number field's answer (`120`, `12.5`).
     Number(f64),
+    /// The options ticked (checkboxes).
     Choices(Vec<String>),
+    /// A group's entries, each answered by field key.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(no_recursion, value_type = Vec<BTreeMap<String, WireAnswer>>)
+    )]
     Entries(Vec<Answers>),
 }
 
@@ -148,7 +154,6 @@ impl From<WireAnswer> for Answer {
     fn from(wire: WireAnswer) -> Self {
         match wire {
             WireAnswer::Text(text) => Self::Text(text),
-            WireAnswer::Integer(n) => Self::Text(n.to_string()),
             WireAnswer::Number(n) => Self::Text(n.to_string()),
             WireAnswer::Choices(choices) => Self::Choices(choices),
             WireAnswer::Entries(entries) => Self::Entries(entries),

@@ -39,10 +39,6 @@ impl Instant {
             .map(|local| Self(local.assume_offset(CHINA)))
     }
 
-    pub fn at(self) -> OffsetDateTime {
-        self.0
-    }
-
     /// RFC 3339 with the +08:00 offset.
     pub fn rfc3339(self) -> String {
         let t = self.0;

@@ -17,7 +17,7 @@ pub struct MessageView {
     /// The application it is about, for clients that route themselves:
     /// `GET /api/v1/applications/{application_id}`.
     pub application_id: Option<String>,
-    /// Its 办件编号, once the application has one.
+    /// Its 办件编号 as it is now (a message about a draft shows it once the draft is submitted).
     pub case_no: Option<String>,
     pub created_at: Instant,
     pub read: bool,

@@ -24,36 +24,16 @@ impl Default for PageRequest {
 }
 
 impl PageRequest {
-    /// Reads the two parameters as they arrive (text, possibly absent), naming each bad one.
+    /// Reads the two parameters as they arrive in a web page's query (text, possibly absent),
+    /// naming each bad one.
     pub fn parse(page: Option<&str>, page_size: Option<&str>) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let mut read = |field: &str, text: Option<&str>, default: u32, max: u32| match text
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            None => default,
-            Some(text) => match text.parse::<u32>() {
-                Ok(n) if (1..=max).contains(&n) => n,
-                _ => {
-                    errors.add(
-                        field,
-                        if max == MAX_PAGE_SIZE {
-                            format!("每页条数应为 1 到 {MAX_PAGE_SIZE}")
-                        } else {
-                            "页码应从 1 开始".to_owned()
-                        },
-                    );
-                    default
-                }
-            },
+        let number = |text: Option<&str>| {
+            text.map(str::trim)
+                .filter(|t| !t.is_empty())
+                // Not a number at all is as wrong as zero, and answered the same way.
+                .map(|t| t.parse::<u32>().unwrap_or(0))
         };
-        let page = read("page", page, 1, MAX_PAGE);
-        let page_size = read("page_size", page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        if errors.is_empty() {
-            Ok(Self { page, page_size })
-        } else {
-            Err(errors)
-        }
+        Self::new(number(page), number(page_size))
     }
 
     /// The two parameters as a client typed them (numbers, possibly absent), naming each bad one.
@@ -84,7 +64,7 @@ impl PageRequest {
 
     /// Rows to skip before this page, for `LIMIT … OFFSET …`.
     pub fn offset(&self) -> i64 {
-        i64::from(self.page - 1) * i64::from(self.page_size)
+        i64::from(self.page.saturating_sub(1)) * i64::from(self.page_size)
     }
 
     pub fn limit(&self) -> i64 {
@@ -93,7 +73,7 @@ impl PageRequest {
 
     /// The rows of `all` that fall on this page.
     pub fn slice<T: Clone>(&self, all: &[T]) -> Vec<T> {
-        let start = (self.page as usize - 1).saturating_mul(self.page_size as usize);
+        let start = (self.page.saturating_sub(1) as usize).saturating_mul(self.page_size as usize);
         all.iter()
             .skip(start)
             .take(self.page_size as usize)

@@ -1,6 +1,17 @@
 import { expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
+/**
+ * The portal's "now": the test command moves the portal's clock to a working morning
+ * (PORTAL_CLOCK_OFFSET_SECS), and journeys that compute time-based codes move theirs with it.
+ */
+export function portalNow(): number {
+  return Date.now() + Number(process.env.PORTAL_CLOCK_OFFSET_SECS ?? 0) * 1000;
+}
+
+/** The portal's date (YYYY-MM-DD) as the test command set it, if it did. */
+export const portalDate: string | undefined = process.env.PORTAL_CLOCK_DATE;
+
 /** Waits until the WASM bundle has hydrated the server-rendered page. */
 export async function waitForHydration(page: Page) {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true", { timeout: 15_000 });

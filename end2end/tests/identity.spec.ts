@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { expectNoSeriousAxeViolations, waitForHydration } from "./helpers";
+import { expectNoSeriousAxeViolations, portalNow, waitForHydration } from "./helpers";
 
 /** A fresh, valid resident ID number (GB 11643) and phone, so runs never collide. */
 function freshCitizen() {
@@ -14,7 +14,7 @@ function freshCitizen() {
 }
 
 /** The authenticator's six digits (RFC 6238, SHA-1, 30 s) for a base32 secret. */
-function totp(base32: string, at = Date.now()) {
+function totp(base32: string, at = portalNow()) {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   let bits = "";
   for (const c of base32.replace(/=+$/, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");

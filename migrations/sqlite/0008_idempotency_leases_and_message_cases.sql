@@ -6,11 +6,9 @@ ALTER TABLE idempotency_keys ADD COLUMN claim_token TEXT;
 ALTER TABLE idempotency_keys ADD COLUMN lease_until TEXT;
 CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
 
--- Messages name the case they are about, so an API client (the mini-program) can route to it
--- without parsing the web path in `link`: the application (draft id) and, once it has one,
--- the 办件编号. Earlier messages learn both from their link.
+-- Messages name the application they are about, so an API client (the mini-program) can route
+-- to it without parsing the web path in `link`; its 办件编号 is read through it, so a message
+-- written about a draft shows the number once the draft is submitted. Earlier messages learn
+-- the application from their link (`/applications/{id}`).
 ALTER TABLE messages ADD COLUMN application_id TEXT;
-ALTER TABLE messages ADD COLUMN case_no TEXT;
 UPDATE messages SET application_id = substr(link, 15) WHERE link LIKE '/applications/%';
-UPDATE messages SET case_no = (SELECT a.case_no FROM applications a WHERE a.id = messages.application_id)
-    WHERE application_id IS NOT NULL;

@@ -161,6 +161,7 @@ impl Config {
 
     /// The use cases over `db`, with files under `<data_dir>/files`.
     pub fn portal(&self, db: Db) -> anyhow::Result<Portal> {
+        self.check()?;
         let files = Files::local(self.data_dir.join("files"))?;
         let clock = self.clock()?;
         Ok(Portal::with_clock(
@@ -170,6 +171,19 @@ impl Config {
             self.settings(),
             clock,
         ))
+    }
+
+    /// Settings that only make sense together.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.idempotency.lease_secs <= self.http.request_timeout_secs {
+            anyhow::bail!(
+                "idempotency.lease_secs ({}) must be longer than http.request_timeout_secs ({}): \
+                 a retry must not take over a request that is still running",
+                self.idempotency.lease_secs,
+                self.http.request_timeout_secs
+            );
+        }
+        Ok(())
     }
 
     /// The system clock, or for a test deployment the clock `test_clock` asks for.
@@ -252,6 +266,20 @@ mod tests {
             );
             Ok(())
         });
+    }
+
+    #[test]
+    fn an_idempotency_lease_outlasts_the_request_timeout() {
+        let mut config = Config::default();
+        assert!(config.check().is_ok());
+        config.idempotency.lease_secs = config.http.request_timeout_secs;
+        assert!(
+            config
+                .check()
+                .unwrap_err()
+                .to_string()
+                .contains("lease_secs")
+        );
     }
 
     #[test]

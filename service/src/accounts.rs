@@ -486,7 +486,9 @@ pub async fn business_account(portal: &Portal, session: &Session) -> Result<Busi
     })
 }
 
-fn acting_business(session: &Session) -> Result<&auth::ActingFor> {
+/// The business the caller acts for as 经办人 (403 otherwise). REST adapters check it before
+/// reading a body, as the use cases do.
+pub fn acting_business(session: &Session) -> Result<&auth::ActingFor> {
     session
         .require_citizen()?
         .acting_for
@@ -650,7 +652,8 @@ pub async fn revoke_agent(portal: &Portal, session: &Session, citizen_id: &str) 
     Ok(())
 }
 
-fn require_agent_admin(session: &Session) -> Result<&auth::ActingFor> {
+/// As [`acting_business`], for the business's administrating 经办人 only.
+pub fn require_agent_admin(session: &Session) -> Result<&auth::ActingFor> {
     let acting = acting_business(session)?;
     if acting.is_admin {
         Ok(acting)

@@ -4,11 +4,6 @@ pub use domain::instant::CHINA;
 use domain::instant::Instant;
 use time::{Date, OffsetDateTime, UtcOffset};
 
-/// Today's date in China, for "今天申请…" estimates.
-pub fn today() -> Date {
-    OffsetDateTime::now_utc().to_offset(CHINA).date()
-}
-
 /// Where "now" comes from. Production reads the system clock; tests move a manual clock to
 /// cross lockout windows and session timeouts without sleeping.
 pub trait Clock: Send + Sync + 'static {

@@ -5,13 +5,20 @@
 //!
 //! A key is *claimed* with one conditional statement before the work starts, so concurrent retries
 //! on any number of instances see exactly one winner. The claim holds a lease
-//! (`api.idempotency_lease_secs`): a claim whose work never finished — the instance died, the
-//! database went away — may be taken over once the lease has run out, instead of blocking the key
-//! until the sweep. The answer is stored as soon as the work has committed; if the process dies in
-//! between, the retry after the lease does the work again, which every create here tolerates (a
-//! submitted draft is no longer submittable and answers 409, a repeated registration meets the
-//! unique account, a second draft or upload is merely spare). A refused request releases its key:
-//! the client fixes the input and may retry with the same key.
+//! (`idempotency.lease_secs`, longer than the request timeout): a claim whose work never finished —
+//! the instance died, the database went away — may be taken over once the lease has run out,
+//! instead of blocking the key until the sweep.
+//!
+//! The work and the storing of its answer run on a task of their own, so a client that hangs up
+//! or a request that times out does not cut them apart: the answer is stored whenever the work
+//! completes. Only the death of the process between the work's commit and the stored answer
+//! leaves a claim without an answer; the retry after the lease then does the work again, which
+//! every create here tolerates (a submitted draft is no longer submittable and answers 409, a
+//! repeated registration meets the unique account, a second draft or upload is merely spare).
+//!
+//! A refusal (bad input, not found, a conflict) releases the key: the client fixes the request and
+//! may retry with the same key. An unexpected failure keeps the claim until its lease runs out, as
+//! its work may have taken effect.
 
 use crate::accounts::new_id;
 use crate::clock::{parse_stamp, stamp};
@@ -26,8 +33,9 @@ use time::Duration;
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct IdempotencySettings {
-    /// A claim whose answer was never stored may be taken over after this many seconds. Longer
-    /// than the request timeout, so a request still running is never done twice.
+    /// A claim whose answer was never stored may be taken over after this many seconds. Must be
+    /// longer than the request timeout (the configuration checks), so that work still running is
+    /// never started twice.
     pub lease_secs: u64,
     /// Keys are forgotten after this many hours (API.md promises at least 24).
     pub keep_hours: u32,
@@ -53,8 +61,9 @@ pub struct Key {
 
 impl Key {
     /// `operation` names the endpoint (`POST /applications`); `request` is what makes two
-    /// requests the same (a canonical body, an upload's bytes).
-    pub fn new(scope: &str, key: &str, operation: &str, request: &[u8]) -> Result<Self> {
+    /// requests the same, in parts (a canonical body; an upload's name and bytes), each
+    /// length-prefixed so that no two different requests hash alike.
+    pub fn new(scope: &str, key: &str, operation: &str, request: &[&[u8]]) -> Result<Self> {
         if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::invalid(
                 "idempotency_key",
@@ -62,9 +71,10 @@ impl Key {
             ));
         }
         let mut hasher = Sha256::new();
-        hasher.update(operation.as_bytes());
-        hasher.update([0]);
-        hasher.update(request);
+        for part in std::iter::once(operation.as_bytes()).chain(request.iter().copied()) {
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part);
+        }
         Ok(Self {
             scope: scope.to_owned(),
             key: key.to_owned(),
@@ -85,15 +95,14 @@ pub struct Outcome<T> {
 }
 
 /// Runs `work` at most once per key: see the module docs. Without a key it simply runs.
-pub async fn once<T, F, Fut>(portal: &Portal, key: Option<&Key>, work: F) -> Result<Outcome<T>>
+pub async fn once<T, Fut>(portal: &Portal, key: Option<&Key>, work: Fut) -> Result<Outcome<T>>
 where
-    T: Serialize + DeserializeOwned,
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<T>>,
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = Result<T>> + Send + 'static,
 {
     let Some(key) = key else {
         return Ok(Outcome {
-            value: work().await?,
+            value: work.await?,
             replayed: false,
         });
     };
@@ -107,19 +116,37 @@ where
         }
         Begun::Claimed(claim) => claim,
     };
-    match work().await {
-        Ok(value) => {
-            claim.finish(portal, &value).await?;
-            Ok(Outcome {
-                value,
-                replayed: false,
-            })
+    // On a task of its own: dropping this request (the client hung up, the timeout struck)
+    // must not separate the work from its stored answer.
+    let portal = portal.clone();
+    let finished = tokio::spawn(async move {
+        match work.await {
+            Ok(value) => {
+                if let Err(error) = claim.finish(&portal, &value).await {
+                    // The work is done and is the answer; a retry after the lease repeats it.
+                    tracing::warn!(error = %error, "storing an idempotent answer failed");
+                }
+                Ok(value)
+            }
+            Err(error) if is_refusal(&error) => {
+                claim.release(&portal).await?;
+                Err(error)
+            }
+            Err(error) => Err(error),
         }
-        Err(error) => {
-            claim.release(portal).await?;
-            Err(error)
-        }
-    }
+    });
+    let value = finished
+        .await
+        .map_err(|e| anyhow::anyhow!("idempotent work did not finish: {e}"))??;
+    Ok(Outcome {
+        value,
+        replayed: false,
+    })
+}
+
+/// A refusal leaves nothing behind, so the key may serve the corrected request.
+fn is_refusal(error: &Error) -> bool {
+    !matches!(error, Error::Unexpected(_))
 }
 
 /// The result of trying to claim a key.
@@ -139,6 +166,15 @@ pub struct Claim {
 
 /// Claims `key`, or explains why this request may not do the work.
 pub async fn begin(portal: &Portal, key: &Key) -> Result<Begun> {
+    // A key released between our insert and our read is free again: one more try.
+    match try_begin(portal, key).await? {
+        Some(begun) => Ok(begun),
+        None => try_begin(portal, key).await?.ok_or_else(in_progress),
+    }
+}
+
+/// `None` when the key vanished between the insert and the read.
+async fn try_begin(portal: &Portal, key: &Key) -> Result<Option<Begun>> {
     let now = portal.now();
     let token = new_id("claim");
     let lease_until = stamp(now + lease(portal));
@@ -160,7 +196,7 @@ pub async fn begin(portal: &Portal, key: &Key) -> Result<Begun> {
         token,
     };
     if claimed.is_some() {
-        return Ok(Begun::Claimed(claim));
+        return Ok(Some(Begun::Claimed(claim)));
     }
     let row = sqlx::query(
         "SELECT fingerprint, state, response, lease_until FROM idempotency_keys \
@@ -170,9 +206,8 @@ pub async fn begin(portal: &Portal, key: &Key) -> Result<Begun> {
     .bind(&key.key)
     .fetch_optional(portal.db().pool())
     .await?;
-    // Released between our insert and this read: the caller may simply try again.
     let Some(row) = row else {
-        return Err(in_progress());
+        return Ok(None);
     };
     if row.try_get::<String, _>("fingerprint")? != key.fingerprint {
         return Err(Error::Unprocessable {
@@ -183,7 +218,7 @@ pub async fn begin(portal: &Portal, key: &Key) -> Result<Begun> {
     if row.try_get::<String, _>("state")? == "done"
         && let Some(answer) = row.try_get::<Option<String>, _>("response")?
     {
-        return Ok(Begun::Replay(answer));
+        return Ok(Some(Begun::Replay(answer)));
     }
     let lease_ran_out = row
         .try_get::<Option<String>, _>("lease_until")?
@@ -206,7 +241,7 @@ pub async fn begin(portal: &Portal, key: &Key) -> Result<Begun> {
     .fetch_optional(portal.db().pool())
     .await?;
     match taken {
-        Some(_) => Ok(Begun::Claimed(claim)),
+        Some(_) => Ok(Some(Begun::Claimed(claim))),
         None => Err(in_progress()),
     }
 }

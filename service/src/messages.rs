@@ -16,17 +16,10 @@ pub(crate) struct NewMessage<'a> {
     pub kind: &'a str,
     pub title: String,
     pub body: String,
-    /// The case the message is about: its application (draft) id and, once it has one, its
-    /// 办件编号. The web link is derived from it.
-    pub about: Option<CaseRef>,
+    /// The application (draft or case) the message is about; the web link is derived from it.
+    pub application_id: Option<String>,
     /// One message per distinct key; a repeat is silently dropped.
     pub dedup_key: String,
-}
-
-/// Which case a message concerns.
-pub(crate) struct CaseRef {
-    pub application_id: String,
-    pub case_no: Option<String>,
 }
 
 /// Writes `message` unless one with the same key exists; returns whether it was written.
@@ -36,8 +29,8 @@ pub(crate) async fn send(
     message: NewMessage<'_>,
 ) -> Result<bool> {
     let written = sqlx::query(
-        "INSERT INTO messages (id, citizen_id, kind, title, body, link, application_id, case_no, \
-         dedup_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+        "INSERT INTO messages (id, citizen_id, kind, title, body, link, application_id, \
+         dedup_key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (dedup_key) DO NOTHING",
     )
     .bind(new_id("m"))
@@ -47,17 +40,11 @@ pub(crate) async fn send(
     .bind(&message.body)
     .bind(
         message
-            .about
+            .application_id
             .as_ref()
-            .map(|case| format!("/applications/{}", case.application_id)),
+            .map(|id| format!("/applications/{id}")),
     )
-    .bind(
-        message
-            .about
-            .as_ref()
-            .map(|case| case.application_id.clone()),
-    )
-    .bind(message.about.as_ref().and_then(|case| case.case_no.clone()))
+    .bind(&message.application_id)
     .bind(&message.dedup_key)
     .bind(stamp(portal.now()))
     .execute(conn)
@@ -78,9 +65,9 @@ pub async fn inbox(portal: &Portal, session: &Session, paging: PageRequest) -> R
     let total: i64 = counts.try_get("total")?;
     let read: i64 = counts.try_get("read")?;
     let rows = sqlx::query(
-        "SELECT id, kind, title, body, link, application_id, case_no, created_at, read_at \
-         FROM messages \
-         WHERE citizen_id = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3",
+        "SELECT m.id, m.kind, m.title, m.body, m.link, m.application_id, a.case_no, \
+         m.created_at, m.read_at FROM messages m LEFT JOIN applications a ON a.id = m.application_id \
+         WHERE m.citizen_id = $1 ORDER BY m.seq DESC LIMIT $2 OFFSET $3",
     )
     .bind(&citizen.citizen_id)
     .bind(paging.limit())

@@ -67,7 +67,10 @@ pub async fn load_guide(code: String) -> Result<Option<GuideView>, ServerFnError
     let calendar = service::calendar::load(portal.db())
         .await
         .map_err(server_error)?;
-    let estimate = calendar.estimate(service::clock::today(), detail.guide.promised_days);
+    let estimate = calendar.estimate(
+        service::clock::today_at(portal.now()),
+        detail.guide.promised_days,
+    );
     Ok(Some(GuideView { detail, estimate }))
 }
 

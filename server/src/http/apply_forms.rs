@@ -24,7 +24,7 @@ pub async fn start(
     request: Request,
 ) -> Response {
     let path = format!("/apply/{code}");
-    start_draft(&state, request, applications::Start::Item(&code), &path).await
+    start_draft(&state, request, applications::Start::Item(code), &path).await
 }
 
 /// `POST /apply/package/{id}`: starts a draft of a 一件事 package (one merged form) and opens it.
@@ -34,13 +34,13 @@ pub async fn start_package(
     request: Request,
 ) -> Response {
     let path = format!("/apply/package/{id}");
-    start_draft(&state, request, applications::Start::Package(&id), &path).await
+    start_draft(&state, request, applications::Start::Package(id), &path).await
 }
 
 async fn start_draft(
     state: &AppState,
     request: Request,
-    start: applications::Start<'_>,
+    start: applications::Start,
     path: &str,
 ) -> Response {
     let Submission {
@@ -52,7 +52,7 @@ async fn start_draft(
         Err(response) => return response,
     };
     let result = match caller.session_for_write(Some(&form.csrf_token)) {
-        Ok(session) => applications::create_draft(&state.portal, session, start).await,
+        Ok(session) => applications::create_draft(&state.portal, session, &start).await,
         Err(error) => Err(error),
     };
     match result {
@@ -260,7 +260,7 @@ async fn apply_post(
             let key = match posted.submit_key.as_str() {
                 "" => None,
                 key => Some(service::idempotency::Key::new(
-                    &session.principal.audit_actor(),
+                    &session.idempotency_scope(),
                     key,
                     &format!("POST /applications/{id}/submit"),
                     &[],

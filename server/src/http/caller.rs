@@ -214,3 +214,30 @@ impl<S: Send + Sync, C: Capability> FromRequestParts<S> for StaffWrite<C> {
         Ok(Self(session, PhantomData))
     }
 }
+
+/// Extractor for a 经办人's write on behalf of the business they act for (一企一档): refused (403)
+/// before any body is read when the caller acts for no business.
+pub struct AgentWrite(pub service::auth::Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for AgentWrite {
+    type Rejection = crate::http::v1::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let CitizenWrite(session) = CitizenWrite::from_request_parts(parts, state).await?;
+        service::accounts::acting_business(&session)?;
+        Ok(Self(session))
+    }
+}
+
+/// As [`AgentWrite`], for the business's administrating 经办人 (who grants and revokes agents).
+pub struct AgentAdminWrite(pub service::auth::Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for AgentAdminWrite {
+    type Rejection = crate::http::v1::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let CitizenWrite(session) = CitizenWrite::from_request_parts(parts, state).await?;
+        service::accounts::require_agent_admin(&session)?;
+        Ok(Self(session))
+    }
+}

@@ -48,7 +48,7 @@ async fn bad_parameters_are_422_naming_each(backend: Backend) {
         error["fields"]["from"][0]
             .as_str()
             .unwrap()
-            .contains("YYYY-MM-DD")
+            .contains("年-月-日")
     );
     assert!(
         error["fields"]["working_days"][0]

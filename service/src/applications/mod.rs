@@ -12,7 +12,7 @@ use crate::accounts::new_id;
 use crate::auth::{CitizenPrincipal, Session};
 use crate::clock::{china_minute, parse_stamp, stamp, stored_instant, today_at};
 use crate::documents::{self, Holder};
-use crate::messages::{self, CaseRef, NewMessage};
+use crate::messages::{self, NewMessage};
 use crate::{Error, Portal, Result, calendar, catalog};
 use domain::application::{
     ApplicationPatch, ApplicationSummary, ApplicationView, CaseState, MaterialInput, PackageCase,
@@ -219,11 +219,11 @@ async fn filing(portal: &Portal, application: &Stored) -> Result<Filing> {
     }
 }
 
-/// What a new draft is for.
-#[derive(Clone, Copy, Debug)]
-pub enum Start<'a> {
-    Item(&'a str),
-    Package(&'a str),
+/// What a new draft is for: an item's 实施编码, or a 一件事 package's id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Start {
+    Item(String),
+    Package(String),
 }
 
 /// The current version of an item.
@@ -259,7 +259,7 @@ fn check_applicant(applicant_type: ApplicantType, for_business: bool) -> Result<
 pub async fn create_draft(
     portal: &Portal,
     session: &Session,
-    start: Start<'_>,
+    start: &Start,
 ) -> Result<ApplicationView> {
     let citizen = session.require_citizen()?;
     let for_business = citizen.acting_for.is_some();
@@ -749,10 +749,7 @@ pub async fn remind_expiring_drafts(portal: &Portal) -> Result<u64> {
                     parse_stamp(&expires).map(china_minute).unwrap_or(expires.clone()),
                     portal.application_settings().draft_days
                 ),
-                about: Some(CaseRef {
-                    application_id: id.clone(),
-                    case_no: None,
-                }),
+                application_id: Some(id.clone()),
                 dedup_key: format!("draft_expiring:{id}:{expires}"),
             },
         )

@@ -7,7 +7,7 @@ use super::{Filing, NOT_FOUND, Stored, filing, load_owned, review, stored, to_js
 use crate::auth::Session;
 use crate::clock::{stamp, today_at};
 use crate::idempotency::{self, Key, Outcome};
-use crate::messages::{self, CaseRef, NewMessage};
+use crate::messages::{self, NewMessage};
 use crate::staff::{Capability, Intake};
 use crate::{Error, Portal, Result};
 use domain::application::{
@@ -28,7 +28,9 @@ pub async fn submit(
     id_or_case_no: &str,
     key: Option<&Key>,
 ) -> Result<Outcome<ApplicationView>> {
-    idempotency::once(portal, key, || submit_once(portal, session, id_or_case_no)).await
+    let (owned_portal, session, id) = (portal.clone(), session.clone(), id_or_case_no.to_owned());
+    let work = async move { submit_once(&owned_portal, &session, &id).await };
+    idempotency::once(portal, key, work).await
 }
 
 async fn submit_once(
@@ -72,10 +74,7 @@ async fn submit_once(
                 "您的“{}”申请已提交，办件编号 {case_no}，请留意受理结果。",
                 filing.name
             ),
-            about: Some(CaseRef {
-                application_id: submitted.id.clone(),
-                case_no: submitted.case_no.clone(),
-            }),
+            application_id: Some(submitted.id.clone()),
             dedup_key: format!("case_submitted:{}:{}", submitted.id, stamp(portal.now())),
         },
     )
@@ -333,10 +332,7 @@ pub async fn request_supplement(
                 filing.name,
                 notice.items.len()
             ),
-            about: Some(CaseRef {
-                application_id: application.id.clone(),
-                case_no: application.case_no.clone(),
-            }),
+            application_id: Some(application.id.clone()),
             dedup_key: format!("needs_supplement:{}:{}", application.id, stamp(now)),
         },
     )

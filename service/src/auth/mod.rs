@@ -121,11 +121,11 @@ impl Caller {
         }
     }
 
-    /// Whose `Idempotency-Key`s a request's key is one of: the signed-in person or staff member,
-    /// or for anonymous calls (registration) the network address.
+    /// Whose `Idempotency-Key`s a request's key is one of: the signed-in principal (see
+    /// [`Session::idempotency_scope`]), or for anonymous calls (registration) the address.
     pub fn idempotency_scope(&self) -> String {
         match &self.session {
-            Some(session) => session.principal.audit_actor(),
+            Some(session) => session.idempotency_scope(),
             None => format!("address:{}", self.address),
         }
     }

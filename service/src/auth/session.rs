@@ -80,6 +80,19 @@ pub struct SessionSummary {
 }
 
 impl Session {
+    /// The key space of this principal's `Idempotency-Key`s: a 经办人 acting for a business has
+    /// one per business, so the same key there never replays a personal request.
+    pub fn idempotency_scope(&self) -> String {
+        match &self.principal {
+            Principal::Citizen(CitizenPrincipal {
+                citizen_id,
+                acting_for: Some(acting),
+                ..
+            }) => format!("citizen:{citizen_id}@business:{}", acting.business_id),
+            principal => principal.audit_actor(),
+        }
+    }
+
     /// The citizen behind this session; staff and unfinished logins are refused.
     pub fn require_citizen(&self) -> Result<&CitizenPrincipal> {
         match (&self.principal, self.stage) {

@@ -50,8 +50,8 @@ pub async fn create(
     ApiJson(new): ApiJson<NewApplication>,
 ) -> Result<Response, ApiError> {
     let start = match (&new.item_code, &new.package_id) {
-        (Some(code), None) => applications::Start::Item(code),
-        (None, Some(id)) => applications::Start::Package(id),
+        (Some(code), None) => applications::Start::Item(code.clone()),
+        (None, Some(id)) => applications::Start::Package(id.clone()),
         _ => {
             return Err(service::Error::invalid(
                 "item_code",
@@ -63,12 +63,11 @@ pub async fn create(
     let key = key.bind(
         &caller.idempotency_scope(),
         "POST /applications",
-        &canonical(&new),
+        &[&canonical(&new)?],
     )?;
-    let outcome = service::idempotency::once(&state.portal, key.as_ref(), || {
-        applications::create_draft(&state.portal, &session, start)
-    })
-    .await?;
+    let portal = state.portal.clone();
+    let work = async move { applications::create_draft(&portal, &session, &start).await };
+    let outcome = service::idempotency::once(&state.portal, key.as_ref(), work).await?;
     Ok(created(outcome))
 }
 
@@ -292,16 +291,18 @@ pub async fn upload(
         }
         let name = field.file_name().unwrap_or_default().to_owned();
         let bytes = field.bytes().await.map_err(multipart_error)?;
-        let mut request = name.clone().into_bytes();
-        request.push(0);
-        request.extend_from_slice(&bytes);
-        let key = key.bind(&caller.idempotency_scope(), "POST /documents", &request)?;
-        let outcome = service::idempotency::once(&state.portal, key.as_ref(), || async {
-            documents::upload(&state.portal, &session, &name, bytes)
+        let key = key.bind(
+            &caller.idempotency_scope(),
+            "POST /documents",
+            &[name.as_bytes(), &bytes],
+        )?;
+        let (portal, session) = (state.portal.clone(), session.clone());
+        let work = async move {
+            documents::upload(&portal, &session, &name, bytes)
                 .await
                 .map(Document::from)
-        })
-        .await?;
+        };
+        let outcome = service::idempotency::once(&state.portal, key.as_ref(), work).await?;
         return Ok(created(outcome));
     }
     Err(ApiError::invalid(domain::errors::FieldErrors::single(

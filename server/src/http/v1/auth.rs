@@ -1,7 +1,7 @@
 //! Identity endpoints: registration, login for API clients (Bearer tokens), logout.
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::extract::{ApiJson, IdempotencyKey, created};
+use super::extract::{ApiJson, IdempotencyKey, canonical, created};
 use crate::http::AppState;
 use crate::http::caller::{AuthenticatedWrite, CallerOf};
 use axum::Json;
@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::account::{BusinessSignup, CitizenSignup, PrincipalView};
+use domain::instant::Instant;
 use serde::{Deserialize, Serialize};
 use service::auth::{self, Channel, LoginAttempt};
 use utoipa::ToSchema;
@@ -31,21 +32,23 @@ pub struct Registered {
 }
 
 impl Registration {
-    /// What makes two registrations the same request, for `Idempotency-Key`: everything but the
-    /// password, which is never stored in any form but its argon2 hash.
-    fn fingerprint(&self) -> Vec<u8> {
-        let person = |p: &CitizenSignup| format!("{}\u{0}{}\u{0}{}", p.id_number, p.name, p.phone);
+    /// What makes two registrations the same request, for `Idempotency-Key`: every field but
+    /// the password, which is never stored in any form but its argon2 hash. (A retry that only
+    /// changes the password gets the first answer; the first password stands.)
+    fn fingerprint(&self) -> serde_json::Value {
+        let person = |p: &CitizenSignup| serde_json::json!({ "id_number": p.id_number, "name": p.name, "phone": p.phone });
         match self {
-            Self::Citizen(signup) => format!("citizen\u{0}{}", person(signup)),
-            Self::Business(signup) => format!(
-                "business\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
-                signup.credit_code,
-                signup.org_name,
-                signup.legal_rep_name,
-                person(&signup.agent)
-            ),
+            Self::Citizen(signup) => {
+                serde_json::json!({ "kind": "citizen", "person": person(signup) })
+            }
+            Self::Business(signup) => serde_json::json!({
+                "kind": "business",
+                "credit_code": signup.credit_code,
+                "org_name": signup.org_name,
+                "legal_rep_name": signup.legal_rep_name,
+                "agent": person(&signup.agent),
+            }),
         }
-        .into_bytes()
     }
 }
 
@@ -74,17 +77,17 @@ pub async fn register(
     let key = key.bind(
         &caller.idempotency_scope(),
         "POST /auth/register",
-        &registration.fingerprint(),
+        &[&canonical(&registration.fingerprint())?],
     )?;
-    let outcome = service::idempotency::once(&state.portal, key.as_ref(), || async {
+    let portal = state.portal.clone();
+    let work = async move {
         let kind = match &registration {
             Registration::Citizen(signup) => {
-                service::accounts::register_citizen(&state.portal, signup, &caller.address).await?;
+                service::accounts::register_citizen(&portal, signup, &caller.address).await?;
                 "citizen"
             }
             Registration::Business(signup) => {
-                service::accounts::register_business(&state.portal, signup, &caller.address)
-                    .await?;
+                service::accounts::register_business(&portal, signup, &caller.address).await?;
                 "business"
             }
         };
@@ -92,8 +95,8 @@ pub async fn register(
             kind: kind.into(),
             message: "注册成功，请登录".into(),
         })
-    })
-    .await?;
+    };
+    let outcome = service::idempotency::once(&state.portal, key.as_ref(), work).await?;
     Ok(created(outcome))
 }
 
@@ -115,7 +118,7 @@ pub struct LoginResponse {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
     /// RFC 3339; log in again after this.
-    pub expires_at: String,
+    pub expires_at: Instant,
     pub principal: PrincipalView,
 }
 
@@ -154,7 +157,7 @@ pub async fn login(
     .await?;
     Ok(Json(LoginResponse {
         token: new.token,
-        expires_at: rfc3339(new.expires_at),
+        expires_at: Instant::new(new.expires_at),
         principal: new.session.view(),
     }))
 }
@@ -178,14 +181,4 @@ pub async fn logout(
 ) -> Result<StatusCode, ApiError> {
     auth::revoke(&state.portal, &session).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// An instant as the API writes it: China time, whole seconds (`2026-11-22T09:30:00+08:00`).
-fn rfc3339(instant: time::OffsetDateTime) -> String {
-    instant
-        .replace_nanosecond(0)
-        .unwrap_or(instant)
-        .to_offset(service::clock::CHINA)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }

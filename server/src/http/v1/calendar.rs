@@ -1,22 +1,23 @@
 //! `GET /api/v1/calendar/due-date`: the working-day calculator.
 
 use super::error::{ApiError, ErrorEnvelope};
+use super::extract::ApiQuery;
 use crate::http::AppState;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use domain::calendar::DueDateEstimate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-/// Both parameters arrive as text so that a bad value is reported per field (422) rather than
-/// rejected wholesale by the query parser.
+/// Both parameters arrive as text so that every bad value is reported at once, per field (422);
+/// the document gives their types.
 #[derive(Deserialize, IntoParams)]
 pub struct DueDateQuery {
-    /// 起算日期（受理日，即第 0 天），YYYY-MM-DD
-    #[param(example = "2026-09-29")]
+    /// 起算日期（受理日，即第 0 天）
+    #[param(value_type = String, format = Date, example = "2026-09-29")]
     from: Option<String>,
     /// 工作日天数，0 表示当日办结
-    #[param(example = "3")]
+    #[param(value_type = u32, minimum = 0, maximum = 2500, example = 3)]
     working_days: Option<String>,
 }
 
@@ -36,7 +37,7 @@ pub struct DueDateQuery {
 )]
 pub async fn due_date(
     State(state): State<AppState>,
-    Query(query): Query<DueDateQuery>,
+    ApiQuery(query): ApiQuery<DueDateQuery>,
 ) -> Result<Json<DueDateEstimate>, ApiError> {
     let estimate = service::calendar::estimate_due_date(
         state.portal.db(),

@@ -88,7 +88,7 @@ impl IdempotencyKey {
         &self,
         scope: &str,
         operation: &str,
-        request: &[u8],
+        request: &[&[u8]],
     ) -> Result<Option<Key>, ApiError> {
         self.0
             .as_deref()
@@ -99,11 +99,11 @@ impl IdempotencyKey {
 }
 
 /// What a request's JSON body means, independent of spacing and key order: two retries of one
-/// request have the same canonical form.
-pub fn canonical<T: Serialize>(value: &T) -> Vec<u8> {
+/// request have the same canonical form (`serde_json`'s maps are sorted by key).
+pub fn canonical<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
     serde_json::to_value(value)
         .and_then(|value| serde_json::to_vec(&value))
-        .unwrap_or_default()
+        .map_err(|e| service::Error::from(anyhow::anyhow!("canonical request: {e}")).into())
 }
 
 /// 201 with the created thing; a replay of the first answer says so in `Idempotent-Replayed`.

@@ -2,12 +2,15 @@
 //! data, and — acting as 经办人 — 一企一档 and the business's other 经办人.
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::extract::{ApiJson, ApiQuery, Paging};
+use super::extract::{ApiJson, ApiQuery, IdempotencyKey, Paging, canonical};
 use crate::http::AppState;
-use crate::http::caller::{Authenticated, AuthenticatedWrite, CitizenWrite};
+use crate::http::caller::{
+    AgentAdminWrite, AgentWrite, Authenticated, AuthenticatedWrite, CallerOf, CitizenWrite,
+};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use domain::account::{
     AccessLogEntry, BusinessAccount, BusinessProfile, CitizenAccount, CitizenProfile,
     PrincipalView, SessionView,
@@ -258,7 +261,7 @@ pub async fn business(
 )]
 pub async fn update_business_profile(
     State(state): State<AppState>,
-    CitizenWrite(session): CitizenWrite,
+    AgentWrite(session): AgentWrite,
     ApiJson(profile): ApiJson<BusinessProfile>,
 ) -> Result<Json<BusinessProfile>, ApiError> {
     Ok(Json(
@@ -266,7 +269,7 @@ pub async fn update_business_profile(
     ))
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct AgentGrant {
     /// The registered citizen's ID number and name; both must match their account.
     pub id_number: String,
@@ -276,8 +279,9 @@ pub struct AgentGrant {
 #[utoipa::path(
     post, path = "/me/business/agents", tag = "me", summary = "授权经办人（管理经办人）",
     request_body = AgentGrant,
+    params(IdempotencyKey),
     responses(
-        (status = 204, description = "已授权"),
+        (status = 204, description = "已授权（同一请求标识的重试同样回答，带 Idempotent-Replayed）"),
         (status = 403, description = "不是管理经办人", body = ErrorEnvelope),
         (status = 409, description = "已是经办人", body = ErrorEnvelope),
         (status = 422, description = "证件号码或姓名有误", body = ErrorEnvelope),
@@ -286,11 +290,28 @@ pub struct AgentGrant {
 )]
 pub async fn grant_agent(
     State(state): State<AppState>,
-    CitizenWrite(session): CitizenWrite,
+    CallerOf(caller): CallerOf,
+    AgentAdminWrite(session): AgentAdminWrite,
+    key: IdempotencyKey,
     ApiJson(grant): ApiJson<AgentGrant>,
-) -> Result<StatusCode, ApiError> {
-    accounts::grant_agent(&state.portal, &session, &grant.id_number, &grant.name).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> Result<Response, ApiError> {
+    let key = key.bind(
+        &caller.idempotency_scope(),
+        "POST /me/business/agents",
+        &[&canonical(&grant)?],
+    )?;
+    let portal = state.portal.clone();
+    let work = async move {
+        accounts::grant_agent(&portal, &session, &grant.id_number, &grant.name).await
+    };
+    let outcome = service::idempotency::once(&state.portal, key.as_ref(), work).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if outcome.replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }
 
 #[utoipa::path(

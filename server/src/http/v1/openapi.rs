@@ -3,7 +3,7 @@
 //!
 //! Handlers document what is particular to them (a 404 for an unknown case, a 409 for a wrong
 //! state). What follows from an operation's shape is added here, in one place, so that no
-//! handler can forget it: 405 and 503 everywhere; 401/403 where a caller must sign in; 400,
+//! handler can forget it: 405, 500 and 503 everywhere; 401/403 where a caller must sign in; 400,
 //! 413, 415 and 422 where a body is read; 422 where query or header parameters are typed; 404
 //! where a path names a resource; 409 where an `Idempotency-Key` may still be in flight.
 
@@ -75,11 +75,15 @@ fn implied_statuses(operation: &Operation) -> Vec<(&'static str, &'static str)> 
     let takes = |place: ParameterIn| parameters.iter().any(|p| p.parameter_in == place);
     let mut statuses = vec![
         ("405", "该地址不支持此请求方法"),
+        ("500", "系统内部错误（不应出现；request_id 可用于查找日志）"),
         ("503", "服务暂时繁忙或处理超时，请稍后再试"),
     ];
     if operation.security.is_some() {
         statuses.push(("401", "未登录，或登录已过期、已退出（code 说明原因）"));
-        statuses.push(("403", "当前身份无权执行此操作，或网页请求缺少防伪令牌"));
+        statuses.push((
+            "403",
+            "当前身份无权执行此操作（网页会话的写请求还须带防伪令牌）",
+        ));
     }
     if operation.request_body.is_some() {
         statuses.push(("400", "请求内容无法解析"));

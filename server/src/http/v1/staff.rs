@@ -3,7 +3,7 @@
 //! reveals what the body should look like.
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::extract::{ApiJson, ApiQuery, IdempotencyKey, Paging, created};
+use super::extract::{ApiJson, ApiQuery, IdempotencyKey, Paging, canonical, created};
 use crate::http::AppState;
 use crate::http::caller::{Authenticated, CallerOf, StaffWrite};
 use axum::Json;
@@ -101,16 +101,18 @@ pub async fn create_user(
     ApiJson(new): ApiJson<NewStaff>,
 ) -> Result<Response, ApiError> {
     // The initial password stays out of the fingerprint, like every password.
-    let request = format!("{}\u{0}{}\u{0}{}", new.username, new.name, new.role);
+    let request = serde_json::json!({
+        "username": new.username, "name": new.name, "role": new.role,
+        "hall_id": new.hall_id, "zone": new.zone, "department": new.department,
+    });
     let key = key.bind(
         &caller.idempotency_scope(),
         "POST /staff/users",
-        request.as_bytes(),
+        &[&canonical(&request)?],
     )?;
-    let outcome = service::idempotency::once(&state.portal, key.as_ref(), || {
-        staff::create_staff(&state.portal, Creator::Admin(&session), &new)
-    })
-    .await?;
+    let portal = state.portal.clone();
+    let work = async move { staff::create_staff(&portal, Creator::Admin(&session), &new).await };
+    let outcome = service::idempotency::once(&state.portal, key.as_ref(), work).await?;
     Ok(created(outcome))
 }
 
