@@ -109,7 +109,7 @@ run_contract_fuzzing() {
     (cd "$ROOT/end2end/contract" &&
       PORTAL_BASE_URL="$base_url" PORTAL_FUZZ_AS="$who" SCHEMATHESIS_HOOKS=hooks \
         "$st" --config-file schemathesis.toml run "$base_url/api/v1/openapi.json" \
-        --url "$base_url/api/v1" --checks all --max-examples "$examples" --workers 2 \
+        --url "$base_url" --checks all --max-examples "$examples" --workers 2 \
         --exclude-path /auth/logout --no-color)
   done
 }

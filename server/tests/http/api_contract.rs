@@ -771,6 +771,15 @@ async fn the_openapi_document_is_exact(backend: Backend) {
                 .as_array()
                 .cloned()
                 .unwrap_or_default();
+            for parameter in &parameters {
+                if parameter["in"] == "path" {
+                    let name = parameter["name"].as_str().unwrap();
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: {name} is not in the path"
+                    );
+                }
+            }
             if parameters.iter().any(|p| p["in"] == "query") {
                 expected.push("422");
             }

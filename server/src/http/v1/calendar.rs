@@ -12,6 +12,7 @@ use utoipa::IntoParams;
 /// Both parameters arrive as text so that every bad value is reported at once, per field (422);
 /// the document gives their types.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DueDateQuery {
     /// 起算日期（受理日，即第 0 天）
     #[param(value_type = String, format = Date, example = "2026-09-29")]

@@ -14,6 +14,7 @@ use utoipa::IntoParams;
 
 /// Filters, search words and paging; all optional, all text so that each bad value is named.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ItemListQuery {
     /// 搜索词：事项名称、别名、材料或部门中的任意词语（中文，可为部分词语）
     q: Option<String>,
