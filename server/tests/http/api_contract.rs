@@ -116,8 +116,8 @@ async fn a_mini_program_files_a_case_from_login_to_submission(backend: Backend) 
     )
     .await;
     assert!(is_rfc3339(&login["expires_at"]), "{login}");
-    let token = login["token"].as_str().unwrap().to_owned();
-    let token = Some(token.as_str());
+    let bearer = login["token"].as_str().unwrap().to_owned();
+    let token = Some(bearer.as_str());
 
     let draft = ok_json(
         wx_request(
@@ -153,7 +153,7 @@ async fn a_mini_program_files_a_case_from_login_to_submission(backend: Backend) 
         let document = ok_json(
             wx_upload_file(
                 &app,
-                token.unwrap(),
+                &bearer,
                 Some(&key),
                 &format!("{code}.pdf"),
                 &pdf(code),
