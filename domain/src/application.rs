@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
 
-/// Where an application stands (DESIGN.md §4). The applicant's own steps are drafting,
-/// submitting, 补正 and withdrawing; the staff steps arrive with the work queues.
+/// Where an application stands (DESIGN.md §4); [`CaseState::next`] says where each
+/// [`CaseAction`] leads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -104,6 +104,154 @@ impl CaseState {
     /// The applicant may change the form and the materials: a draft, or a case sent back for 补正.
     pub fn editable(self) -> bool {
         matches!(self, Self::Draft | Self::NeedsSupplement)
+    }
+
+    /// The state `action` leads to, or why it does not apply (DESIGN.md §4): the one table of
+    /// the case's life. Acceptance, refusal and 补正 happen only before acceptance; withdrawal
+    /// too (a 待补正 case may be withdrawn); a revocation can undo anything accepted, however far
+    /// it went.
+    pub fn next(self, action: CaseAction) -> Result<Self, StateRefusal> {
+        use CaseAction as A;
+        use CaseState as S;
+        let next = match (self, action) {
+            (S::Draft, A::Submit) => S::Submitted,
+            (S::Submitted, A::RequestSupplement) => S::NeedsSupplement,
+            (S::NeedsSupplement, A::Resubmit) => S::Submitted,
+            (S::Submitted | S::NeedsSupplement, A::Withdraw) => S::Withdrawn,
+            (S::Submitted, A::Accept | A::AcceptWithDeferrals) => S::Accepted,
+            (S::Submitted | S::NeedsSupplement, A::Refuse) => S::Refused,
+            (S::Accepted, A::StartReview) => S::InReview,
+            (S::InReview, A::Suspend) => S::Suspended,
+            (S::Suspended, A::Resume) => S::InReview,
+            (S::InReview, A::Approve) => S::Approved,
+            (S::InReview, A::Deny) => S::Denied,
+            (S::Approved, A::Issue | A::Mail) => S::Issuing,
+            (S::Issuing, A::HandOver | A::Complete) => S::Completed,
+            (S::Denied, A::Complete) => S::Completed,
+            (
+                S::Accepted | S::InReview | S::Suspended | S::Approved | S::Issuing | S::Completed,
+                A::Revoke,
+            ) => S::Revoked,
+            (state, action) => return Err(StateRefusal { state, action }),
+        };
+        Ok(next)
+    }
+
+    /// Whether `action` applies now (a page offers only the buttons that do).
+    pub fn allows(self, action: CaseAction) -> bool {
+        self.next(action).is_ok()
+    }
+
+    /// Every state `action` applies in, for a conditional `… WHERE state IN (…)`.
+    pub fn before(action: CaseAction) -> impl Iterator<Item = Self> {
+        Self::ALL
+            .into_iter()
+            .filter(move |state| state.allows(action))
+    }
+}
+
+/// What someone does to a case (DESIGN.md §4). Each action moves a case from some states to one
+/// next state; [`CaseState::next`] is the only place that says which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CaseAction {
+    /// The applicant sends a draft (收件).
+    Submit,
+    /// The clerk's one-time notice of everything to fix (补齐补正告知).
+    RequestSupplement,
+    /// The applicant sends the fixed case again (补齐补正受理).
+    Resubmit,
+    /// The applicant takes the case back before acceptance.
+    Withdraw,
+    /// 受理.
+    Accept,
+    /// 容缺受理: accepted with materials promised for later.
+    AcceptWithDeferrals,
+    /// 不予受理.
+    Refuse,
+    /// The department starts its review (审查开始).
+    StartReview,
+    /// 特别程序开始: inspection, expert review, hearing; the clock stops.
+    Suspend,
+    /// 特别程序结束.
+    Resume,
+    /// 准予.
+    Approve,
+    /// 不予.
+    Deny,
+    /// The result waits at the unified window (待领取).
+    Issue,
+    /// The result is posted (已寄出).
+    Mail,
+    /// The result is handed over at the window.
+    HandOver,
+    /// 办结: received (or a denial delivered).
+    Complete,
+    /// 撤销: a commitment was not kept by its date.
+    Revoke,
+}
+
+impl CaseAction {
+    pub const ALL: [Self; 17] = [
+        Self::Submit,
+        Self::RequestSupplement,
+        Self::Resubmit,
+        Self::Withdraw,
+        Self::Accept,
+        Self::AcceptWithDeferrals,
+        Self::Refuse,
+        Self::StartReview,
+        Self::Suspend,
+        Self::Resume,
+        Self::Approve,
+        Self::Deny,
+        Self::Issue,
+        Self::Mail,
+        Self::HandOver,
+        Self::Complete,
+        Self::Revoke,
+    ];
+
+    /// The action in the words of the UI, to complete "不能…".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Submit => "提交",
+            Self::RequestSupplement => "要求补正",
+            Self::Resubmit => "重新提交",
+            Self::Withdraw => "撤回",
+            Self::Accept => "受理",
+            Self::AcceptWithDeferrals => "容缺受理",
+            Self::Refuse => "不予受理",
+            Self::StartReview => "开始审查",
+            Self::Suspend => "进入特别程序",
+            Self::Resume => "结束特别程序",
+            Self::Approve => "准予许可",
+            Self::Deny => "不予许可",
+            Self::Issue => "通知领取",
+            Self::Mail => "邮寄",
+            Self::HandOver => "窗口交付",
+            Self::Complete => "办结",
+            Self::Revoke => "撤销",
+        }
+    }
+}
+
+/// Why an action does not apply to a case in its state, in Chinese for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateRefusal {
+    pub state: CaseState,
+    pub action: CaseAction,
+}
+
+impl std::fmt::Display for StateRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "办件当前为“{}”，不能{}",
+            self.state.label(),
+            self.action.label()
+        )
     }
 }
 
@@ -304,6 +452,67 @@ pub struct ProgressQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every (state, action) pair: the allowed ones with their next state, all others refused.
+    #[test]
+    fn the_case_state_machine() {
+        use CaseAction as A;
+        use CaseState as S;
+        let allowed = [
+            (S::Draft, A::Submit, S::Submitted),
+            (S::Submitted, A::RequestSupplement, S::NeedsSupplement),
+            (S::Submitted, A::Withdraw, S::Withdrawn),
+            (S::Submitted, A::Accept, S::Accepted),
+            (S::Submitted, A::AcceptWithDeferrals, S::Accepted),
+            (S::Submitted, A::Refuse, S::Refused),
+            (S::NeedsSupplement, A::Resubmit, S::Submitted),
+            (S::NeedsSupplement, A::Withdraw, S::Withdrawn),
+            (S::NeedsSupplement, A::Refuse, S::Refused),
+            (S::Accepted, A::StartReview, S::InReview),
+            (S::Accepted, A::Revoke, S::Revoked),
+            (S::InReview, A::Suspend, S::Suspended),
+            (S::InReview, A::Approve, S::Approved),
+            (S::InReview, A::Deny, S::Denied),
+            (S::InReview, A::Revoke, S::Revoked),
+            (S::Suspended, A::Resume, S::InReview),
+            (S::Suspended, A::Revoke, S::Revoked),
+            (S::Approved, A::Issue, S::Issuing),
+            (S::Approved, A::Mail, S::Issuing),
+            (S::Approved, A::Revoke, S::Revoked),
+            (S::Denied, A::Complete, S::Completed),
+            (S::Issuing, A::HandOver, S::Completed),
+            (S::Issuing, A::Complete, S::Completed),
+            (S::Issuing, A::Revoke, S::Revoked),
+            (S::Completed, A::Revoke, S::Revoked),
+        ];
+        for state in S::ALL {
+            for action in A::ALL {
+                let expected = allowed
+                    .iter()
+                    .find(|(from, by, _)| *from == state && *by == action)
+                    .map(|(_, _, to)| *to);
+                match (state.next(action), expected) {
+                    (Ok(next), Some(to)) => assert_eq!(next, to, "{state:?} --{action:?}"),
+                    (Err(refusal), None) => {
+                        let text = refusal.to_string();
+                        assert!(text.contains(state.label()) && text.contains(action.label()));
+                    }
+                    (got, want) => panic!("{state:?} --{action:?}: got {got:?}, want {want:?}"),
+                }
+            }
+        }
+        assert_eq!(
+            CaseState::before(A::Withdraw).collect::<Vec<_>>(),
+            [S::Submitted, S::NeedsSupplement]
+        );
+        // Terminal states stay terminal, but a completed case can still be revoked.
+        for state in [S::Refused, S::Withdrawn, S::Revoked] {
+            assert!(
+                A::ALL.iter().all(|action| !state.allows(*action)),
+                "{state:?}"
+            );
+        }
+    }
     use time::macros::date;
 
     #[test]

@@ -13,7 +13,9 @@ use crate::components::layout::{use_signed_in, use_site_info};
 use crate::components::time::When;
 use crate::forms::{CsrfField, FormFeedback, use_feedback};
 use crate::live_form::{LiveForm, LiveFormSetup, finding_anchor};
-use domain::application::{ApplicationView, CaseState, SupplementNotice, TimelineEvent};
+use domain::application::{
+    ApplicationView, CaseAction, CaseState, SupplementNotice, TimelineEvent,
+};
 use domain::catalog::Material;
 use domain::form::{Answer, Answers, FieldKind, FieldSpec};
 use domain::form_post::VaultEntry;
@@ -287,6 +289,7 @@ fn DraftForm(
         masked: masked_names(&answers, ""),
     };
     let supplement = view.supplement_notice.clone();
+    let withdraw_csrf = csrf.clone();
     let (heading, submit_label) = match (&supplement, &view.case_no) {
         (Some(_), Some(case_no)) => (format!("补正：{}（{case_no}）", view.item_name), "重新提交"),
         _ => (format!("申请：{}", view.item_name), "提交申请"),
@@ -337,6 +340,13 @@ fn DraftForm(
             </div>
         </form>
         </LiveForm>
+        // A case sent back for 补正 may still be withdrawn, as the state machine says.
+        {(view.state.allows(CaseAction::Withdraw) && view.part_of.is_none()).then(|| view! {
+            <form method="post" action=format!("/applications/{}/withdraw", view.id) class="inline-form">
+                <CsrfField token=withdraw_csrf />
+                <button type="submit" class="button button--secondary">"撤回申请"</button>
+            </form>
+        })}
     }
 }
 
@@ -683,7 +693,7 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
                 <a href=format!("/applications/{}", package.id)>"查看整件事的进度或撤回"</a>
             </p>
         })}
-        {(submitted && view.part_of.is_none()).then(|| view! {
+        {(view.state.allows(CaseAction::Withdraw) && view.part_of.is_none()).then(|| view! {
             <form method="post" action=format!("/applications/{}/withdraw", view.id) class="inline-form">
                 <CsrfField token=csrf />
                 <button type="submit" class="button button--secondary">"撤回申请"</button>

@@ -214,7 +214,7 @@ async fn a_draft_is_prefilled_and_reviewed_all_at_once(backend: Backend) {
             None,
         )
         .await;
-    error_envelope(again, 409, "cannot_withdraw").await;
+    error_envelope(again, 409, "state_conflict").await;
 }
 
 async fn uploads_are_checked_by_content_and_size(backend: Backend) {

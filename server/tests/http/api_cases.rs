@@ -2,6 +2,7 @@
 //! clerk's 补正 notice that reopens the form, e-licences that make materials 免提交, the
 //! message centre, and the public progress lookup.
 
+use crate::common::cases::{fill_in, start, submit};
 use crate::common::{Auth, CITIZEN_ID, TestApp, body_json, body_text, error_envelope};
 use axum::body::Body;
 use http::Request;
@@ -11,109 +12,6 @@ use service::Backend;
 const PHONE: &str = "13800138000";
 const BIRTH_CERTIFICATE: &str = "1133010000250005004000400000031";
 const FOOD_LICENCE: &str = "11330100002500010U4000100000002";
-
-async fn start(app: &TestApp, token: &str, what: Value) -> Value {
-    let response = app
-        .call(
-            "POST",
-            "/api/v1/applications",
-            Auth::Bearer(token),
-            Some(what),
-        )
-        .await;
-    assert_eq!(response.status(), 201, "{}", body_text(response).await);
-    body_json(response).await
-}
-
-async fn upload(app: &TestApp, token: &str, bytes: &[u8]) -> Value {
-    let response = app.upload(token, "材料", bytes).await;
-    assert_eq!(response.status(), 201, "{}", body_text(response).await);
-    body_json(response).await
-}
-
-/// A plausible answer for every required field the draft does not answer yet, read off the
-/// form schema the API returns — what a mini-program filling the form in would send.
-fn answers_for(form: &Value, prefilled: &Value) -> Value {
-    let mut answers = serde_json::Map::new();
-    for field in form["fields"].as_array().unwrap() {
-        let key = field["key"].as_str().unwrap();
-        if !field["required"].as_bool().unwrap_or(true) || !prefilled[key].is_null() {
-            continue;
-        }
-        let answer = match field["type"].as_str().unwrap() {
-            "number" => json!(field["min"].as_i64().unwrap_or(1).max(1).to_string()),
-            "date" => json!("2026-11-02"),
-            "select" => json!(field["options"][0]),
-            "checkboxes" => json!([field["options"][0]]),
-            "address" => json!("示范市人民大道1号3幢201室"),
-            "phone" => json!(PHONE),
-            "id_number" => json!("440304198503150028"),
-            "credit_code" => json!("91350100M000100Y43"),
-            "group" => {
-                let entry = answers_for(&json!({ "fields": field["fields"] }), &json!({}));
-                json!(vec![
-                    entry;
-                    field["min"].as_u64().unwrap_or(1).max(1) as usize
-                ])
-            }
-            _ => json!("测试填写内容"),
-        };
-        answers.insert(key.to_owned(), answer);
-    }
-    Value::Object(answers)
-}
-
-/// Answers every required question and attaches a file to every required material that the
-/// vault does not already satisfy.
-async fn fill_in(app: &TestApp, token: &str, draft: &Value) -> Value {
-    let mut materials = serde_json::Map::new();
-    let licences = draft["vault_licences"].as_array().unwrap();
-    for material in draft["materials"].as_array().unwrap() {
-        let shared = licences.contains(&material["shared_licence"]);
-        if !material["required"].as_bool().unwrap() || shared {
-            continue;
-        }
-        let types = material["file_types"].as_array().unwrap();
-        let (bytes, file_type): (&[u8], &str) = if types.contains(&json!("pdf")) {
-            (b"%PDF-1.7\n% test material\n", "pdf")
-        } else {
-            (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "png")
-        };
-        let document = upload(app, token, bytes).await;
-        materials.insert(
-            material["code"].as_str().unwrap().to_owned(),
-            json!({ "kind": "document", "document_id": document["id"],
-                    "file_type": file_type, "size_bytes": 1 }),
-        );
-    }
-    let id = draft["id"].as_str().unwrap();
-    let patched = app
-        .call(
-            "PATCH",
-            &format!("/api/v1/applications/{id}"),
-            Auth::Bearer(token),
-            Some(json!({
-                "answers": answers_for(&draft["form"], &draft["answers"]),
-                "materials": materials,
-            })),
-        )
-        .await;
-    assert_eq!(patched.status(), 200, "{}", body_text(patched).await);
-    body_json(patched).await
-}
-
-async fn submit(app: &TestApp, token: &str, id: &str) -> Value {
-    let response = app
-        .call(
-            "POST",
-            &format!("/api/v1/applications/{id}/submit"),
-            Auth::Bearer(token),
-            None,
-        )
-        .await;
-    assert_eq!(response.status(), 201, "{}", body_text(response).await);
-    body_json(response).await
-}
 
 async fn a_package_is_one_form_and_splits_into_child_cases(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
@@ -276,7 +174,7 @@ async fn a_supplement_notice_reopens_the_same_form(backend: Backend) {
     let twice = app
         .call("POST", &url, Auth::Bearer(&clerk), Some(notice))
         .await;
-    error_envelope(twice, 409, "cannot_request_supplement").await;
+    error_envelope(twice, 409, "state_conflict").await;
 
     // The applicant sees the notice on the same case and form, and hears of it.
     let reopened = body_json(
@@ -614,7 +512,92 @@ async fn bad_input_to_supplement_messages_and_lookup_is_named(backend: Backend) 
     assert!(body_text(qr).await.contains("登录"));
 }
 
+/// Two clerks act on one case at the same moment (and the applicant withdraws it meanwhile):
+/// the state machine lets exactly one move happen; the others hear 409 `state_conflict`.
+async fn concurrent_actions_on_one_case_give_one_success(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = app.citizen_token().await;
+    let (clerk, secret) = app.enrolled_staff("clerk").await;
+    let first_clerk = app.staff_token(&clerk, &secret).await;
+    let second_clerk = app.staff_token(&clerk, &secret).await;
+    let app = std::sync::Arc::new(app);
+    for _ in 0..4 {
+        let draft = start(&app, &token, json!({ "item_code": BIRTH_CERTIFICATE })).await;
+        let filled = fill_in(&app, &token, &draft).await;
+        let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
+        let case_no = case["case_no"].as_str().unwrap().to_owned();
+        let notice =
+            json!({ "items": [{ "target": "field:birth_hospital", "message": "请写全称" }] });
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(3));
+        let mut tasks = tokio::task::JoinSet::new();
+        for (bearer, uri, body) in [
+            (
+                first_clerk.clone(),
+                format!("/api/v1/staff/applications/{case_no}/request-supplement"),
+                Some(notice.clone()),
+            ),
+            (
+                second_clerk.clone(),
+                format!("/api/v1/staff/applications/{case_no}/request-supplement"),
+                Some(notice.clone()),
+            ),
+            (
+                token.clone(),
+                format!("/api/v1/applications/{case_no}/withdraw"),
+                None,
+            ),
+        ] {
+            let (app, barrier) = (app.clone(), barrier.clone());
+            tasks.spawn(async move {
+                barrier.wait().await;
+                let by_clerk = body.is_some();
+                let response = app.call("POST", &uri, Auth::Bearer(&bearer), body).await;
+                let status = response.status().as_u16();
+                (by_clerk, status, body_json(response).await)
+            });
+        }
+        let (mut moved, mut refused, mut sent_back) = (0, 0, 0);
+        while let Some(done) = tasks.join_next().await {
+            let (by_clerk, status, body) = done.unwrap();
+            match status {
+                200 => {
+                    moved += 1;
+                    sent_back += usize::from(by_clerk);
+                }
+                409 => {
+                    assert_eq!(body["error"]["code"], "state_conflict", "{body}");
+                    refused += 1;
+                }
+                other => panic!("unexpected {other}: {body}"),
+            }
+        }
+        // Withdrawing a 待补正 case is allowed too: after a notice, the withdrawal may follow.
+        assert!(sent_back <= 1, "both clerks sent the case back");
+        assert!(moved == 1 || moved == 2, "{moved} moves");
+        assert_eq!(moved + refused, 3);
+        let notices = body_json(
+            app.call(
+                "GET",
+                &format!("/api/v1/applications/{case_no}/timeline"),
+                Auth::Bearer(&token),
+                None,
+            )
+            .await,
+        )
+        .await["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|event| event["kind"] == "needs_supplement")
+            .count();
+        assert!(notices <= 1, "the case was sent back {notices} times");
+    }
+}
+
 on_both_databases!(
+    concurrent_actions_on_one_case_give_one_success,
     bad_input_to_supplement_messages_and_lookup_is_named,
     a_package_is_one_form_and_splits_into_child_cases,
     a_supplement_notice_reopens_the_same_form,

@@ -1,9 +1,11 @@
 //! The identity forms as a browser without JavaScript uses them: plain posts, redirects with a
 //! session cookie, pages rendered again with every problem named, CSRF on every write.
 
-use crate::common::{CITIZEN_ID, CITIZEN_PASSWORD, TestApp, body_text};
+use crate::common::cases::{fill_in, start, submit};
+use crate::common::{Auth, CITIZEN_ID, CITIZEN_PASSWORD, TestApp, body_text};
 use axum::body::Body;
 use http::Request;
+use serde_json::json;
 use service::Backend;
 
 const PHONE: &str = "13800138000";
@@ -569,7 +571,70 @@ async fn a_citizen_applies_without_javascript(backend: Backend) {
     );
 }
 
+/// A case sent back for 补正 reopens as a form that still offers 撤回, and the button works
+/// without JavaScript.
+async fn a_case_sent_back_for_supplement_can_be_withdrawn_on_its_page(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let bearer = app.citizen_token().await;
+    let draft = start(
+        &app,
+        &bearer,
+        json!({ "item_code": "1133010000250005004000400000031" }),
+    )
+    .await;
+    let filled = fill_in(&app, &bearer, &draft).await;
+    let id = filled["id"].as_str().unwrap().to_owned();
+    let case = submit(&app, &bearer, &id).await;
+    let (clerk, secret) = app.enrolled_staff("clerk").await;
+    let clerk = app.staff_token(&clerk, &secret).await;
+    let sent_back = app
+        .call(
+            "POST",
+            &format!(
+                "/api/v1/staff/applications/{}/request-supplement",
+                case["case_no"].as_str().unwrap()
+            ),
+            Auth::Bearer(&clerk),
+            Some(json!({ "items": [{ "target": "field:birth_hospital", "message": "请写全称" }] })),
+        )
+        .await;
+    assert_eq!(sent_back.status(), 200);
+
+    let (_, headers, _) = post_form(
+        &app,
+        "/login",
+        &[("account", PHONE), ("password", CITIZEN_PASSWORD)],
+        None,
+    )
+    .await;
+    let token = session_token(&headers);
+    let page = format!("/applications/{id}");
+    let (status, html) = get_page(&app, &page, Some(&token)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("补正："), "the 补正 form: {html}");
+    let withdraw = format!("/applications/{id}/withdraw");
+    assert!(html.contains(&format!(r#"action="{withdraw}""#)), "{html}");
+    let (status, headers, _) = post_form(
+        &app,
+        &withdraw,
+        &[("csrf_token", &csrf_in(&html))],
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(headers["location"], page.as_str());
+    let (_, html) = get_page(&app, &page, Some(&token)).await;
+    assert!(html.contains("已撤回"), "{html}");
+    assert!(
+        !html.contains(&format!(r#"action="{withdraw}""#)),
+        "no second 撤回"
+    );
+}
+
 on_both_databases!(
+    a_case_sent_back_for_supplement_can_be_withdrawn_on_its_page,
     register_log_in_see_masked_id_reveal_and_log_out,
     a_form_posted_from_another_site_is_refused,
     staff_enrol_the_authenticator_at_first_login,

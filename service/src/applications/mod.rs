@@ -15,8 +15,8 @@ use crate::documents::{self, Holder};
 use crate::messages::{self, NewMessage};
 use crate::{Error, Portal, Result, calendar, catalog};
 use domain::application::{
-    ApplicationPatch, ApplicationSummary, ApplicationView, CaseState, MaterialInput, PackageCase,
-    SupplementNotice, TimelineEvent,
+    ApplicationPatch, ApplicationSummary, ApplicationView, CaseAction, CaseState, MaterialInput,
+    PackageCase, StateRefusal, SupplementNotice, TimelineEvent,
 };
 use domain::calendar::DueDateEstimate;
 use domain::catalog::{ApplicantType, ItemGuide, Material, Package};
@@ -388,6 +388,43 @@ async fn load_owned(portal: &Portal, session: &Session, id_or_case_no: &str) -> 
 }
 
 const NOT_FOUND: Error = Error::NotFound("没有找到该办件");
+
+/// Moves a case by `action`: the state machine (`CaseState::next`) names the next state, and one
+/// conditional `UPDATE … WHERE state = $from` makes sure no concurrent action moved the case
+/// first, so of two people acting at once one succeeds and the other gets 409 `state_conflict`.
+async fn transition(
+    conn: &mut sqlx::AnyConnection,
+    application: &Stored,
+    action: CaseAction,
+    now: time::OffsetDateTime,
+) -> Result<CaseState> {
+    let next = application.state.next(action).map_err(state_conflict)?;
+    let moved = sqlx::query(
+        "UPDATE applications SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4 \
+         RETURNING id",
+    )
+    .bind(next.as_str())
+    .bind(stamp(now))
+    .bind(&application.id)
+    .bind(application.state.as_str())
+    .fetch_optional(conn)
+    .await?;
+    match moved {
+        Some(_) => Ok(next),
+        None => Err(Error::Conflict {
+            code: "state_conflict",
+            message: "办件状态刚刚发生了变化，请刷新后再操作".into(),
+        }),
+    }
+}
+
+/// 409 for an action the case's state does not allow, saying why.
+fn state_conflict(refusal: StateRefusal) -> Error {
+    Error::Conflict {
+        code: "state_conflict",
+        message: refusal.to_string(),
+    }
+}
 
 /// One application with its form, materials and (after submission) the due-date estimate.
 pub async fn get(

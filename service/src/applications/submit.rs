@@ -3,7 +3,9 @@
 //! withdrawal. Every state change is one conditional UPDATE, so two racing requests cannot both
 //! move the same case.
 
-use super::{Filing, NOT_FOUND, Stored, filing, load_owned, review, stored, to_json, view};
+use super::{
+    Filing, NOT_FOUND, Stored, filing, load_owned, review, stored, to_json, transition, view,
+};
 use crate::auth::Session;
 use crate::clock::{stamp, today_at};
 use crate::idempotency::{self, Key, Outcome};
@@ -11,7 +13,7 @@ use crate::messages::{self, NewMessage};
 use crate::staff::{Capability, Intake};
 use crate::{Error, Portal, Result};
 use domain::application::{
-    ApplicationView, CaseState, SupplementNotice, SupplementRequest, case_number,
+    ApplicationView, CaseAction, CaseState, SupplementNotice, SupplementRequest, case_number,
 };
 use domain::form::FormSchema;
 use domain::instant::Instant;
@@ -110,17 +112,12 @@ async fn first_submission(
 ) -> Result<Stored> {
     let now = portal.now();
     let today = today_at(now);
-    let moved = sqlx::query(
-        "UPDATE applications SET state = 'submitted', submitted_at = $1, updated_at = $1 \
-         WHERE id = $2 AND state = 'draft' RETURNING id",
-    )
-    .bind(stamp(now))
-    .bind(&application.id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if moved.is_none() {
-        return Err(already_submitted());
-    }
+    let state = transition(tx, &application, CaseAction::Submit, now).await?;
+    sqlx::query("UPDATE applications SET submitted_at = $1 WHERE id = $2")
+        .bind(stamp(now))
+        .bind(&application.id)
+        .execute(&mut **tx)
+        .await?;
     // One conditional upsert: the row lock (PostgreSQL) or the write transaction (SQLite)
     // serialises concurrent submissions of the same item and day.
     let day = format!(
@@ -193,7 +190,7 @@ async fn first_submission(
     }
     Ok(Stored {
         case_no: Some(case_no),
-        state: CaseState::Submitted,
+        state,
         submitted_at: Some(stamp(now)),
         ..application
     })
@@ -206,17 +203,7 @@ async fn resubmit(
     application: Stored,
 ) -> Result<Stored> {
     let now = portal.now();
-    let moved = sqlx::query(
-        "UPDATE applications SET state = 'submitted', updated_at = $1 \
-         WHERE id = $2 AND state = 'needs_supplement' RETURNING id",
-    )
-    .bind(stamp(now))
-    .bind(&application.id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if moved.is_none() {
-        return Err(already_submitted());
-    }
+    let state = transition(tx, &application, CaseAction::Resubmit, now).await?;
     add_event(
         tx,
         &application.id,
@@ -226,7 +213,7 @@ async fn resubmit(
     )
     .await?;
     Ok(Stored {
-        state: CaseState::Submitted,
+        state,
         ..application
     })
 }
@@ -300,21 +287,12 @@ pub async fn request_supplement(
         items: request.items,
     };
     let mut tx = portal.db().begin_write().await?;
-    let moved = sqlx::query(
-        "UPDATE applications SET state = 'needs_supplement', supplement_notice = $1, \
-         updated_at = $2 WHERE id = $3 AND state = 'submitted' RETURNING id",
-    )
-    .bind(to_json(&notice)?)
-    .bind(stamp(now))
-    .bind(&application.id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if moved.is_none() {
-        return Err(Error::Conflict {
-            code: "cannot_request_supplement",
-            message: "只有已提交、尚未受理的申请可以要求补正".into(),
-        });
-    }
+    let state = transition(&mut tx, &application, CaseAction::RequestSupplement, now).await?;
+    sqlx::query("UPDATE applications SET supplement_notice = $1 WHERE id = $2")
+        .bind(to_json(&notice)?)
+        .bind(&application.id)
+        .execute(&mut *tx)
+        .await?;
     let text = format!(
         "窗口工作人员一次性告知需补正 {} 项内容，请按告知修改后重新提交。",
         notice.items.len()
@@ -341,7 +319,7 @@ pub async fn request_supplement(
     view(
         portal,
         Stored {
-            state: CaseState::NeedsSupplement,
+            state,
             supplement_notice: Some(notice),
             ..application
         },
@@ -371,29 +349,29 @@ pub async fn withdraw(
     }
     let now = portal.now();
     let mut tx = portal.db().begin_write().await?;
-    let moved = sqlx::query(
-        "UPDATE applications SET state = 'withdrawn', updated_at = $1 \
-         WHERE (id = $2 OR parent_id = $2) AND state IN ('submitted', 'needs_supplement') \
-         RETURNING id",
-    )
+    let state = transition(&mut tx, &application, CaseAction::Withdraw, now).await?;
+    // A package's child cases go with it, each from whatever state allows withdrawing.
+    let withdrawable = CaseState::before(CaseAction::Withdraw)
+        .map(|state| format!("'{}'", state.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let children = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE applications SET state = '{}', updated_at = $1 \
+         WHERE parent_id = $2 AND state IN ({withdrawable}) RETURNING id",
+        state.as_str()
+    )))
     .bind(stamp(now))
     .bind(&application.id)
     .fetch_all(&mut *tx)
     .await?;
-    if !moved
-        .iter()
-        .any(|row| row.try_get::<String, _>("id").ok().as_deref() == Some(&application.id))
-    {
-        return Err(Error::Conflict {
-            code: "cannot_withdraw",
-            message: "只有已提交、尚未受理的申请可以撤回".into(),
-        });
+    let mut moved = vec![application.id.clone()];
+    for row in &children {
+        moved.push(row.try_get("id")?);
     }
-    for row in &moved {
-        let id: String = row.try_get("id")?;
+    for id in &moved {
         add_event(
             &mut tx,
-            &id,
+            id,
             "withdrawn",
             "您已撤回申请，如需办理请重新提交。",
             now,
@@ -404,7 +382,7 @@ pub async fn withdraw(
     view(
         portal,
         Stored {
-            state: CaseState::Withdrawn,
+            state,
             ..application
         },
     )

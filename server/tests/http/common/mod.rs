@@ -1,5 +1,7 @@
 //! The real router, in process, over a throw-away database of either engine.
 
+pub mod cases;
+
 use axum::Router;
 use axum::body::Body;
 use http::{Request, Response};
