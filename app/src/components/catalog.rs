@@ -85,9 +85,9 @@ where
                     match resource.await {
                         Ok(Some(data)) => render(data).into_any(),
                         Ok(None) => view! { <crate::pages::NotFoundPage /> }.into_any(),
-                        Err(_) => view! {
+                        Err(error) => view! {
                             <leptos_meta::Title text=title />
-                            <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p>
+                            <p class="notice" role="alert">{crate::api::failure_message(&error)}</p>
                         }
                         .into_any(),
                     }

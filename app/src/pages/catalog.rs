@@ -116,9 +116,9 @@ pub fn CatalogPage() -> impl IntoView {
                 let selection = selection.get();
                 match data.await {
                     Ok(view) => view! { <Catalog view selection /> }.into_any(),
-                    Err(_) => view! {
+                    Err(error) => view! {
                         <Title text="办事服务" />
-                        <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p>
+                        <p class="notice" role="alert">{crate::api::failure_message(&error)}</p>
                     }.into_any(),
                 }
             })}

@@ -53,7 +53,7 @@ pub fn MessagesPage() -> impl IntoView {
                         <p class="notice">"请先登录后查看消息。"</p>
                         <p><a class="button" href="/login?next=/messages">"登录"</a></p>
                     }.into_any(),
-                    Err(_) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                 };
                 view! { {summary} {list} }
             })}

@@ -5,6 +5,7 @@
 
 use crate::http::AppState;
 use crate::http::caller::{clearing_cookie, session_cookie};
+use crate::http::layers::RequestId;
 use app::forms::FormFeedback;
 use axum::Router;
 use axum::body::Body;
@@ -154,42 +155,28 @@ async fn render_with_status(
     response
 }
 
-/// Feedback for a refused submission: field messages, or one message for the whole form.
+/// Feedback for a refused submission: field messages, or one message for the whole form. An
+/// unexpected failure says 系统繁忙 with the request id, as the API does.
 fn refusal(
     form: &str,
     error: service::Error,
     values: BTreeMap<String, String>,
+    request_id: &str,
 ) -> (FormFeedback, StatusCode) {
+    let status = crate::http::status::of(&error);
     let mut feedback = FormFeedback {
         form: form.into(),
         values,
         ..FormFeedback::default()
     };
-    let status = match error {
-        service::Error::Invalid(fields) => {
-            feedback.errors = fields;
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+    match error {
+        service::Error::Invalid(fields) => feedback.errors = fields,
         service::Error::Unexpected(cause) => {
             tracing::error!(error = format!("{cause:#}"), "form submission failed");
-            feedback.message = Some("系统繁忙，请稍后再试".into());
-            StatusCode::INTERNAL_SERVER_ERROR
+            feedback.message = Some(format!("系统繁忙，请稍后再试（请求编号 {request_id}）"));
         }
-        other => {
-            let status = match &other {
-                service::Error::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-                service::Error::Forbidden { .. } => StatusCode::FORBIDDEN,
-                service::Error::Conflict { .. } => StatusCode::CONFLICT,
-                service::Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-                service::Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-                service::Error::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-                service::Error::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                _ => StatusCode::NOT_FOUND,
-            };
-            feedback.message = Some(other.to_string());
-            status
-        }
-    };
+        other => feedback.message = Some(other.to_string()),
+    }
     (feedback, status)
 }
 
@@ -207,7 +194,12 @@ pub(super) async fn refuse(
         } => Some(*retry_after_secs),
         _ => None,
     };
-    let (feedback, status) = refusal(form, error, values);
+    let request_id = parts
+        .extensions
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
+    let (feedback, status) = refusal(form, error, values, &request_id);
     let mut response = render_with_status(state, &mut parts, path, feedback, status).await;
     if let Some(seconds) = retry_after {
         response

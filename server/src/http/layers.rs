@@ -106,6 +106,10 @@ async fn request_id(mut request: Request, next: Next) -> Response {
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     request.extensions_mut().insert(RequestId(id.clone()));
+    // Also as the request's header: pages (the `app` crate) read it from there to quote it.
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        request.headers_mut().insert(&REQUEST_ID, value);
+    }
     let mut response = next.run(request).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);

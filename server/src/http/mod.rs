@@ -8,6 +8,7 @@ mod forms;
 mod layers;
 mod ops;
 mod receipt;
+pub mod status;
 pub mod v1;
 
 use crate::config::Config;

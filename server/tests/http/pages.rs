@@ -170,7 +170,24 @@ async fn catalog_page_searches_and_filters_on_the_server(backend: Backend) {
     assert!(html.contains("分区："));
 }
 
+/// A page whose data cannot be loaded (here: its table is gone) says 系统繁忙 and quotes the
+/// request id, which the response carries too, so the person can quote it and staff find it.
+async fn a_page_that_fails_says_busy_with_the_request_id(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    sqlx::query("DROP TABLE item_versions")
+        .execute(app.portal.db().pool())
+        .await
+        .unwrap();
+    let (status, headers, html) = page(&app, "/items/1133010000250005004000400000031", None).await;
+    let request_id = headers["x-request-id"].to_str().unwrap();
+    assert!(html.contains("系统繁忙"), "{status}: {html}");
+    assert!(html.contains(&format!("请求编号 {request_id}")), "{html}");
+}
+
 on_both_databases!(
+    a_page_that_fails_says_busy_with_the_request_id,
     home_page_offers_the_packages,
     guide_page_has_a_real_title_and_description,
     catalog_page_searches_and_filters_on_the_server,

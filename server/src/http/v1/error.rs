@@ -100,41 +100,30 @@ impl ApiError {
 
 impl From<service::Error> for ApiError {
     fn from(error: service::Error) -> Self {
+        let status = crate::http::status::of(&error);
         match error {
             service::Error::Invalid(fields) => Self::invalid(fields),
-            service::Error::NotFound(what) => Self::not_found(what),
-            service::Error::Unauthenticated { code, message } => {
-                Self::new(StatusCode::UNAUTHORIZED, code, message)
-            }
-            service::Error::Forbidden { code, message } => {
-                Self::new(StatusCode::FORBIDDEN, code, message)
-            }
-            service::Error::Conflict { code, message } => {
-                Self::new(StatusCode::CONFLICT, code, message)
-            }
+            service::Error::NotFound(what) => Self::new(status, "not_found", what),
+            service::Error::Unauthenticated { code, message }
+            | service::Error::Forbidden { code, message } => Self::new(status, code, message),
+            service::Error::Conflict { code, message }
+            | service::Error::Unprocessable { code, message } => Self::new(status, code, message),
             service::Error::RateLimited {
                 code,
                 message,
                 retry_after_secs,
             } => Self {
                 retry_after_secs: Some(retry_after_secs),
-                ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, message)
+                ..Self::new(status, code, message)
             },
-            service::Error::Unprocessable { code, message } => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            service::Error::TooLarge(message) => Self::new(status, "payload_too_large", message),
+            service::Error::UnsupportedType(message) => {
+                Self::new(status, "unsupported_media_type", message)
             }
-            service::Error::TooLarge(message) => {
-                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
-            }
-            service::Error::UnsupportedType(message) => Self::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                message,
-            ),
             service::Error::Unexpected(cause) => {
                 // Logged once, here, with the whole cause chain; the span carries the request id.
                 tracing::error!(error = format!("{cause:#}"), "unexpected error");
-                Self::from_status(StatusCode::INTERNAL_SERVER_ERROR)
+                Self::from_status(status)
             }
         }
     }
