@@ -11,11 +11,72 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Every form of the portal, by name: the server says which form a submission's feedback
+/// belongs to, and each page shows the feedback of its own forms. The names are also the
+/// prefix of the forms' element ids (`profile-phone`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormName {
+    Login,
+    StaffLogin,
+    Register,
+    RegisterBusiness,
+    Totp,
+    Profile,
+    Password,
+    Reveal,
+    Sessions,
+    ActingFor,
+    BusinessProfile,
+    GrantAgent,
+    RevokeAgent,
+    Lookup,
+    CreateStaff,
+    Apply,
+    Application,
+    Withdraw,
+    Progress,
+    Messages,
+}
+
+impl FormName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::StaffLogin => "staff_login",
+            Self::Register => "register",
+            Self::RegisterBusiness => "register_business",
+            Self::Totp => "totp",
+            Self::Profile => "profile",
+            Self::Password => "password",
+            Self::Reveal => "reveal",
+            Self::Sessions => "sessions",
+            Self::ActingFor => "acting_for",
+            Self::BusinessProfile => "business_profile",
+            Self::GrantAgent => "grant_agent",
+            Self::RevokeAgent => "revoke_agent",
+            Self::Lookup => "lookup",
+            Self::CreateStaff => "create_staff",
+            Self::Apply => "apply",
+            Self::Application => "application",
+            Self::Withdraw => "withdraw",
+            Self::Progress => "progress",
+            Self::Messages => "messages",
+        }
+    }
+}
+
+impl std::fmt::Display for FormName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The outcome of one form submission, for the page that shows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormFeedback {
-    /// Which form on the page was sent (`login`, `profile`, …).
-    pub form: String,
+    /// Which form on the page was sent; `None` when the page answers no submission.
+    pub form: Option<FormName>,
     /// A problem that belongs to no single field, or a confirmation.
     pub message: Option<String>,
     /// True for confirmations ("已保存").
@@ -34,16 +95,21 @@ pub struct FormFeedback {
 }
 
 impl FormFeedback {
-    pub fn value(&self, form: &str, field: &str) -> String {
-        if self.form == form {
+    /// Whether this feedback answers `form`.
+    pub fn is_for(&self, form: FormName) -> bool {
+        self.form == Some(form)
+    }
+
+    pub fn value(&self, form: FormName, field: &str) -> String {
+        if self.is_for(form) {
             self.values.get(field).cloned().unwrap_or_default()
         } else {
             String::new()
         }
     }
 
-    pub fn errors_for(&self, form: &str, field: &str) -> Vec<String> {
-        if self.form == form {
+    pub fn errors_for(&self, form: FormName, field: &str) -> Vec<String> {
+        if self.is_for(form) {
             self.errors
                 .get(field)
                 .map(<[String]>::to_vec)
@@ -72,8 +138,8 @@ fn current_feedback() -> Option<FormFeedback> {
 
 /// The problem list at the top of a form: focusable, announced, each entry linking to its field.
 #[component]
-pub fn ErrorSummary(feedback: FormFeedback, form: &'static str) -> impl IntoView {
-    if feedback.form != form || (feedback.errors.is_empty() && feedback.message.is_none()) {
+pub fn ErrorSummary(feedback: FormFeedback, form: FormName) -> impl IntoView {
+    if !feedback.is_for(form) || (feedback.errors.is_empty() && feedback.message.is_none()) {
         return ().into_any();
     }
     if feedback.success {
@@ -128,7 +194,7 @@ impl LiveCheck {
 /// types (the same `domain` rule the server applies).
 #[component]
 pub fn Field(
-    form: &'static str,
+    form: FormName,
     name: &'static str,
     label: &'static str,
     #[prop(default = "text")] kind: &'static str,

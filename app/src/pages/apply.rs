@@ -11,7 +11,7 @@ use crate::api::applications::{
 use crate::api::catalog::{load_guide, load_package};
 use crate::components::layout::{use_signed_in, use_site_info};
 use crate::components::time::When;
-use crate::forms::{CsrfField, FormFeedback, use_feedback};
+use crate::forms::{CsrfField, ErrorSummary, FormFeedback, FormName, use_feedback};
 use crate::live_form::{LiveForm, LiveFormSetup, finding_anchor};
 use domain::application::{
     ApplicationView, CaseAction, CaseState, SupplementNotice, TimelineEvent,
@@ -88,9 +88,16 @@ pub fn ApplyPackagePage() -> impl IntoView {
 #[component]
 fn StartForm(title: String, action: String, back: (String, &'static str)) -> impl IntoView {
     let signed_in = use_signed_in();
+    let feedback = use_feedback();
     let next = action.clone();
     view! {
         <h1>{title}</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let feedback = feedback.await.unwrap_or_default();
+                view! { <ErrorSummary feedback form=FormName::Apply /> }
+            })}
+        </Suspense>
         <p class="lead">"一张表单、一套材料：系统已按您的档案预填能填的内容，提交前会一次告知所有问题。"</p>
         <Suspense>
             {move || {
@@ -148,7 +155,7 @@ pub fn MyApplicationsPage() -> impl IntoView {
                         <p class="notice">"请先登录后查看办件。"</p>
                         <p><a class="button" href="/login?next=/applications">"登录"</a></p>
                     }.into_any(),
-                    Err(_) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                 }
             })}
         </Suspense>
@@ -174,16 +181,20 @@ pub fn ApplicationPage() -> impl IntoView {
                 let timeline = timeline.await.unwrap_or_default();
                 let vault = vault.await.unwrap_or_default();
                 match application.await {
-                    Ok(Some(view)) if view.state.editable() => {
-                        view! { <DraftForm view feedback csrf submit_key vault /> }.into_any()
-                    }
-                    Ok(Some(view)) => view! { <Receipt view csrf timeline /> }.into_any(),
+                    Ok(Some(view)) if view.state.editable() => view! {
+                        <ErrorSummary feedback=feedback.clone() form=FormName::Withdraw />
+                        <DraftForm view feedback csrf submit_key vault />
+                    }.into_any(),
+                    Ok(Some(view)) => view! {
+                        <ErrorSummary feedback form=FormName::Withdraw />
+                        <Receipt view csrf timeline />
+                    }.into_any(),
                     Ok(None) => view! {
                         <Title text="办件" />
                         <h1>"没有找到该办件"</h1>
                         <p>"请确认已登录，并从" <a href="/applications">"我的办件"</a> "进入。"</p>
                     }.into_any(),
-                    Err(_) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                 }
             })}
         </Suspense>

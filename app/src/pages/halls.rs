@@ -35,7 +35,7 @@ pub fn HallsPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(_) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                 }
             })}
         </Suspense>

@@ -1,7 +1,7 @@
 //! 登录 and 注册 for citizens (个人) and businesses (法人). Plain forms that post to the server;
 //! with WASM the ID-number and credit-code fields check themselves as the reader types.
 
-use crate::forms::{ErrorSummary, Field, FormFeedback, LiveCheck, use_feedback};
+use crate::forms::{ErrorSummary, Field, FormFeedback, FormName, LiveCheck, use_feedback};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -52,7 +52,7 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 fn LoginForm(feedback: FormFeedback, business: bool, next: String) -> impl IntoView {
-    let form = "login";
+    let form = FormName::Login;
     view! {
         <ErrorSummary feedback=feedback.clone() form />
         <form method="post" action="/login" class="form" novalidate>
@@ -107,7 +107,7 @@ const PASSWORD_HINT: &str = "至少8位，须同时包含字母和数字，不�
 
 #[component]
 fn CitizenForm(feedback: FormFeedback) -> impl IntoView {
-    let form = "register";
+    let form = FormName::Register;
     view! {
         <p class="lead">"个人注册后，可在线办理个人事项，并作为经办人为单位办事。"</p>
         <ErrorSummary feedback=feedback.clone() form />
@@ -128,7 +128,7 @@ fn CitizenForm(feedback: FormFeedback) -> impl IntoView {
 
 #[component]
 fn BusinessForm(feedback: FormFeedback) -> impl IntoView {
-    let form = "register_business";
+    let form = FormName::RegisterBusiness;
     view! {
         <p class="lead">"法人注册由经办人完成，注册人成为该单位的管理经办人，可再授权其他经办人。已注册个人账号的经办人请填写其个人账号密码。"</p>
         <ErrorSummary feedback=feedback.clone() form />

@@ -4,7 +4,9 @@
 use crate::api::account::{MyAccount, load_my_account};
 use crate::components::layout::use_signed_in;
 use crate::components::time::When;
-use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, LiveCheck, use_feedback};
+use crate::forms::{
+    CsrfField, ErrorSummary, Field, FormFeedback, FormName, LiveCheck, use_feedback,
+};
 use domain::account::BusinessAccount;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,12 +29,24 @@ pub fn MePage() -> impl IntoView {
                         <p class="notice">"请先登录后查看个人档案。"</p>
                         <p><a class="button" href="/login?next=/me">"登录"</a></p>
                     }.into_any(),
-                    Err(_) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                 }
             })}
         </Suspense>
     }
 }
+
+/// The forms of 我的, each answered on this page.
+const ME_FORMS: [FormName; 8] = [
+    FormName::Profile,
+    FormName::Password,
+    FormName::Reveal,
+    FormName::Sessions,
+    FormName::ActingFor,
+    FormName::BusinessProfile,
+    FormName::GrantAgent,
+    FormName::RevokeAgent,
+];
 
 #[component]
 fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> impl IntoView {
@@ -42,25 +56,19 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
         access_log,
         business,
     } = account;
-    let form_name = feedback.form.clone();
-    let summary = (!form_name.is_empty()).then(|| {
-        let form: &'static str = match form_name.as_str() {
-            "profile" => "profile",
-            "password" => "password",
-            "grant_agent" => "grant_agent",
-            "business_profile" => "business_profile",
-            _ => "other",
-        };
-        view! { <ErrorSummary feedback=feedback.clone() form /> }
-    });
+    // Whichever of this page's forms was sent, its outcome shows at the top.
+    let summary = feedback
+        .form
+        .filter(|form| ME_FORMS.contains(form))
+        .map(|form| view! { <ErrorSummary feedback=feedback.clone() form /> });
     let id_shown = feedback
         .revealed_id_number
         .clone()
         .unwrap_or_else(|| account.id_number_masked.clone());
     let revealed = feedback.revealed_id_number.is_some();
-    let profile_form = "profile";
+    let profile_form = FormName::Profile;
     let value = |field: &str, stored: &str| {
-        if feedback.form == profile_form && !feedback.success {
+        if feedback.is_for(profile_form) && !feedback.success {
             feedback.value(profile_form, field)
         } else {
             stored.to_owned()
@@ -147,11 +155,11 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
             <h3>"修改密码"</h3>
             <form method="post" action="/me/password" class="form" novalidate>
                 <CsrfField token=csrf.clone() />
-                <Field form="password" name="current_password" label="当前密码" kind="password"
-                    autocomplete="current-password" errors=feedback.errors_for("password", "current_password") />
-                <Field form="password" name="new_password" label="新密码" kind="password"
+                <Field form=FormName::Password name="current_password" label="当前密码" kind="password"
+                    autocomplete="current-password" errors=feedback.errors_for(FormName::Password, "current_password") />
+                <Field form=FormName::Password name="new_password" label="新密码" kind="password"
                     autocomplete="new-password" hint="至少8位，须同时包含字母和数字；修改后其他设备将退出登录"
-                    errors=feedback.errors_for("password", "new_password") />
+                    errors=feedback.errors_for(FormName::Password, "new_password") />
                 <button type="submit" class="button">"修改密码"</button>
             </form>
             <h3>"登录设备"</h3>
@@ -211,9 +219,9 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
 
 #[component]
 fn BusinessPanel(business: BusinessAccount, feedback: FormFeedback, csrf: String) -> impl IntoView {
-    let form = "business_profile";
+    let form = FormName::BusinessProfile;
     let value = |field: &str, stored: String| {
-        if feedback.form == form && !feedback.success {
+        if feedback.is_for(form) && !feedback.success {
             feedback.value(form, field)
         } else {
             stored
@@ -224,7 +232,7 @@ fn BusinessPanel(business: BusinessAccount, feedback: FormFeedback, csrf: String
         .registered_capital_fen
         .map(|fen| format!("{}", fen / 100))
         .unwrap_or_default();
-    let grant = "grant_agent";
+    let grant = FormName::GrantAgent;
     view! {
         <section aria-labelledby="business-heading" class="panel">
             <h2 id="business-heading">{format!("单位档案（一企一档）：{}", business.org_name)}</h2>

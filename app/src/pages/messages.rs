@@ -3,7 +3,7 @@
 use crate::api::applications::load_inbox;
 use crate::components::layout::use_signed_in;
 use crate::components::time::When;
-use crate::forms::{CsrfField, ErrorSummary, use_feedback};
+use crate::forms::{CsrfField, ErrorSummary, FormName, use_feedback};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,7 +19,7 @@ pub fn MessagesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
                 let feedback = feedback.await.unwrap_or_default();
-                let summary = view! { <ErrorSummary feedback form="messages" /> };
+                let summary = view! { <ErrorSummary feedback form=FormName::Messages /> };
                 let list = match inbox.await {
                     Ok(Some(inbox)) if inbox.items.is_empty() => view! {
                         <p>"暂无消息。提交申请、需要补正或草稿即将过期时，我们会在这里通知您。"</p>

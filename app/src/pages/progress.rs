@@ -2,7 +2,7 @@
 //! with the applicant masked. The receipt's QR code opens this page with the number filled in.
 
 use crate::components::time::When;
-use crate::forms::{ErrorSummary, use_feedback};
+use crate::forms::{ErrorSummary, FormName, use_feedback};
 use domain::application::PublicProgress;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,15 +20,15 @@ pub fn ProgressPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let feedback = feedback.await.unwrap_or_default();
                 let from_link = query.with_untracked(|q| q.get("case_no")).unwrap_or_default();
-                let case_no = match feedback.value("progress", "case_no") {
+                let case_no = match feedback.value(FormName::Progress, "case_no") {
                     typed if typed.is_empty() => from_link,
                     typed => typed,
                 };
-                let name = feedback.value("progress", "applicant_name");
-                let case_errors = feedback.errors_for("progress", "case_no");
-                let name_errors = feedback.errors_for("progress", "applicant_name");
+                let name = feedback.value(FormName::Progress, "applicant_name");
+                let case_errors = feedback.errors_for(FormName::Progress, "case_no");
+                let name_errors = feedback.errors_for(FormName::Progress, "applicant_name");
                 view! {
-                    <ErrorSummary feedback=feedback.clone() form="progress" />
+                    <ErrorSummary feedback=feedback.clone() form=FormName::Progress />
                     {feedback.progress.clone().map(|progress| view! { <ProgressResult progress /> })}
                     <form method="post" action="/progress" class="form" novalidate>
                         <div class="field" class:field--invalid=!case_errors.is_empty()>

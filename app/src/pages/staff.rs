@@ -3,7 +3,9 @@
 
 use crate::api::account::{StaffDesk, load_enrolment, load_staff_desk};
 use crate::components::layout::use_signed_in;
-use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, LiveCheck, use_feedback};
+use crate::forms::{
+    CsrfField, ErrorSummary, Field, FormFeedback, FormName, LiveCheck, use_feedback,
+};
 use domain::account::{PrincipalView, StaffRole, StaffScope};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,7 +20,7 @@ pub fn StaffLoginPage() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     let feedback = feedback.await.unwrap_or_default();
-                    let form = "staff_login";
+                    let form = FormName::StaffLogin;
                     view! {
                         <ErrorSummary feedback=feedback.clone() form />
                         <form method="post" action="/staff/login" class="form" novalidate>
@@ -59,18 +61,18 @@ pub fn StaffEnrolPage() -> impl IntoView {
                                 <dt>"链接"</dt><dd><code class="secret">{enrolment.uri.clone()}</code></dd>
                             </dl>
                             <p>"添加后，输入应用显示的6位数字完成绑定。"</p>
-                            <ErrorSummary feedback=feedback.clone() form="totp" />
+                            <ErrorSummary feedback=feedback.clone() form=FormName::Totp />
                             <form method="post" action="/staff/totp" class="form" novalidate>
                                 <CsrfField token=csrf />
-                                <Field form="totp" name="code" label="动态口令" autocomplete="one-time-code"
-                                    errors=feedback.errors_for("totp", "code") />
+                                <Field form=FormName::Totp name="code" label="动态口令" autocomplete="one-time-code"
+                                    errors=feedback.errors_for(FormName::Totp, "code") />
                                 <button type="submit" class="button">"完成绑定"</button>
                             </form>
                         }.into_any(),
                         Ok(None) => view! {
                             <p class="notice">"无需绑定：请先" <a href="/staff/login">"登录"</a> "，或动态口令已经绑定。"</p>
                         }.into_any(),
-                        Err(_) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
+                        Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -94,7 +96,7 @@ pub fn StaffDeskPage() -> impl IntoView {
                     (Ok(Some(desk)), Some(signed_in)) => {
                         view! { <Desk desk principal=signed_in.principal csrf=signed_in.csrf_token feedback /> }.into_any()
                     }
-                    (Err(_), _) => view! { <p class="notice" role="alert">"系统繁忙，请稍后再试。"</p> }.into_any(),
+                    (Err(error), _) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                     _ => view! {
                         <p class="notice">"请先以工作人员身份登录。"</p>
                         <p><a class="button" href="/staff/login">"工作人员登录"</a></p>
@@ -130,8 +132,8 @@ fn Desk(
     else {
         return view! { <p class="notice">"此页面仅供工作人员使用。"</p> }.into_any();
     };
-    let lookup_form = "lookup";
-    let create_form = "create_staff";
+    let lookup_form = FormName::Lookup;
+    let create_form = FormName::CreateStaff;
     let may_look_up = role != StaffRole::Admin;
     view! {
         <p>{format!("{name_masked}，{role_label}（{}）", scope_text(&scope))}</p>

@@ -4,7 +4,7 @@
 
 use super::forms::{CsrfOnly, Submission, read, refuse, render, same_origin};
 use crate::http::AppState;
-use app::forms::FormFeedback;
+use app::forms::{FormFeedback, FormName};
 use axum::extract::{Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::application::{ApplicationPatch, MaterialInput};
@@ -57,7 +57,7 @@ async fn start_draft(
     };
     match result {
         Ok(draft) => Redirect::to(&format!("/applications/{}", draft.id)).into_response(),
-        Err(error) => refuse(state, parts, path, "apply", error, BTreeMap::new()).await,
+        Err(error) => refuse(state, parts, path, FormName::Apply, error, BTreeMap::new()).await,
     }
 }
 
@@ -82,7 +82,17 @@ pub async fn withdraw(
     };
     match result {
         Ok(_) => Redirect::to(&path).into_response(),
-        Err(error) => refuse(&state, parts, &path, "withdraw", error, BTreeMap::new()).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                &path,
+                FormName::Withdraw,
+                error,
+                BTreeMap::new(),
+            )
+            .await
+        }
     }
 }
 
@@ -169,20 +179,46 @@ pub async fn save(
         Ok(posted) => posted,
         Err(message) => {
             let error = service::Error::invalid("file", message);
-            return refuse(&state, parts, &path, "application", error, BTreeMap::new()).await;
+            return refuse(
+                &state,
+                parts,
+                &path,
+                FormName::Application,
+                error,
+                BTreeMap::new(),
+            )
+            .await;
         }
     };
     let session = match caller.session_for_write(Some(&posted.csrf_token)) {
         Ok(session) => session.clone(),
         Err(error) => {
-            return refuse(&state, parts, &path, "application", error, BTreeMap::new()).await;
+            return refuse(
+                &state,
+                parts,
+                &path,
+                FormName::Application,
+                error,
+                BTreeMap::new(),
+            )
+            .await;
         }
     };
     let outcome = apply_post(&state, &session, &id, posted).await;
     match outcome {
         Ok(Next::Receipt) => Redirect::to(&path).into_response(),
         Ok(Next::Page(feedback)) => render(&state, parts, &path, *feedback).await,
-        Err(error) => refuse(&state, parts, &path, "application", error, BTreeMap::new()).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                &path,
+                FormName::Application,
+                error,
+                BTreeMap::new(),
+            )
+            .await
+        }
     }
 }
 
@@ -271,7 +307,7 @@ async fn apply_post(
                 Err(service::Error::Invalid(_)) => {
                     let findings = applications::prereview(portal, session, id).await?;
                     Ok(Next::Page(Box::new(FormFeedback {
-                        form: "application".into(),
+                        form: Some(FormName::Application),
                         findings,
                         ..FormFeedback::default()
                     })))
@@ -283,7 +319,7 @@ async fn apply_post(
             let findings = applications::prereview(portal, session, id).await?;
             let passed = domain::prereview::passed(&findings);
             Ok(Next::Page(Box::new(FormFeedback {
-                form: "application".into(),
+                form: Some(FormName::Application),
                 message: passed.then(|| "预审通过，可以提交。".to_owned()),
                 success: passed,
                 findings,
@@ -291,7 +327,7 @@ async fn apply_post(
             })))
         }
         _ => Ok(Next::Page(Box::new(FormFeedback {
-            form: "application".into(),
+            form: Some(FormName::Application),
             message: Some("草稿已保存".into()),
             success: true,
             ..FormFeedback::default()
@@ -328,7 +364,7 @@ pub async fn progress(State(state): State<AppState>, request: Request) -> Respon
     match service::applications::progress(&state.portal, &caller.address, &query).await {
         Ok(progress) => {
             let feedback = FormFeedback {
-                form: "progress".into(),
+                form: Some(FormName::Progress),
                 success: true,
                 values,
                 progress: Some(progress),
@@ -336,7 +372,17 @@ pub async fn progress(State(state): State<AppState>, request: Request) -> Respon
             };
             render(&state, parts, "/progress", feedback).await
         }
-        Err(error) => refuse(&state, parts, "/progress", "progress", error, values).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                "/progress",
+                FormName::Progress,
+                error,
+                values,
+            )
+            .await
+        }
     }
 }
 
@@ -365,7 +411,7 @@ pub async fn mark_read(
                 &state,
                 parts,
                 "/messages",
-                "messages",
+                FormName::Messages,
                 error,
                 BTreeMap::new(),
             )

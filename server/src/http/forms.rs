@@ -6,7 +6,7 @@
 use crate::http::AppState;
 use crate::http::caller::{clearing_cookie, session_cookie};
 use crate::http::layers::RequestId;
-use app::forms::FormFeedback;
+use app::forms::{FormFeedback, FormName};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -119,7 +119,7 @@ pub(super) async fn render(
     path: &str,
     feedback: FormFeedback,
 ) -> Response {
-    let status = if feedback.success || feedback.form.is_empty() {
+    let status = if feedback.success || feedback.form.is_none() {
         StatusCode::OK
     } else if !feedback.findings.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -158,14 +158,14 @@ async fn render_with_status(
 /// Feedback for a refused submission: field messages, or one message for the whole form. An
 /// unexpected failure says 系统繁忙 with the request id, as the API does.
 fn refusal(
-    form: &str,
+    form: FormName,
     error: service::Error,
     values: BTreeMap<String, String>,
     request_id: &str,
 ) -> (FormFeedback, StatusCode) {
     let status = crate::http::status::of(&error);
     let mut feedback = FormFeedback {
-        form: form.into(),
+        form: Some(form),
         values,
         ..FormFeedback::default()
     };
@@ -184,7 +184,7 @@ pub(super) async fn refuse(
     state: &AppState,
     mut parts: Parts,
     path: &str,
-    form: &str,
+    form: FormName,
     error: service::Error,
     values: BTreeMap<String, String>,
 ) -> Response {
@@ -209,9 +209,9 @@ pub(super) async fn refuse(
     response
 }
 
-fn confirmed(form: &str, message: &str) -> FormFeedback {
+fn confirmed(form: FormName, message: &str) -> FormFeedback {
     FormFeedback {
-        form: form.into(),
+        form: Some(form),
         message: Some(message.into()),
         success: true,
         ..FormFeedback::default()
@@ -295,7 +295,7 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
                 &state,
                 parts,
                 "/staff/login",
-                "staff_login",
+                FormName::StaffLogin,
                 error,
                 values([("account", &form.account)]),
             )
@@ -304,7 +304,7 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
         Ok(new) => signed_in_redirect(&state, &new, &local_next(&form.next, "/me")),
         Err(error) => {
             let values = values([("account", &form.account), ("agent", &form.agent)]);
-            refuse(&state, parts, path, "login", error, values).await
+            refuse(&state, parts, path, FormName::Login, error, values).await
         }
     }
 }
@@ -364,7 +364,15 @@ async fn register_citizen(State(state): State<AppState>, request: Request) -> Re
                 ("name", &form.name),
                 ("phone", &form.phone),
             ]);
-            refuse(&state, parts, "/register", "register", error, values).await
+            refuse(
+                &state,
+                parts,
+                "/register",
+                FormName::Register,
+                error,
+                values,
+            )
+            .await
         }
     }
 }
@@ -420,7 +428,7 @@ async fn register_business(State(state): State<AppState>, request: Request) -> R
                 &state,
                 parts,
                 "/register?as=business",
-                "register_business",
+                FormName::RegisterBusiness,
                 error,
                 values,
             )
@@ -457,14 +465,22 @@ async fn update_profile(State(state): State<AppState>, request: Request) -> Resp
         Err(error) => Err(error),
     };
     match result {
-        Ok(_) => render(&state, parts, "/me", confirmed("profile", "个人档案已保存")).await,
+        Ok(_) => {
+            render(
+                &state,
+                parts,
+                "/me",
+                confirmed(FormName::Profile, "个人档案已保存"),
+            )
+            .await
+        }
         Err(error) => {
             let values = values([
                 ("address", &form.address),
                 ("postal_code", &form.postal_code),
                 ("email", &form.email),
             ]);
-            refuse(&state, parts, "/me", "profile", error, values).await
+            refuse(&state, parts, "/me", FormName::Profile, error, values).await
         }
     }
 }
@@ -490,7 +506,17 @@ async fn reveal_id_number(State(state): State<AppState>, request: Request) -> Re
             };
             render(&state, parts, "/me", feedback).await
         }
-        Err(error) => refuse(&state, parts, "/me", "reveal", error, BTreeMap::new()).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                "/me",
+                FormName::Reveal,
+                error,
+                BTreeMap::new(),
+            )
+            .await
+        }
     }
 }
 
@@ -533,11 +559,21 @@ async fn change_password(State(state): State<AppState>, request: Request) -> Res
                 &state,
                 parts,
                 page,
-                confirmed("password", "密码已修改，其他设备已退出登录"),
+                confirmed(FormName::Password, "密码已修改，其他设备已退出登录"),
             )
             .await
         }
-        Err(error) => refuse(&state, parts, page, "password", error, BTreeMap::new()).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                page,
+                FormName::Password,
+                error,
+                BTreeMap::new(),
+            )
+            .await
+        }
     }
 }
 
@@ -567,11 +603,21 @@ async fn revoke_session(State(state): State<AppState>, request: Request) -> Resp
                 &state,
                 parts,
                 "/me",
-                confirmed("sessions", "该设备已退出登录"),
+                confirmed(FormName::Sessions, "该设备已退出登录"),
             )
             .await
         }
-        Err(error) => refuse(&state, parts, "/me", "sessions", error, BTreeMap::new()).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                "/me",
+                FormName::Sessions,
+                error,
+                BTreeMap::new(),
+            )
+            .await
+        }
     }
 }
 
@@ -593,9 +639,25 @@ async fn revoke_other_sessions(State(state): State<AppState>, request: Request) 
     match result {
         Ok(count) => {
             let message = format!("已退出其他 {count} 个设备");
-            render(&state, parts, "/me", confirmed("sessions", &message)).await
+            render(
+                &state,
+                parts,
+                "/me",
+                confirmed(FormName::Sessions, &message),
+            )
+            .await
         }
-        Err(error) => refuse(&state, parts, "/me", "sessions", error, BTreeMap::new()).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                "/me",
+                FormName::Sessions,
+                error,
+                BTreeMap::new(),
+            )
+            .await
+        }
     }
 }
 
@@ -623,7 +685,17 @@ async fn switch_acting_for(State(state): State<AppState>, request: Request) -> R
     match result {
         // A fresh request, so the header and every panel show the new identity.
         Ok(()) => Redirect::to("/me").into_response(),
-        Err(error) => refuse(&state, parts, "/me", "acting_for", error, BTreeMap::new()).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                "/me",
+                FormName::ActingFor,
+                error,
+                BTreeMap::new(),
+            )
+            .await
+        }
     }
 }
 
@@ -686,7 +758,7 @@ async fn update_business_profile(State(state): State<AppState>, request: Request
                 &state,
                 parts,
                 "/me",
-                confirmed("business_profile", "单位档案已保存"),
+                confirmed(FormName::BusinessProfile, "单位档案已保存"),
             )
             .await
         }
@@ -710,13 +782,23 @@ async fn update_business_profile(State(state): State<AppState>, request: Request
                 &state,
                 parts,
                 "/me",
-                "business_profile",
+                FormName::BusinessProfile,
                 service::Error::Invalid(fields),
                 values,
             )
             .await
         }
-        Err(error) => refuse(&state, parts, "/me", "business_profile", error, values).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                "/me",
+                FormName::BusinessProfile,
+                error,
+                values,
+            )
+            .await
+        }
     }
 }
 
@@ -749,13 +831,13 @@ async fn grant_agent(State(state): State<AppState>, request: Request) -> Respons
                 &state,
                 parts,
                 "/me",
-                confirmed("grant_agent", "已授权该经办人"),
+                confirmed(FormName::GrantAgent, "已授权该经办人"),
             )
             .await
         }
         Err(error) => {
             let values = values([("id_number", &form.id_number), ("name", &form.name)]);
-            refuse(&state, parts, "/me", "grant_agent", error, values).await
+            refuse(&state, parts, "/me", FormName::GrantAgent, error, values).await
         }
     }
 }
@@ -786,11 +868,21 @@ async fn revoke_agent(State(state): State<AppState>, request: Request) -> Respon
                 &state,
                 parts,
                 "/me",
-                confirmed("revoke_agent", "已撤销该经办人的授权"),
+                confirmed(FormName::RevokeAgent, "已撤销该经办人的授权"),
             )
             .await
         }
-        Err(error) => refuse(&state, parts, "/me", "revoke_agent", error, BTreeMap::new()).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                "/me",
+                FormName::RevokeAgent,
+                error,
+                BTreeMap::new(),
+            )
+            .await
+        }
     }
 }
 
@@ -814,7 +906,15 @@ async fn staff_login(State(state): State<AppState>, request: Request) -> Respons
         Ok(domain::account::LoginName::StaffUsername(_))
     ) {
         let error = service::Error::invalid("account", "请填写工作人员用户名");
-        return refuse(&state, parts, "/staff/login", "staff_login", error, values).await;
+        return refuse(
+            &state,
+            parts,
+            "/staff/login",
+            FormName::StaffLogin,
+            error,
+            values,
+        )
+        .await;
     }
     let result = auth::login(
         &state.portal,
@@ -839,9 +939,27 @@ async fn staff_login(State(state): State<AppState>, request: Request) -> Respons
             ..
         }) => {
             let error = service::Error::invalid("totp", "请输入身份验证器显示的6位动态口令");
-            refuse(&state, parts, "/staff/login", "staff_login", error, values).await
+            refuse(
+                &state,
+                parts,
+                "/staff/login",
+                FormName::StaffLogin,
+                error,
+                values,
+            )
+            .await
         }
-        Err(error) => refuse(&state, parts, "/staff/login", "staff_login", error, values).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                "/staff/login",
+                FormName::StaffLogin,
+                error,
+                values,
+            )
+            .await
+        }
     }
 }
 
@@ -867,7 +985,17 @@ async fn confirm_totp(State(state): State<AppState>, request: Request) -> Respon
     };
     match result {
         Ok(()) => Redirect::to("/staff").into_response(),
-        Err(error) => refuse(&state, parts, "/staff/totp", "totp", error, BTreeMap::new()).await,
+        Err(error) => {
+            refuse(
+                &state,
+                parts,
+                "/staff/totp",
+                FormName::Totp,
+                error,
+                BTreeMap::new(),
+            )
+            .await
+        }
     }
 }
 
@@ -898,14 +1026,14 @@ async fn look_up_citizen(State(state): State<AppState>, request: Request) -> Res
     match result {
         Ok(record) => {
             let feedback = FormFeedback {
-                form: "lookup".into(),
+                form: Some(FormName::Lookup),
                 values,
                 lookup: Some(record),
                 ..FormFeedback::default()
             };
             render(&state, parts, "/staff", feedback).await
         }
-        Err(error) => refuse(&state, parts, "/staff", "lookup", error, values).await,
+        Err(error) => refuse(&state, parts, "/staff", FormName::Lookup, error, values).await,
     }
 }
 
@@ -950,7 +1078,13 @@ async fn create_staff(State(state): State<AppState>, request: Request) -> Respon
     match result {
         Ok(created) => {
             let message = format!("已创建账号 {}，首次登录时绑定动态口令", created.username);
-            render(&state, parts, "/staff", confirmed("create_staff", &message)).await
+            render(
+                &state,
+                parts,
+                "/staff",
+                confirmed(FormName::CreateStaff, &message),
+            )
+            .await
         }
         Err(error) => {
             let values = values([
@@ -960,7 +1094,15 @@ async fn create_staff(State(state): State<AppState>, request: Request) -> Respon
                 ("zone", &form.zone),
                 ("department", &form.department),
             ]);
-            refuse(&state, parts, "/staff", "create_staff", error, values).await
+            refuse(
+                &state,
+                parts,
+                "/staff",
+                FormName::CreateStaff,
+                error,
+                values,
+            )
+            .await
         }
     }
 }

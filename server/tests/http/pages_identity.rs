@@ -633,7 +633,59 @@ async fn a_case_sent_back_for_supplement_can_be_withdrawn_on_its_page(backend: B
     );
 }
 
+/// Every form of 我的 shows its own outcome on the page, without JavaScript: 退出其他设备,
+/// 查看完整证件号码, 切换代办单位 and 撤销经办人 included (their feedback used to be lost).
+async fn every_form_on_me_shows_its_own_feedback(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    app.register_citizen(CITIZEN_ID, PHONE).await;
+    let login = || {
+        post_form(
+            &app,
+            "/login",
+            &[("account", PHONE), ("password", CITIZEN_PASSWORD)],
+            None,
+        )
+    };
+    let (_, headers, _) = login().await;
+    let token = session_token(&headers);
+    login().await;
+    let (_, html) = get_page(&app, "/me", Some(&token)).await;
+    let csrf = csrf_in(&html);
+    // (form action, its fields beside the CSRF token, the status, what the page then shows)
+    let cases = [
+        (
+            "/me/sessions/revoke-others",
+            None,
+            200,
+            "已退出其他 1 个设备",
+        ),
+        ("/me/reveal", None, 200, CITIZEN_ID),
+        (
+            "/me/acting-for",
+            Some(("business_id", "b_not_mine")),
+            403,
+            "您不是该单位的经办人",
+        ),
+        (
+            "/me/business/agents/revoke",
+            Some(("citizen_id", "c_someone")),
+            403,
+            "请先在“我的”页面选择要代办的单位",
+        ),
+    ];
+    for (path, field, status, shown) in cases {
+        let mut fields = vec![("csrf_token", csrf.as_str())];
+        fields.extend(field);
+        let (got, _, html) = post_form(&app, path, &fields, Some(&token)).await;
+        assert_eq!(got, status, "{path}: {html}");
+        assert!(html.contains(shown), "{path} shows {shown:?}: {html}");
+    }
+}
+
 on_both_databases!(
+    every_form_on_me_shows_its_own_feedback,
     a_case_sent_back_for_supplement_can_be_withdrawn_on_its_page,
     register_log_in_see_masked_id_reveal_and_log_out,
     a_form_posted_from_another_site_is_refused,
