@@ -15,8 +15,9 @@ ensure_end2end_packages
 ensure_schemathesis
 command -v curl >/dev/null 2>&1 || apt_install curl
 
-step "Tier 0: cargo fmt --check"
+step "Tier 0: cargo fmt --check, and no import loops between source files"
 cargo fmt --all -- --check
+python3 scripts/check-import-cycles.py
 
 step "Tier 0: clippy, warnings denied (server features, then the browser's WASM features)"
 cargo clippy --locked -p domain -p service -p server --all-targets --features service/testing -- -D warnings

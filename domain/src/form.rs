@@ -166,8 +166,8 @@ pub type Answers = BTreeMap<String, Answer>;
 
 /// Who applies, asked first on every form and prefilled from the profile: the person, or the
 /// business and its 经办人.
-pub fn applicant_form(applicant_type: crate::catalog::ApplicantType) -> FormSchema {
-    use crate::catalog::ApplicantType;
+pub fn applicant_form(applicant_type: crate::applicant::ApplicantType) -> FormSchema {
+    use crate::applicant::ApplicantType;
     let field = |key: &str, label: &str, kind: FieldKind, prefill: Prefill| FieldSpec {
         key: key.into(),
         label: label.into(),

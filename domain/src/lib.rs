@@ -5,6 +5,7 @@
 //! unit-tested.
 
 pub mod account;
+pub mod applicant;
 pub mod application;
 pub mod audit;
 pub mod calendar;

@@ -6,6 +6,7 @@
 //! and outside the timeout and panic layers so their answers under `/api/v1` get the envelope too.
 
 use crate::config::Config;
+use crate::http::request_id::{self, RequestId};
 use crate::http::v1::error::finish_api_error;
 use crate::telemetry::{REQUEST_DURATION, REQUESTS_TOTAL};
 use app::CspNonce;
@@ -29,18 +30,12 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The id of the request being served, as set by [`request_id`].
-#[derive(Clone, Debug)]
-pub struct RequestId(pub String);
-
 pub fn wrap(router: Router, config: &Config) -> Router {
     let https = config.http.https;
     let timeout = Duration::from_secs(config.http.request_timeout_secs);
     router.layer(
         ServiceBuilder::new()
-            .layer(middleware::from_fn(request_id))
+            .layer(middleware::from_fn(request_id::assign))
             .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
                 let id = request
                     .extensions()
@@ -87,34 +82,6 @@ pub fn hashed_assets(options: &LeptosOptions) -> SetResponseHeader<ServeDir, Hea
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache),
     )
-}
-
-/// Gives every request an id: the caller's `X-Request-Id` when it is a sane token (a proxy in
-/// front may have set it), a fresh UUID otherwise. Echoed in the response.
-async fn request_id(mut request: Request, next: Next) -> Response {
-    let id = request
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|value| value.to_str().ok())
-        .filter(|value| {
-            !value.is_empty()
-                && value.len() <= 64
-                && value
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-        .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    request.extensions_mut().insert(RequestId(id.clone()));
-    // Also as the request's header: pages (the `app` crate) read it from there to quote it.
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        request.headers_mut().insert(&REQUEST_ID, value);
-    }
-    let mut response = next.run(request).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID, value);
-    }
-    response
 }
 
 async fn record_metrics(request: Request, next: Next) -> Response {

@@ -1,15 +1,15 @@
 //! HTTP wiring: one router for pages, server functions, the public REST API and operations
 //! endpoints, wrapped in the cross-cutting layers every response passes through.
 
-mod apply_forms;
 pub mod caller;
 mod display_mode;
-mod forms;
 mod layers;
 mod ops;
 mod receipt;
+mod request_id;
 pub mod status;
 pub mod v1;
+mod web;
 
 use crate::config::Config;
 use axum::Router;
@@ -63,7 +63,7 @@ pub fn app_with_api(state: AppState, api: utoipa_axum::router::OpenApiRouter<App
         })
         .route("/display-mode", get(display_mode::switch))
         .route("/applications/{id}/qr.svg", get(receipt::qr_code))
-        .merge(forms::routes())
+        .merge(web::routes())
         .nest_service("/pkg", layers::hashed_assets(&state.leptos))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

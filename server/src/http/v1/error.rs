@@ -5,7 +5,7 @@
 //! renders it with the request id. Errors produced outside any handler (unknown method, body
 //! limit, timeout, panic) arrive as plain responses and get the same envelope from their status.
 
-use crate::http::layers::RequestId;
+use crate::http::request_id::RequestId;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::extract::rejection::JsonRejection;

@@ -1,12 +1,15 @@
-//! The application form's endpoints: start a draft from a guide, then one `multipart/form-data`
-//! post that saves the answers, stores any uploaded materials in the vault, and — as the reader
-//! chose — saves, runs the pre-review, adds a group entry, or submits.
+//! The application form's endpoints: start a draft from a guide or a package, then one
+//! `multipart/form-data` post that saves the answers, stores any uploaded materials in the vault,
+//! and — as the reader chose — saves, runs the pre-review, adds a group entry, or submits; and
+//! 撤回.
 
-use super::forms::{CsrfOnly, Submission, read, refuse, render, same_origin};
+use super::form::{CsrfOnly, Submission, read, refuse, render, same_origin};
 use crate::http::AppState;
 use app::forms::{FormFeedback, FormName};
+use axum::Router;
 use axum::extract::{Multipart, Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
 use domain::application::{ApplicationPatch, MaterialInput};
 use domain::catalog::FileType;
 use domain::form::{Answer, Answers};
@@ -17,8 +20,21 @@ use service::auth::Caller;
 use service::{applications, documents};
 use std::collections::BTreeMap;
 
+/// This area's form routes, merged into the page router beside the pages they post from.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/apply/{code}", post(start))
+        .route("/apply/package/{id}", post(start_package))
+        .route(
+            "/applications/{id}",
+            // The application form carries its uploads: the upload-sized ceiling applies.
+            post(save).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/applications/{id}/withdraw", post(withdraw))
+}
+
 /// `POST /apply/{code}`: starts a draft of an item and opens it.
-pub async fn start(
+async fn start(
     State(state): State<AppState>,
     Path(code): Path<String>,
     request: Request,
@@ -28,7 +44,7 @@ pub async fn start(
 }
 
 /// `POST /apply/package/{id}`: starts a draft of a 一件事 package (one merged form) and opens it.
-pub async fn start_package(
+async fn start_package(
     State(state): State<AppState>,
     Path(id): Path<String>,
     request: Request,
@@ -62,7 +78,7 @@ async fn start_draft(
 }
 
 /// `POST /applications/{id}/withdraw`.
-pub async fn withdraw(
+async fn withdraw(
     State(state): State<AppState>,
     Path(id): Path<String>,
     request: Request,
@@ -151,11 +167,7 @@ async fn read_posted(mut multipart: Multipart) -> Result<Posted, String> {
 }
 
 /// `POST /applications/{id}`: save, review, add a group entry, or submit.
-pub async fn save(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
+async fn save(State(state): State<AppState>, Path(id): Path<String>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     if !same_origin(&parts) {
         return StatusCode::FORBIDDEN.into_response();
@@ -332,90 +344,5 @@ async fn apply_post(
             success: true,
             ..FormFeedback::default()
         }))),
-    }
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub(super) struct ProgressForm {
-    case_no: String,
-    applicant_name: String,
-}
-
-/// `POST /progress`: the public lookup. The name travels in the body, never in the address.
-pub async fn progress(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
-        form,
-    } = match read::<ProgressForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let query = domain::application::ProgressQuery {
-        case_no: form.case_no.clone(),
-        applicant_name: form.applicant_name.clone(),
-    };
-    let values: BTreeMap<String, String> = [
-        ("case_no".to_owned(), form.case_no),
-        ("applicant_name".to_owned(), form.applicant_name),
-    ]
-    .into();
-    match service::applications::progress(&state.portal, &caller.address, &query).await {
-        Ok(progress) => {
-            let feedback = FormFeedback {
-                form: Some(FormName::Progress),
-                success: true,
-                values,
-                progress: Some(progress),
-                ..FormFeedback::default()
-            };
-            render(&state, parts, "/progress", feedback).await
-        }
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/progress",
-                FormName::Progress,
-                error,
-                values,
-            )
-            .await
-        }
-    }
-}
-
-/// `POST /messages/{id}/read`.
-pub async fn mark_read(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let Submission {
-        parts,
-        caller,
-        form,
-    } = match read::<CsrfOnly>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let result = match caller.session_for_write(Some(&form.csrf_token)) {
-        Ok(session) => service::messages::mark_read(&state.portal, session, &id).await,
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(()) => Redirect::to("/messages").into_response(),
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/messages",
-                FormName::Messages,
-                error,
-                BTreeMap::new(),
-            )
-            .await
-        }
     }
 }
