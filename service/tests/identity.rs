@@ -92,6 +92,7 @@ async fn concurrent_wrong_passwords_lock_the_account_once(backend: Backend) {
                     channel: Channel::Api,
                     address: "test",
                     user_agent: "",
+                    door: service::auth::LoginDoor::Api,
                 },
             )
             .await
@@ -111,6 +112,7 @@ async fn concurrent_wrong_passwords_lock_the_account_once(backend: Backend) {
             channel: Channel::Api,
             address: "test",
             user_agent: "",
+            door: service::auth::LoginDoor::Api,
         },
     )
     .await;

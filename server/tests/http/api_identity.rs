@@ -257,6 +257,7 @@ async fn web_sessions_need_csrf_and_idle_out(backend: Backend) {
             channel: service::auth::Channel::Web,
             address: "test",
             user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0",
+            door: service::auth::LoginDoor::Public,
         },
     )
     .await

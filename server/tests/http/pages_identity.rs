@@ -2,7 +2,7 @@
 //! session cookie, pages rendered again with every problem named, CSRF on every write.
 
 use crate::common::cases::{fill_in, start, submit};
-use crate::common::{Auth, CITIZEN_ID, CITIZEN_PASSWORD, TestApp, body_text};
+use crate::common::{Auth, CITIZEN_ID, CITIZEN_PASSWORD, STAFF_PASSWORD, TestApp, body_text};
 use axum::body::Body;
 use http::Request;
 use serde_json::json;
@@ -684,7 +684,60 @@ async fn every_form_on_me_shows_its_own_feedback(backend: Backend) {
     }
 }
 
+/// Each login page opens for its own accounts only: staff on the public page, and citizens on
+/// the staff page, are turned away before the password is checked — no session, no
+/// `login.succeeded` in the audit log.
+async fn each_login_page_opens_for_its_own_accounts(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let (clerk, _) = app.enrolled_staff("clerk").await;
+    app.register_citizen(CITIZEN_ID, PHONE).await;
+    let succeeded = || async {
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login.succeeded'")
+            .fetch_one(app.portal.db().pool())
+            .await
+            .map(|row| sqlx::Row::get::<i64, _>(&row, "n"))
+            .unwrap()
+    };
+    let before = succeeded().await;
+    for (page, account, password, shown) in [
+        (
+            "/login",
+            clerk.as_str(),
+            STAFF_PASSWORD,
+            "工作人员请从工作人员登录页登录",
+        ),
+        (
+            "/staff/login",
+            PHONE,
+            CITIZEN_PASSWORD,
+            "个人和法人用户请从门户首页",
+        ),
+    ] {
+        let (status, headers, html) = post_form(
+            &app,
+            page,
+            &[("account", account), ("password", password)],
+            None,
+        )
+        .await;
+        assert_eq!(status, 422, "{page}: {html}");
+        assert!(html.contains(shown), "{page}: {html}");
+        assert!(
+            !headers.contains_key("set-cookie"),
+            "{page} opened a session"
+        );
+    }
+    assert_eq!(
+        succeeded().await,
+        before,
+        "no login was recorded as succeeded"
+    );
+}
+
 on_both_databases!(
+    each_login_page_opens_for_its_own_accounts,
     every_form_on_me_shows_its_own_feedback,
     a_case_sent_back_for_supplement_can_be_withdrawn_on_its_page,
     register_log_in_see_masked_id_reveal_and_log_out,

@@ -26,6 +26,18 @@ pub struct LoginAttempt<'a> {
     /// The client's network address, for the per-address limit.
     pub address: &'a str,
     pub user_agent: &'a str,
+    /// Which accounts this login door opens for.
+    pub door: LoginDoor,
+}
+
+/// Where a login happens: the public login page is for citizens and businesses, the staff login
+/// page for staff, the API for both (a Bearer token names its principal). An account at the wrong
+/// door is turned away before its password is checked: no session, no audit entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginDoor {
+    Public,
+    Staff,
+    Api,
 }
 
 const WRONG_CREDENTIALS: Error = Error::Unauthenticated {
@@ -70,6 +82,19 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     let today = crate::clock::today_at(portal.now());
     let name =
         LoginName::parse(attempt.account, today).map_err(|m| Error::invalid("account", m))?;
+    match (attempt.door, &name) {
+        (LoginDoor::Public, LoginName::StaffUsername(_)) => {
+            return Err(Error::invalid("account", "工作人员请从工作人员登录页登录"));
+        }
+        (LoginDoor::Staff, LoginName::StaffUsername(_))
+        | (LoginDoor::Public | LoginDoor::Api, _) => {}
+        (LoginDoor::Staff, _) => {
+            return Err(Error::invalid(
+                "account",
+                "个人和法人用户请从门户首页的“登录”进入",
+            ));
+        }
+    }
     if attempt.password.is_empty() {
         return Err(Error::invalid("password", "请填写密码"));
     }

@@ -9,7 +9,7 @@ mod password;
 pub(crate) mod session;
 mod throttle;
 
-pub use login::{LoginAttempt, login};
+pub use login::{LoginAttempt, LoginDoor, login};
 pub use password::{hash_password, verify_password};
 pub use session::acting_for_business;
 pub use session::{

@@ -152,6 +152,7 @@ pub async fn login(
             channel: Channel::Api,
             address: &caller.address,
             user_agent: &caller.user_agent,
+            door: service::auth::LoginDoor::Api,
         },
     )
     .await?;

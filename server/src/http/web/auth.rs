@@ -59,6 +59,7 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
             channel: Channel::Web,
             address: &caller.address,
             user_agent: &caller.user_agent,
+            door: service::auth::LoginDoor::Public,
         },
     )
     .await;
@@ -68,19 +69,6 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
         "/login"
     };
     match result {
-        Ok(new) if matches!(new.session.principal, auth::Principal::Staff(_)) => {
-            auth::revoke(&state.portal, &new.session).await.ok();
-            let error = service::Error::invalid("account", "工作人员请从工作人员登录页登录");
-            refuse(
-                &state,
-                parts,
-                "/staff/login",
-                FormName::StaffLogin,
-                error,
-                values([("account", &form.account)]),
-            )
-            .await
-        }
         Ok(new) => signed_in_redirect(&state, &new, &local_next(&form.next, "/me")),
         Err(error) => {
             let values = values([("account", &form.account), ("agent", &form.agent)]);
@@ -222,25 +210,6 @@ async fn staff_login(State(state): State<AppState>, request: Request) -> Respons
     };
     let totp = Some(form.totp.as_str()).filter(|t| !t.trim().is_empty());
     let values = values([("account", &form.account)]);
-    // Only staff user names here: citizens have their own login page.
-    if !matches!(
-        domain::account::LoginName::parse(
-            &form.account,
-            service::clock::today_at(state.portal.now())
-        ),
-        Ok(domain::account::LoginName::StaffUsername(_))
-    ) {
-        let error = service::Error::invalid("account", "请填写工作人员用户名");
-        return refuse(
-            &state,
-            parts,
-            "/staff/login",
-            FormName::StaffLogin,
-            error,
-            values,
-        )
-        .await;
-    }
     let result = auth::login(
         &state.portal,
         LoginAttempt {
@@ -251,6 +220,7 @@ async fn staff_login(State(state): State<AppState>, request: Request) -> Respons
             channel: Channel::Web,
             address: &caller.address,
             user_agent: &caller.user_agent,
+            door: service::auth::LoginDoor::Staff,
         },
     )
     .await;

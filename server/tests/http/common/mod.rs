@@ -269,6 +269,7 @@ impl TestApp {
                 channel: service::auth::Channel::Web,
                 address: "test",
                 user_agent: "test",
+                door: service::auth::LoginDoor::Api,
             },
         )
         .await
