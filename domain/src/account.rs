@@ -105,13 +105,7 @@ impl BusinessSignup {
         let agent = self
             .agent
             .validate(today, "agent.")
-            .map_err(|agent_errors| {
-                for (field, messages) in agent_errors.iter() {
-                    for message in messages {
-                        errors.add(field, message.clone());
-                    }
-                }
-            })
+            .map_err(|agent_errors| errors.merge(agent_errors))
             .ok();
         match (credit_code, org_name, legal_rep_name, agent) {
             (Some(credit_code), Some(org_name), Some(legal_rep_name), Some(agent)) => {
@@ -638,13 +632,7 @@ impl NewStaff {
                 self.zone.as_deref(),
                 self.department.as_deref(),
             )
-            .map_err(|scope_errors| {
-                for (field, messages) in scope_errors.iter() {
-                    for message in messages {
-                        errors.add(field, message.clone());
-                    }
-                }
-            })
+            .map_err(|scope_errors| errors.merge(scope_errors))
             .ok()
         });
         if let Err(message) = password::check_staff(&self.password) {

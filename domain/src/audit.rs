@@ -39,11 +39,7 @@ impl AuditEntry {
             hasher.update((part.len() as u64).to_be_bytes());
             hasher.update(part.as_bytes());
         }
-        hasher
-            .finalize()
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        data_encoding::HEXLOWER.encode(&hasher.finalize())
     }
 }
 

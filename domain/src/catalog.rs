@@ -249,6 +249,16 @@ impl FileType {
             Self::Ofd => "OFD",
         }
     }
+
+    /// The media type a stored file of this kind is served as.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+            Self::Ofd => "application/ofd",
+        }
+    }
 }
 
 /// Whether the software checks a review point or the clerk ticks it.

@@ -27,6 +27,21 @@ impl FieldErrors {
         self.0.entry(field.into()).or_default().push(message.into());
     }
 
+    /// The same messages under another field name (a page asks in yuan for what the rule
+    /// checks in fen).
+    pub fn rename(&mut self, from: &str, to: &str) {
+        if let Some(messages) = self.0.remove(from) {
+            self.0.entry(to.to_owned()).or_default().extend(messages);
+        }
+    }
+
+    /// Every message of `other` added to these.
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (field, messages) in other.0 {
+            self.0.entry(field).or_default().extend(messages);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

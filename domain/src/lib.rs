@@ -17,6 +17,7 @@ pub mod form_post;
 pub mod identity;
 pub mod instant;
 pub mod message;
+pub mod money;
 pub mod package;
 pub mod paging;
 pub mod password;

@@ -96,11 +96,7 @@ pub async fn search_items(
         (Ok(filter), Ok(paging)) => (filter, paging),
         (filter, paging) => {
             let mut errors = filter.err().unwrap_or_default();
-            for (field, messages) in paging.err().unwrap_or_default().iter() {
-                for message in messages {
-                    errors.add(field, message.clone());
-                }
-            }
+            errors.merge(paging.err().unwrap_or_default());
             return Err(Error::Invalid(errors));
         }
     };

@@ -180,10 +180,7 @@ async fn store(
 ) -> Result<DocumentView> {
     let id = new_id("d");
     let storage_key = format!("documents/{}/{id}", holder.id());
-    let sha256: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let sha256 = data_encoding::HEXLOWER.encode(&Sha256::digest(&bytes));
     let size = bytes.len() as i64;
     portal.files().put_durable(&storage_key, bytes).await?;
     let business_id = match holder {

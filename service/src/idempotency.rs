@@ -78,13 +78,9 @@ impl Key {
         Ok(Self {
             scope: scope.to_owned(),
             key: key.to_owned(),
-            fingerprint: hex(&hasher.finalize()),
+            fingerprint: data_encoding::HEXLOWER.encode(&hasher.finalize()),
         })
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// What a request under a key gets: the work's value, or the stored first answer.

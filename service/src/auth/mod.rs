@@ -168,8 +168,5 @@ pub(crate) fn random_token(bytes: usize) -> String {
 
 /// Only this digest of a token is stored, so a copy of the database holds no usable session.
 pub(crate) fn token_digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    data_encoding::HEXLOWER.encode(&Sha256::digest(token.as_bytes()))
 }

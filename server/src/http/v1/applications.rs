@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use domain::application::{
     ApplicationPatch, ApplicationSummary, ApplicationView, PrereviewResult, TimelineEvent,
 };
+use domain::catalog::FileType;
 use domain::instant::Instant;
 use domain::paging::Page;
 use serde::{Deserialize, Serialize};
@@ -367,12 +368,10 @@ pub async fn document_content(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let (view, bytes) = documents::content(&state.portal, &session, &id).await?;
-    let content_type = match view.file_type.as_str() {
-        "pdf" => "application/pdf",
-        "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        _ => "application/ofd",
-    };
+    let content_type = FileType::parse(&view.file_type)
+        .ok_or_else(|| anyhow::anyhow!("stored file type {}", view.file_type))
+        .map_err(service::Error::from)?
+        .mime();
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -9,7 +9,6 @@ use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::routing::post;
 use domain::account::BusinessProfile;
-use domain::errors::FieldErrors;
 use serde::Deserialize;
 use service::accounts;
 use std::collections::BTreeMap;
@@ -47,22 +46,8 @@ async fn update_business_profile(State(state): State<AppState>, request: Request
         ("business_scope", &form.business_scope),
         ("contact_phone", &form.contact_phone),
     ]);
-    let capital = form.registered_capital_yuan.trim();
-    let capital_fen = if capital.is_empty() {
-        Ok(None)
-    } else {
-        capital
-            .parse::<i64>()
-            .ok()
-            .and_then(|yuan| yuan.checked_mul(100))
-            .map(Some)
-            .ok_or_else(|| {
-                service::Error::Invalid(FieldErrors::single(
-                    "registered_capital_yuan",
-                    "注册资本请填写整数金额（元）",
-                ))
-            })
-    };
+    let capital_fen = domain::money::fen_from_yuan(&form.registered_capital_yuan)
+        .map_err(|message| service::Error::invalid("registered_capital_yuan", message));
     let result = match (session_for(&caller, &form.csrf_token), capital_fen) {
         (Ok(session), Ok(capital_fen)) => {
             let profile = BusinessProfile {
@@ -87,20 +72,7 @@ async fn update_business_profile(State(state): State<AppState>, request: Request
         }
         Err(service::Error::Invalid(mut fields)) => {
             // The page asks for yuan; the rule speaks of the stored fen.
-            if let Some(messages) = fields.get("registered_capital_fen").map(<[String]>::to_vec) {
-                let mut renamed = FieldErrors::new();
-                for (field, list) in fields.iter() {
-                    if field != "registered_capital_fen" {
-                        for message in list {
-                            renamed.add(field, message.clone());
-                        }
-                    }
-                }
-                for message in messages {
-                    renamed.add("registered_capital_yuan", message);
-                }
-                fields = renamed;
-            }
+            fields.rename("registered_capital_fen", "registered_capital_yuan");
             refuse(
                 &state,
                 parts,
