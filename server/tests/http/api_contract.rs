@@ -847,7 +847,7 @@ async fn the_openapi_document_is_exact(backend: Backend) {
 
 /// Wire formats under review: a change to the envelope or the application view shows up as a
 /// snapshot diff.
-async fn the_envelope_and_the_application_view_are_snapshotted(backend: Backend) {
+async fn wire_formats_are_snapshotted(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
@@ -885,6 +885,40 @@ async fn the_envelope_and_the_application_view_are_snapshotted(backend: Backend)
     )
     .await;
     insta::assert_json_snapshot!("application_view", draft, { ".id" => "[id]" });
+
+    // One main view per area: the catalog's guide, the person's account, the message centre.
+    let guide = ok_json(
+        wx_request(
+            &app,
+            "GET",
+            &format!("/api/v1/items/{BIRTH_CERTIFICATE}"),
+            None,
+            None,
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    insta::assert_json_snapshot!("catalog_guide", guide);
+    let me = ok_json(
+        wx_request(&app, "GET", "/api/v1/me", Some(&token), None, None).await,
+        200,
+    )
+    .await;
+    insta::assert_json_snapshot!("me", me);
+    let filled = crate::common::cases::fill_in(&app, &token, &draft).await;
+    crate::common::cases::submit(&app, &token, filled["id"].as_str().unwrap()).await;
+    let inbox = ok_json(
+        wx_request(&app, "GET", "/api/v1/messages", Some(&token), None, None).await,
+        200,
+    )
+    .await;
+    insta::assert_json_snapshot!("message_inbox", inbox, {
+        ".items[].id" => "[id]",
+        ".items[].application_id" => "[id]",
+        ".items[].link" => "[link]",
+    });
 }
 
 on_both_databases!(
@@ -894,5 +928,5 @@ on_both_databases!(
     the_caller_is_checked_before_the_body,
     messages_are_for_people_and_fields_name_the_input,
     the_openapi_document_is_exact,
-    the_envelope_and_the_application_view_are_snapshotted,
+    wire_formats_are_snapshotted,
 );
