@@ -243,11 +243,6 @@ impl StaffRole {
             Self::Admin => "管理员",
         }
     }
-
-    /// Supervisors and admins see every department and zone; the others only their own.
-    pub fn sees_everything(self) -> bool {
-        matches!(self, Self::Supervisor | Self::Admin)
-    }
 }
 
 /// Where a staff member works; it bounds what they see.

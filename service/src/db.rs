@@ -125,12 +125,23 @@ impl Db {
 
     /// Applies every pending migration of this engine's folder.
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        let migrator = match self.backend {
+        self.migrator().run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Applies the migrations up to and including `version` (tests of a migration's data
+    /// changes start from the schema before it).
+    #[cfg(feature = "testing")]
+    pub async fn migrate_to(&self, version: i64) -> anyhow::Result<()> {
+        self.migrator().run_to(version, &self.pool).await?;
+        Ok(())
+    }
+
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
+        match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&self.pool).await?;
-        Ok(())
+        }
     }
 
     /// A round trip to the database, for readiness checks.

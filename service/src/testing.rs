@@ -18,6 +18,13 @@ pub struct TestDb {
 impl TestDb {
     /// A fresh database on `backend`, or `None` when PostgreSQL was explicitly opted out of.
     pub async fn new(backend: Backend) -> Option<Self> {
+        let test = Self::unmigrated(backend).await?;
+        test.db.migrate().await.expect("migrate test database");
+        Some(test)
+    }
+
+    /// A fresh database without any schema yet (for tests of a migration itself).
+    pub async fn unmigrated(backend: Backend) -> Option<Self> {
         let (settings, dir) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
@@ -26,7 +33,6 @@ impl TestDb {
             Backend::Postgres => (fresh_postgres_database().await?, None),
         };
         let db = Db::connect(&settings).await.expect("connect test database");
-        db.migrate().await.expect("migrate test database");
         Some(Self { db, _dir: dir })
     }
 }

@@ -118,23 +118,16 @@ async fn first_submission(
         .bind(&application.id)
         .execute(&mut **tx)
         .await?;
-    // One conditional upsert: the row lock (PostgreSQL) or the write transaction (SQLite)
-    // serialises concurrent submissions of the same item and day.
+    // The item's sequence of the day, from the one counter mechanism: its upsert serialises
+    // concurrent submissions of the same item and day.
     let day = format!(
         "{:04}{:02}{:02}",
         today.year(),
         u8::from(today.month()),
         today.day()
     );
-    let sequence: i64 = sqlx::query(
-        "INSERT INTO case_sequences (item_code, day, last) VALUES ($1, $2, 1) \
-         ON CONFLICT (item_code, day) DO UPDATE SET last = case_sequences.last + 1 RETURNING last",
-    )
-    .bind(&application.item_code)
-    .bind(&day)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("last")?;
+    let scope = format!("case:{}:{day}", application.item_code);
+    let sequence = crate::counters::next_value(tx, &scope).await?;
     let case_no = case_number(&application.item_code, today, sequence as u32);
     sqlx::query("UPDATE applications SET case_no = $1 WHERE id = $2")
         .bind(&case_no)

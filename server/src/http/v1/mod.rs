@@ -4,6 +4,7 @@
 
 mod applications;
 mod auth;
+mod business;
 mod calendar;
 mod catalog;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod extract;
 mod me;
 mod messages;
 mod openapi;
+mod progress;
 mod staff;
 
 use crate::http::AppState;
@@ -50,10 +52,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me::revoke_other_sessions))
         .routes(routes!(me::access_log))
         .routes(routes!(me::switch_acting_for))
-        .routes(routes!(me::business))
-        .routes(routes!(me::update_business_profile))
-        .routes(routes!(me::grant_agent))
-        .routes(routes!(me::revoke_agent))
+        .routes(routes!(business::business))
+        .routes(routes!(business::update_business_profile))
+        .routes(routes!(business::grant_agent))
+        .routes(routes!(business::revoke_agent))
         .routes(routes!(staff::staff_me))
         .routes(routes!(staff::look_up_citizen))
         .routes(routes!(staff::list_users, staff::create_user))
@@ -72,7 +74,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(staff::request_supplement))
         .routes(routes!(messages::inbox))
         .routes(routes!(messages::mark_read))
-        .routes(routes!(messages::progress_query))
+        .routes(routes!(progress::progress_query))
         .routes(routes!(applications::list_documents))
         .routes(routes!(applications::document_content))
         .merge(
