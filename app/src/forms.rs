@@ -3,6 +3,7 @@
 //! [`FormFeedback`] in context: every problem listed at the top and beside its field, and the
 //! reader's input kept. The feedback reaches the browser inside the page, so hydration sees it too.
 
+use crate::paths;
 use domain::account::CitizenRecord;
 use domain::application::PublicProgress;
 use domain::errors::FieldErrors;
@@ -62,6 +63,37 @@ impl FormName {
             Self::Withdraw => "withdraw",
             Self::Progress => "progress",
             Self::Messages => "messages",
+        }
+    }
+}
+
+impl FormName {
+    /// The page this form sits on: a refused post to `action` renders it again with the feedback.
+    pub fn page(self, action: &str) -> String {
+        match self {
+            Self::Login => paths::LOGIN.into(),
+            Self::StaffLogin => paths::STAFF_LOGIN.into(),
+            Self::Register => paths::REGISTER.into(),
+            Self::RegisterBusiness => paths::REGISTER_BUSINESS.into(),
+            Self::Totp => paths::STAFF_TOTP.into(),
+            Self::Profile
+            | Self::Password
+            | Self::Reveal
+            | Self::Sessions
+            | Self::ActingFor
+            | Self::BusinessProfile
+            | Self::GrantAgent
+            | Self::RevokeAgent => paths::ME.into(),
+            Self::Lookup | Self::CreateStaff => paths::STAFF.into(),
+            // Posted to the page's own address: /apply/{code}, /apply/package/{id},
+            // /applications/{id}.
+            Self::Apply | Self::Application => action.into(),
+            Self::Withdraw => match paths::action::WITHDRAW.id_in(action) {
+                Some(id) => paths::APPLICATION.at(id),
+                None => paths::APPLICATIONS.into(),
+            },
+            Self::Progress => paths::PROGRESS.into(),
+            Self::Messages => paths::MESSAGES.into(),
         }
     }
 }

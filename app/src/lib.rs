@@ -12,6 +12,7 @@ mod display_mode;
 pub mod forms;
 mod live_form;
 mod pages;
+pub mod paths;
 #[cfg(feature = "ssr")]
 mod shell;
 

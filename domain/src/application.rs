@@ -283,6 +283,27 @@ pub struct SupplementItem {
     pub message: String,
 }
 
+/// How a request names one application: by the draft's id (`a_…`, kept after submission), or by
+/// its 办件编号 (an item's 实施编码 and digits, never an underscore). Each is one indexed lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseRef<'a> {
+    Id(&'a str),
+    CaseNo(&'a str),
+}
+
+impl<'a> CaseRef<'a> {
+    /// The prefix of every application id.
+    pub const ID_PREFIX: &'static str = "a_";
+
+    pub fn parse(text: &'a str) -> Self {
+        if text.starts_with(Self::ID_PREFIX) {
+            Self::Id(text)
+        } else {
+            Self::CaseNo(text)
+        }
+    }
+}
+
 /// 办件编号: the item's 实施编码, the submission date (yyyyMMdd, China time) and a four-digit
 /// sequence of that item and day.
 pub fn case_number(item_code: &str, day: Date, sequence: u32) -> String {
@@ -451,6 +472,18 @@ pub struct ProgressQuery {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_application_is_named_by_its_id_or_its_case_number() {
+        assert_eq!(CaseRef::parse("a_x-Y_z"), CaseRef::Id("a_x-Y_z"));
+        let case_no = case_number("11370100MB2853", time::macros::date!(2026 - 12 - 07), 1);
+        assert_eq!(CaseRef::parse(&case_no), CaseRef::CaseNo(&case_no));
+        assert_eq!(
+            CaseRef::parse(&crate::package::child_case_number(&case_no, 0)),
+            CaseRef::CaseNo(&format!("{case_no}-01"))
+        );
+    }
+
     use super::*;
 
     /// Every (state, action) pair: the allowed ones with their next state, all others refused.

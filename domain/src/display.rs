@@ -74,10 +74,13 @@ impl DisplayMode {
     }
 }
 
+/// Where the switch is served (`app::paths::DISPLAY_MODE` names the same).
+pub const SWITCH_PATH: &str = "/display-mode";
+
 /// The link that switches to `mode` and then returns to `return_path` (works without JavaScript).
 pub fn switch_href(mode: DisplayMode, return_path: &str) -> String {
     format!(
-        "/display-mode?mode={}&return={}",
+        "{SWITCH_PATH}?mode={}&return={}",
         mode.as_str(),
         percent_encode_query_value(safe_return_path(Some(return_path)))
     )

@@ -1,5 +1,6 @@
 //! Pieces the catalog, guide and package pages share.
 
+use crate::paths;
 use domain::catalog::ItemSummary;
 use leptos::prelude::*;
 
@@ -25,8 +26,8 @@ pub fn promised_text(days: u32) -> String {
 /// One line of a catalog list, with the two actions a reader wants: read, or apply.
 #[component]
 pub fn ItemCard(item: ItemSummary) -> impl IntoView {
-    let guide = format!("/items/{}", item.code);
-    let apply = format!("/apply/{}", item.code);
+    let guide = paths::GUIDE.at(&item.code);
+    let apply = paths::APPLY.at(&item.code);
     let tags = item
         .tags
         .iter()

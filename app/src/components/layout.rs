@@ -3,6 +3,7 @@
 use crate::api::account::{SignedIn, whoami};
 use crate::api::site::get_site_info;
 use crate::display_mode::use_display_mode;
+use crate::paths;
 use domain::account::PrincipalView;
 use domain::display::{DisplayMode, switch_href};
 use domain::site::SiteInfo;
@@ -35,12 +36,10 @@ pub fn use_signed_in() -> SignedInResource {
 }
 
 /// Main navigation: label and target.
-const NAVIGATION: [(&str, &str); 5] = [
-    ("办事服务", "/items"),
-    ("我要预约", "/appointments"),
-    ("办件查询", "/progress"),
-    ("好差评", "/ratings"),
-    ("我的", "/me"),
+const NAVIGATION: [(&str, &str); 3] = [
+    ("办事服务", paths::CATALOG),
+    ("办件查询", paths::PROGRESS),
+    ("我的", paths::ME),
 ];
 
 #[component]
@@ -74,7 +73,7 @@ fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__bar">
-                <a class="site-header__brand" href="/">
+                <a class="site-header__brand" href=paths::HOME>
                     <span class="site-header__emblem" aria-hidden="true">"政"</span>
                     <Suspense fallback=|| "政务服务门户">
                         {move || Suspend::new(async move {
@@ -126,15 +125,15 @@ fn AccountArea() -> impl IntoView {
                                     Some(acting) => format!("{name_masked}（{}）", acting.org_name),
                                     None => name_masked,
                                 },
-                                "/me",
+                                paths::ME,
                             ),
-                            PrincipalView::Staff { name_masked, .. } => (name_masked, "/staff"),
+                            PrincipalView::Staff { name_masked, .. } => (name_masked, paths::STAFF),
                         };
                         view! {
                             <div class="account-area">
                                 <a href=home class="account-area__name">{name}</a>
-                                {is_citizen.then(|| view! { <a href="/messages">"消息"</a> <a href="/applications">"我的办件"</a> })}
-                                <form method="post" action="/logout" class="inline-form">
+                                {is_citizen.then(|| view! { <a href=paths::MESSAGES>"消息"</a> <a href=paths::APPLICATIONS>"我的办件"</a> })}
+                                <form method="post" action=paths::action::LOGOUT class="inline-form">
                                     <input type="hidden" name="csrf_token" value=csrf_token />
                                     <button type="submit" class="button button--link">"退出"</button>
                                 </form>
@@ -143,8 +142,8 @@ fn AccountArea() -> impl IntoView {
                     }
                     None => view! {
                         <div class="account-area">
-                            <a href="/login">"登录"</a>
-                            <a href="/register">"注册"</a>
+                            <a href=paths::LOGIN>"登录"</a>
+                            <a href=paths::REGISTER>"注册"</a>
                         </div>
                     }.into_any(),
                 }
@@ -208,8 +207,8 @@ fn Footer() -> impl IntoView {
                             view! {
                                 <div class="site-footer__inner">
                                     <nav aria-label="页脚链接" class="site-footer__links">
-                                        <a href="/halls">"服务大厅"</a>
-                                        <a href="/accessibility">"无障碍说明"</a>
+                                        <a href=paths::HALLS>"服务大厅"</a>
+                                        <a href=paths::ACCESSIBILITY>"无障碍说明"</a>
                                         <DisplayModeToggle />
                                     </nav>
                                     <p>{format!("主办单位：{}", site.sponsor)}</p>

@@ -13,6 +13,7 @@ use crate::components::layout::{use_signed_in, use_site_info};
 use crate::components::time::When;
 use crate::forms::{CsrfField, ErrorSummary, FormFeedback, FormName, use_feedback};
 use crate::live_form::{LiveForm, LiveFormSetup, finding_anchor};
+use crate::paths;
 use domain::application::{
     ApplicationView, CaseAction, CaseState, SupplementNotice, TimelineEvent,
 };
@@ -39,8 +40,8 @@ pub fn ApplyStartPage() -> impl IntoView {
                         view! {
                             <StartForm
                                 title=format!("在线办理：{}", guide.name)
-                                action=format!("/apply/{}", guide.code)
-                                back=(format!("/items/{}", guide.code), "查看办事指南")
+                                action=paths::APPLY.at(&guide.code)
+                                back=(paths::GUIDE.at(&guide.code), "查看办事指南")
                             />
                         }.into_any()
                     }
@@ -67,8 +68,8 @@ pub fn ApplyPackagePage() -> impl IntoView {
                         view! {
                             <StartForm
                                 title=format!("在线办理：{}", detail.package.name)
-                                action=format!("/apply/package/{id}")
-                                back=(format!("/packages/{id}"), "查看一件事指南")
+                                action=paths::APPLY_PACKAGE.at(&id)
+                                back=(paths::PACKAGE.at(&id), "查看一件事指南")
                             />
                             <p>{format!(
                                 "一次申请同时办理 {} 个事项：{}。相同的内容只填一次，相同的材料只交一次。",
@@ -113,7 +114,7 @@ fn StartForm(title: String, action: String, back: (String, &'static str)) -> imp
                         }.into_any(),
                         None => view! {
                             <p class="notice">"在线办理须先登录。"</p>
-                            <p><a class="button" href=format!("/login?next={next}")>"登录后办理"</a></p>
+                            <p><a class="button" href=paths::login_then(&next)>"登录后办理"</a></p>
                         }.into_any(),
                     }
                 })
@@ -133,7 +134,7 @@ pub fn MyApplicationsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(Some(list)) if list.is_empty() => view! {
-                        <p>"还没有申请。可以从" <a href="/items">"办事服务"</a> "找到事项，在线办理。"</p>
+                        <p>"还没有申请。可以从" <a href=paths::CATALOG>"办事服务"</a> "找到事项，在线办理。"</p>
                     }.into_any(),
                     Ok(Some(list)) => view! {
                         <table class="table">
@@ -142,7 +143,7 @@ pub fn MyApplicationsPage() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|item| view! {
                                     <tr>
-                                        <td><a href=format!("/applications/{}", item.id)>{item.item_name}</a></td>
+                                        <td><a href=paths::APPLICATION.at(&item.id)>{item.item_name}</a></td>
                                         <td>{item.case_no.unwrap_or_else(|| "—".into())}</td>
                                         <td>{item.state_label}</td>
                                         <td><When at=item.updated_at/></td>
@@ -153,7 +154,7 @@ pub fn MyApplicationsPage() -> impl IntoView {
                     }.into_any(),
                     Ok(None) => view! {
                         <p class="notice">"请先登录后查看办件。"</p>
-                        <p><a class="button" href="/login?next=/applications">"登录"</a></p>
+                        <p><a class="button" href=paths::login_then(paths::APPLICATIONS)>"登录"</a></p>
                     }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                 }
@@ -186,13 +187,15 @@ pub fn ApplicationPage() -> impl IntoView {
                         <DraftForm view feedback csrf submit_key vault />
                     }.into_any(),
                     Ok(Some(view)) => view! {
+                        // A form post that reached a case already sent (another tab, a stale page).
+                        <ErrorSummary feedback=feedback.clone() form=FormName::Application />
                         <ErrorSummary feedback form=FormName::Withdraw />
                         <Receipt view csrf timeline />
                     }.into_any(),
                     Ok(None) => view! {
                         <Title text="办件" />
                         <h1>"没有找到该办件"</h1>
-                        <p>"请确认已登录，并从" <a href="/applications">"我的办件"</a> "进入。"</p>
+                        <p>"请确认已登录，并从" <a href=paths::APPLICATIONS>"我的办件"</a> "进入。"</p>
                     }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                 }
@@ -246,7 +249,7 @@ fn DraftForm(
     submit_key: String,
     vault: Vec<VaultFile>,
 ) -> impl IntoView {
-    let action = format!("/applications/{}", view.id);
+    let action = paths::APPLICATION.at(&view.id);
     // Problems the form handler found outside the pre-review (a bad upload, a missing 容缺 date)
     // are shown the same way.
     let mut all = feedback.findings.clone();
@@ -353,7 +356,7 @@ fn DraftForm(
         </LiveForm>
         // A case sent back for 补正 may still be withdrawn, as the state machine says.
         {(view.state.allows(CaseAction::Withdraw) && view.part_of.is_none()).then(|| view! {
-            <form method="post" action=format!("/applications/{}/withdraw", view.id) class="inline-form">
+            <form method="post" action=paths::action::WITHDRAW.at(&view.id) class="inline-form">
                 <CsrfField token=withdraw_csrf />
                 <button type="submit" class="button button--secondary">"撤回申请"</button>
             </form>
@@ -616,8 +619,8 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
     let case_no = view.case_no.clone().unwrap_or_default();
     let submitted = view.state == CaseState::Submitted;
     let site = use_site_info();
-    let qr = format!("/applications/{}/qr.svg", view.id);
-    let lookup = format!("/progress?case_no={case_no}");
+    let qr = paths::RECEIPT_QR.at(&view.id);
+    let lookup = paths::progress_of(&case_no);
     view! {
         <Title text=format!("回执：{}", view.item_name) />
         {if submitted {
@@ -681,7 +684,7 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
                     <tbody>
                         {package.children.into_iter().map(|child| view! {
                             <tr>
-                                <td><a href=format!("/applications/{}", child.id)>{child.item_name}</a></td>
+                                <td><a href=paths::APPLICATION.at(&child.id)>{child.item_name}</a></td>
                                 <td>{child.case_no.unwrap_or_default()}</td>
                                 <td>{child.state_label}</td>
                             </tr>
@@ -701,15 +704,15 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
         {view.part_of.clone().map(|package| view! {
             <p>
                 {format!("本办件是“{}”的一部分，", package.item_name)}
-                <a href=format!("/applications/{}", package.id)>"查看整件事的进度或撤回"</a>
+                <a href=paths::APPLICATION.at(&package.id)>"查看整件事的进度或撤回"</a>
             </p>
         })}
         {(view.state.allows(CaseAction::Withdraw) && view.part_of.is_none()).then(|| view! {
-            <form method="post" action=format!("/applications/{}/withdraw", view.id) class="inline-form">
+            <form method="post" action=paths::action::WITHDRAW.at(&view.id) class="inline-form">
                 <CsrfField token=csrf />
                 <button type="submit" class="button button--secondary">"撤回申请"</button>
             </form>
         })}
-        <p><a href="/applications">"返回我的办件"</a></p>
+        <p><a href=paths::APPLICATIONS>"返回我的办件"</a></p>
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::api::catalog::{CatalogView, load_catalog};
 use crate::components::catalog::ItemCard;
+use crate::paths;
 use domain::catalog::{RawItemFilter, ServiceTag, Zone};
 use domain::paging::Page;
 use leptos::prelude::*;
@@ -51,7 +52,7 @@ impl Selection {
             pairs.push((key.to_owned(), value.to_owned()));
         }
         pairs.sort_by_key(|(k, _)| KEYS.iter().position(|x| x == k));
-        href("/items", &pairs)
+        href(paths::CATALOG, &pairs)
     }
 
     fn href_page(&self, page: u32) -> String {
@@ -61,7 +62,7 @@ impl Selection {
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect();
         pairs.push(("page".into(), page.to_string()));
-        href("/items", &pairs)
+        href(paths::CATALOG, &pairs)
     }
 }
 
@@ -169,7 +170,7 @@ fn Catalog(view: CatalogView, selection: Selection) -> impl IntoView {
     view! {
         <Title text=heading.clone() />
         <h1>{heading}</h1>
-        <form class="search search--inline" action="/items" method="get" role="search">
+        <form class="search search--inline" action=paths::CATALOG method="get" role="search">
             <label for="catalog-q">"搜索办事事项"</label>
             <div class="search__row">
                 <input id="catalog-q" name="q" type="search" value=query_text placeholder="事项名称、材料或部门" />
@@ -199,7 +200,7 @@ fn Catalog(view: CatalogView, selection: Selection) -> impl IntoView {
                     <h2 id="packages-title">"一件事一次办"</h2>
                     <ul class="package-links">
                         {packages.into_iter().map(|p| view! {
-                            <li><a href=format!("/packages/{}", p.id)>{p.name}</a></li>
+                            <li><a href=paths::PACKAGE.at(&p.id)>{p.name}</a></li>
                         }).collect_view()}
                     </ul>
                 })}
@@ -265,7 +266,7 @@ fn Results(
                         <li>{format!("{}：{}", field_label(field), messages.join("；"))}</li>
                     }).collect_view()}
                 </ul>
-                <p><a href="/items">"清除全部条件"</a></p>
+                <p><a href=paths::CATALOG>"清除全部条件"</a></p>
             </div>
         }
         .into_any(),

@@ -2,6 +2,7 @@
 
 use crate::api::catalog::{GuideView, load_guide};
 use crate::components::catalog::{LoadedPage, chinese_date, promised_text};
+use crate::paths;
 use domain::catalog::{FileType, ItemGuide, ItemKind, Material, ReviewCheck};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -47,16 +48,16 @@ fn Guide(view: GuideView) -> impl IntoView {
             .join("；")
     };
     let hall = detail.hall;
-    let apply = format!("/apply/{}", guide.code);
+    let apply = paths::APPLY.at(&guide.code);
 
     view! {
         <Title text=format!("{}办事指南", guide.name) />
         <Meta name="description" content=description />
         <article class="guide">
             <nav class="breadcrumb" aria-label="当前位置">
-                <a href="/">"首页"</a>
+                <a href=paths::HOME>"首页"</a>
                 " › "
-                <a href="/items">"办事服务"</a>
+                <a href=paths::CATALOG>"办事服务"</a>
                 " › "
                 <span aria-current="page">{guide.name.clone()}</span>
             </nav>

@@ -1,6 +1,7 @@
 //! 首页: search first (搜索即服务), then the two doors — 个人办事 and 法人办事.
 
 use crate::api::catalog::load_packages;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -25,7 +26,7 @@ pub fn HomePage() -> impl IntoView {
         />
         <section class="hero" aria-labelledby="hero-title">
             <h1 id="hero-title">"一网通办，最多跑一次"</h1>
-            <form class="search" action="/items" method="get" role="search">
+            <form class="search" action=paths::CATALOG method="get" role="search">
                 <label for="search-q">"搜索办事事项"</label>
                 <div class="search__row">
                     <input
@@ -45,13 +46,13 @@ pub fn HomePage() -> impl IntoView {
             <h2 id="doors-title">"我要办事"</h2>
             <ul class="doors__list">
                 <li>
-                    <a class="door" href="/items?applicant_type=person">
+                    <a class="door" href=format!("{}?applicant_type=person", paths::CATALOG)>
                         <span class="door__title">"个人办事"</span>
                         <span class="door__text">"户籍、社保、医保、婚育、不动产等"</span>
                     </a>
                 </li>
                 <li>
-                    <a class="door" href="/items?applicant_type=business">
+                    <a class="door" href=format!("{}?applicant_type=business", paths::CATALOG)>
                         <span class="door__title">"法人办事"</span>
                         <span class="door__text">"企业开办、经营许可、工程建设等"</span>
                     </a>
@@ -66,13 +67,13 @@ pub fn HomePage() -> impl IntoView {
                     packages.await.ok().map(|packages| view! {
                         <ul class="package-links">
                             {packages.into_iter().map(|p| view! {
-                                <li><a href=format!("/packages/{}", p.id)>{p.name}</a></li>
+                                <li><a href=paths::PACKAGE.at(&p.id)>{p.name}</a></li>
                             }).collect_view()}
                         </ul>
                     })
                 })}
             </Suspense>
-            <p><a href="/halls">"服务大厅地址和时间"</a></p>
+            <p><a href=paths::HALLS>"服务大厅地址和时间"</a></p>
         </section>
 
         <section class="journey" aria-labelledby="journey-title">

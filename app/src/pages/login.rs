@@ -2,6 +2,7 @@
 //! with WASM the ID-number and credit-code fields check themselves as the reader types.
 
 use crate::forms::{ErrorSummary, Field, FormFeedback, FormName, LiveCheck, use_feedback};
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -33,7 +34,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="登录" />
         <div class="narrow">
             <h1>"登录"</h1>
-            <Tabs base="/login" business=business.get_untracked() />
+            <Tabs base=paths::LOGIN business=business.get_untracked() />
             {move || registered().then(|| view! {
                 <p class="notice notice--success" role="status">"注册成功，请登录。"</p>
             })}
@@ -44,8 +45,8 @@ pub fn LoginPage() -> impl IntoView {
                     view! { <LoginForm feedback business next=next() /> }
                 })}
             </Suspense>
-            <p>"还没有账号？" <a href=move || if business.get() { "/register?as=business" } else { "/register" }>"立即注册"</a></p>
-            <p class="muted">"工作人员请从" <a href="/staff/login">"工作人员登录"</a> "进入。"</p>
+            <p>"还没有账号？" <a href=move || if business.get() { paths::REGISTER_BUSINESS } else { paths::REGISTER }>"立即注册"</a></p>
+            <p class="muted">"工作人员请从" <a href=paths::STAFF_LOGIN>"工作人员登录"</a> "进入。"</p>
         </div>
     }
 }
@@ -55,7 +56,7 @@ fn LoginForm(feedback: FormFeedback, business: bool, next: String) -> impl IntoV
     let form = FormName::Login;
     view! {
         <ErrorSummary feedback=feedback.clone() form />
-        <form method="post" action="/login" class="form" novalidate>
+        <form method="post" action=paths::action::LOGIN class="form" novalidate>
             <input type="hidden" name="next" value=next />
             {if business {
                 view! {
@@ -87,7 +88,7 @@ pub fn RegisterPage() -> impl IntoView {
         <Title text="注册" />
         <div class="narrow">
             <h1>"注册"</h1>
-            <Tabs base="/register" business=business.get_untracked() />
+            <Tabs base=paths::REGISTER business=business.get_untracked() />
             <Suspense>
                 {move || Suspend::new(async move {
                     let feedback = feedback.await.unwrap_or_default();
@@ -98,7 +99,7 @@ pub fn RegisterPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <p>"已有账号？" <a href="/login">"登录"</a></p>
+            <p>"已有账号？" <a href=paths::LOGIN>"登录"</a></p>
         </div>
     }
 }
@@ -111,7 +112,7 @@ fn CitizenForm(feedback: FormFeedback) -> impl IntoView {
     view! {
         <p class="lead">"个人注册后，可在线办理个人事项，并作为经办人为单位办事。"</p>
         <ErrorSummary feedback=feedback.clone() form />
-        <form method="post" action="/register" class="form" novalidate>
+        <form method="post" action=paths::action::REGISTER class="form" novalidate>
             <Field form name="id_number" label="公民身份号码" hint="18位，末位X大小写均可"
                 value=feedback.value(form, "id_number") errors=feedback.errors_for(form, "id_number")
                 live_check=LiveCheck::IdNumber />
@@ -132,7 +133,7 @@ fn BusinessForm(feedback: FormFeedback) -> impl IntoView {
     view! {
         <p class="lead">"法人注册由经办人完成，注册人成为该单位的管理经办人，可再授权其他经办人。已注册个人账号的经办人请填写其个人账号密码。"</p>
         <ErrorSummary feedback=feedback.clone() form />
-        <form method="post" action="/register/business" class="form" novalidate>
+        <form method="post" action=paths::action::REGISTER_BUSINESS class="form" novalidate>
             <fieldset>
                 <legend>"单位信息"</legend>
                 <Field form name="credit_code" label="统一社会信用代码"

@@ -7,6 +7,7 @@ use crate::components::time::When;
 use crate::forms::{
     CsrfField, ErrorSummary, Field, FormFeedback, FormName, LiveCheck, use_feedback,
 };
+use crate::paths;
 use domain::account::BusinessAccount;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,7 +28,7 @@ pub fn MePage() -> impl IntoView {
                     Ok(Some(account)) => view! { <MyAccountView account feedback csrf /> }.into_any(),
                     Ok(None) => view! {
                         <p class="notice">"请先登录后查看个人档案。"</p>
-                        <p><a class="button" href="/login?next=/me">"登录"</a></p>
+                        <p><a class="button" href=paths::login_then(paths::ME)>"登录"</a></p>
                     }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                 }
@@ -76,7 +77,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
     };
     view! {
         {summary}
-        <p><a class="button button--secondary" href="/applications">"我的办件"</a></p>
+        <p><a class="button button--secondary" href=paths::APPLICATIONS>"我的办件"</a></p>
         <section aria-labelledby="profile-heading" class="panel">
             <h2 id="profile-heading">"个人档案（一人一档）"</h2>
             <dl class="facts">
@@ -85,7 +86,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                 <dd>
                     <span class="id-number">{id_shown}</span>
                     {(!revealed).then(|| view! {
-                        <form method="post" action="/me/reveal" class="inline-form">
+                        <form method="post" action=paths::action::REVEAL class="inline-form">
                             <CsrfField token=csrf.clone() />
                             <button type="submit" class="button button--link">"显示完整号码"</button>
                         </form>
@@ -95,7 +96,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                 <dt>"手机号码"</dt><dd>{account.phone_masked.clone()}</dd>
                 <dt>"注册时间"</dt><dd><When at=account.registered_at/></dd>
             </dl>
-            <form method="post" action="/me/profile" class="form" novalidate>
+            <form method="post" action=paths::action::PROFILE class="form" novalidate>
                 <CsrfField token=csrf.clone() />
                 <Field form=profile_form name="address" label="通讯地址" autocomplete="street-address" required=false
                     value=value("address", &account.profile.address) errors=feedback.errors_for(profile_form, "address") />
@@ -113,7 +114,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
             {match &account.acting_for {
                 Some(acting) => view! {
                     <p>"当前以 " <strong>{acting.org_name.clone()}</strong> " 经办人身份办事。"</p>
-                    <form method="post" action="/me/acting-for" class="inline-form">
+                    <form method="post" action=paths::action::ACTING_FOR class="inline-form">
                         <CsrfField token=csrf.clone() />
                         <input type="hidden" name="business_id" value="" />
                         <button type="submit" class="button button--secondary">"切换回个人身份"</button>
@@ -133,7 +134,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                                     <span>{agency.org_name.clone()} "（" {agency.credit_code.clone()} "）"</span>
                                     {agency.is_admin.then(|| view! { <span class="badge">"管理经办人"</span> })}
                                     {(!current).then(|| view! {
-                                        <form method="post" action="/me/acting-for" class="inline-form">
+                                        <form method="post" action=paths::action::ACTING_FOR class="inline-form">
                                             <CsrfField token=csrf.clone() />
                                             <input type="hidden" name="business_id" value=agency.business_id.clone() />
                                             <button type="submit" class="button button--secondary">"以该单位身份办事"</button>
@@ -145,7 +146,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                     </ul>
                 }.into_any()
             }}
-            <p><a href="/register?as=business">"法人注册"</a></p>
+            <p><a href=paths::REGISTER_BUSINESS>"法人注册"</a></p>
         </section>
 
         {business.map(|business| view! { <BusinessPanel business feedback=feedback.clone() csrf=csrf.clone() /> })}
@@ -153,7 +154,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
         <section aria-labelledby="security-heading" class="panel">
             <h2 id="security-heading">"账号安全"</h2>
             <h3>"修改密码"</h3>
-            <form method="post" action="/me/password" class="form" novalidate>
+            <form method="post" action=paths::action::PASSWORD class="form" novalidate>
                 <CsrfField token=csrf.clone() />
                 <Field form=FormName::Password name="current_password" label="当前密码" kind="password"
                     autocomplete="current-password" errors=feedback.errors_for(FormName::Password, "current_password") />
@@ -177,7 +178,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                                     view! { <span>"本设备"</span> }.into_any()
                                 } else {
                                     view! {
-                                        <form method="post" action="/me/sessions/revoke" class="inline-form">
+                                        <form method="post" action=paths::action::REVOKE_SESSION class="inline-form">
                                             <CsrfField token=csrf.clone() />
                                             <input type="hidden" name="session_id" value=session.id.clone() />
                                             <button type="submit" class="button button--link">"退出该设备"</button>
@@ -189,7 +190,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                     }).collect_view()}
                 </tbody>
             </table>
-            <form method="post" action="/me/sessions/revoke-others" class="inline-form">
+            <form method="post" action=paths::action::REVOKE_OTHER_SESSIONS class="inline-form">
                 <CsrfField token=csrf.clone() />
                 <button type="submit" class="button button--secondary">"退出其他所有设备"</button>
             </form>
@@ -240,7 +241,7 @@ fn BusinessPanel(business: BusinessAccount, feedback: FormFeedback, csrf: String
                 <dt>"统一社会信用代码"</dt><dd>{business.credit_code.clone()}</dd>
                 <dt>"法定代表人"</dt><dd>{business.legal_rep_name_masked.clone()}</dd>
             </dl>
-            <form method="post" action="/me/business/profile" class="form" novalidate>
+            <form method="post" action=paths::action::BUSINESS_PROFILE class="form" novalidate>
                 <CsrfField token=csrf.clone() />
                 <Field form name="registered_address" label="注册地址（住所）" required=false
                     value=value("registered_address", business.profile.registered_address.clone())
@@ -263,7 +264,7 @@ fn BusinessPanel(business: BusinessAccount, feedback: FormFeedback, csrf: String
                         <span>{agent.name_masked.clone()} " " {agent.phone_masked.clone()}</span>
                         {agent.is_admin.then(|| view! { <span class="badge">"管理经办人"</span> })}
                         {(!agent.is_admin).then(|| view! {
-                            <form method="post" action="/me/business/agents/revoke" class="inline-form">
+                            <form method="post" action=paths::action::REVOKE_AGENT class="inline-form">
                                 <CsrfField token=csrf.clone() />
                                 <input type="hidden" name="citizen_id" value=agent.citizen_id.clone() />
                                 <button type="submit" class="button button--link">"撤销授权"</button>
@@ -274,7 +275,7 @@ fn BusinessPanel(business: BusinessAccount, feedback: FormFeedback, csrf: String
             </ul>
             <h3>"授权新的经办人"</h3>
             <p class="muted">"对方须已完成个人注册；证件号码与姓名须与其账号一致。仅管理经办人可授权。"</p>
-            <form method="post" action="/me/business/agents" class="form" novalidate>
+            <form method="post" action=paths::action::GRANT_AGENT class="form" novalidate>
                 <CsrfField token=csrf />
                 <Field form=grant name="id_number" label="经办人公民身份号码"
                     value=feedback.value(grant, "id_number") errors=feedback.errors_for(grant, "id_number")

@@ -4,6 +4,7 @@ use crate::api::applications::load_inbox;
 use crate::components::layout::use_signed_in;
 use crate::components::time::When;
 use crate::forms::{CsrfField, ErrorSummary, FormName, use_feedback};
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,7 +29,7 @@ pub fn MessagesPage() -> impl IntoView {
                         <p>{format!("共 {} 条，未读 {} 条。", inbox.total, inbox.unread)}</p>
                         <ul class="messages">
                             {inbox.items.into_iter().map(|message| {
-                                let action = format!("/messages/{}/read", message.id);
+                                let action = paths::action::MARK_READ.at(&message.id);
                                 view! {
                                     <li class="panel message" class:message--unread=!message.read>
                                         <h2 class="message__title">
@@ -51,7 +52,7 @@ pub fn MessagesPage() -> impl IntoView {
                     }.into_any(),
                     Ok(None) => view! {
                         <p class="notice">"请先登录后查看消息。"</p>
-                        <p><a class="button" href="/login?next=/messages">"登录"</a></p>
+                        <p><a class="button" href=paths::login_then(paths::MESSAGES)>"登录"</a></p>
                     }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                 };

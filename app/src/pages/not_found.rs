@@ -1,5 +1,6 @@
 //! 页面不存在, with the right HTTP status when rendered on the server.
 
+use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -15,7 +16,7 @@ pub fn NotFoundPage() -> impl IntoView {
             <h1>"页面不存在"</h1>
             <p>"您访问的页面不存在或已经移动。"</p>
             <p>
-                <a href="/">"返回首页"</a>
+                <a href=paths::HOME>"返回首页"</a>
                 "，或在首页搜索您要办理的事项。"
             </p>
         </section>

@@ -2,6 +2,7 @@
 
 use crate::api::catalog::load_package;
 use crate::components::catalog::{ItemCard, LoadedPage, promised_text};
+use crate::paths;
 use domain::catalog::PackageDetail;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -45,9 +46,9 @@ fn Package(detail: PackageDetail) -> impl IntoView {
         <Title text=package.name.clone() />
         <Meta name="description" content=package.description.clone() />
         <nav class="breadcrumb" aria-label="当前位置">
-            <a href="/">"首页"</a>
+            <a href=paths::HOME>"首页"</a>
             " › "
-            <a href="/items">"办事服务"</a>
+            <a href=paths::CATALOG>"办事服务"</a>
             " › "
             <span aria-current="page">{package.name.clone()}</span>
         </nav>
@@ -59,7 +60,7 @@ fn Package(detail: PackageDetail) -> impl IntoView {
             <dt>"办理时限"</dt><dd>{promised_text(package.promised_days)}</dd>
             <dt>"包含事项"</dt><dd>{format!("{} 项，一表申请、一套材料", package.members.len())}</dd>
         </dl>
-        <p><a class="button" href=format!("/apply/package/{}", package.id)>"在线办理这件事"</a></p>
+        <p><a class="button" href=paths::APPLY_PACKAGE.at(&package.id)>"在线办理这件事"</a></p>
 
         <section aria-labelledby="members">
             <h2 id="members">"包含的事项"</h2>

@@ -3,6 +3,7 @@
 
 use crate::components::time::When;
 use crate::forms::{ErrorSummary, FormName, use_feedback};
+use crate::paths;
 use domain::application::PublicProgress;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,7 +31,7 @@ pub fn ProgressPage() -> impl IntoView {
                 view! {
                     <ErrorSummary feedback=feedback.clone() form=FormName::Progress />
                     {feedback.progress.clone().map(|progress| view! { <ProgressResult progress /> })}
-                    <form method="post" action="/progress" class="form" novalidate>
+                    <form method="post" action=paths::action::PROGRESS class="form" novalidate>
                         <div class="field" class:field--invalid=!case_errors.is_empty()>
                             <label for="case_no">"办件编号"</label>
                             {(!case_errors.is_empty()).then(|| view! { <p class="field__error" id="case_no-error">{case_errors.join("；")}</p> })}

@@ -6,6 +6,7 @@ use crate::components::layout::use_signed_in;
 use crate::forms::{
     CsrfField, ErrorSummary, Field, FormFeedback, FormName, LiveCheck, use_feedback,
 };
+use crate::paths;
 use domain::account::{PrincipalView, StaffRole, StaffScope};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,7 +24,7 @@ pub fn StaffLoginPage() -> impl IntoView {
                     let form = FormName::StaffLogin;
                     view! {
                         <ErrorSummary feedback=feedback.clone() form />
-                        <form method="post" action="/staff/login" class="form" novalidate>
+                        <form method="post" action=paths::action::STAFF_LOGIN class="form" novalidate>
                             <Field form name="account" label="用户名" autocomplete="username"
                                 value=feedback.value(form, "account") errors=feedback.errors_for(form, "account") />
                             <Field form name="password" label="密码" kind="password" autocomplete="current-password"
@@ -62,7 +63,7 @@ pub fn StaffEnrolPage() -> impl IntoView {
                             </dl>
                             <p>"添加后，输入应用显示的6位数字完成绑定。"</p>
                             <ErrorSummary feedback=feedback.clone() form=FormName::Totp />
-                            <form method="post" action="/staff/totp" class="form" novalidate>
+                            <form method="post" action=paths::action::STAFF_TOTP class="form" novalidate>
                                 <CsrfField token=csrf />
                                 <Field form=FormName::Totp name="code" label="动态口令" autocomplete="one-time-code"
                                     errors=feedback.errors_for(FormName::Totp, "code") />
@@ -70,7 +71,7 @@ pub fn StaffEnrolPage() -> impl IntoView {
                             </form>
                         }.into_any(),
                         Ok(None) => view! {
-                            <p class="notice">"无需绑定：请先" <a href="/staff/login">"登录"</a> "，或动态口令已经绑定。"</p>
+                            <p class="notice">"无需绑定：请先" <a href=paths::STAFF_LOGIN>"登录"</a> "，或动态口令已经绑定。"</p>
                         }.into_any(),
                         Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                     }
@@ -99,7 +100,7 @@ pub fn StaffDeskPage() -> impl IntoView {
                     (Err(error), _) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                     _ => view! {
                         <p class="notice">"请先以工作人员身份登录。"</p>
-                        <p><a class="button" href="/staff/login">"工作人员登录"</a></p>
+                        <p><a class="button" href=paths::STAFF_LOGIN>"工作人员登录"</a></p>
                     }.into_any(),
                 }
             })}
@@ -142,7 +143,7 @@ fn Desk(
                 <h2 id="lookup-heading">"查询申请人"</h2>
                 <p class="muted">"每次查询都会记录事由，申请人可在“谁查看了我的信息”中看到。"</p>
                 <ErrorSummary feedback=feedback.clone() form=lookup_form />
-                <form method="post" action="/staff/lookup" class="form" novalidate>
+                <form method="post" action=paths::action::LOOKUP class="form" novalidate>
                     <CsrfField token=csrf.clone() />
                     <Field form=lookup_form name="id_number" label="申请人公民身份号码"
                         value=feedback.value(lookup_form, "id_number") errors=feedback.errors_for(lookup_form, "id_number")
@@ -182,7 +183,7 @@ fn Desk(
                 {(role == StaffRole::Admin).then(|| view! {
                     <h3>"新建账号"</h3>
                     <ErrorSummary feedback=feedback.clone() form=create_form />
-                    <form method="post" action="/staff/users" class="form" novalidate>
+                    <form method="post" action=paths::action::CREATE_STAFF class="form" novalidate>
                         <CsrfField token=csrf.clone() />
                         <Field form=create_form name="username" label="用户名"
                             value=feedback.value(create_form, "username") errors=feedback.errors_for(create_form, "username") />

@@ -61,8 +61,8 @@ pub fn app_with_api(state: AppState, api: utoipa_axum::router::OpenApiRouter<App
             let options = state.leptos.clone();
             move || app::shell(options.clone())
         })
-        .route("/display-mode", get(display_mode::switch))
-        .route("/applications/{id}/qr.svg", get(receipt::qr_code))
+        .route(app::paths::DISPLAY_MODE, get(display_mode::switch))
+        .route(&app::paths::RECEIPT_QR.route(), get(receipt::qr_code))
         .merge(web::routes())
         .nest_service("/pkg", layers::hashed_assets(&state.leptos))
         .fallback(leptos_axum::file_and_error_handler_with_context::<

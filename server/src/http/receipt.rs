@@ -14,8 +14,9 @@ use qrcode::render::svg;
 /// typed by whoever scans it, so the code alone reveals nothing.
 pub fn progress_link(public_url: &str, case_no: &str) -> String {
     format!(
-        "{}/progress?case_no={case_no}",
-        public_url.trim_end_matches('/')
+        "{}{}",
+        public_url.trim_end_matches('/'),
+        app::paths::progress_of(case_no)
     )
 }
 

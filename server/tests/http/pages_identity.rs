@@ -401,6 +401,23 @@ async fn a_citizen_applies_without_javascript(backend: Backend) {
     .await;
     assert_eq!(status, 303, "submitted");
     assert_eq!(headers["location"], draft_path.as_str());
+    // The browser sends the post again (a flaky network): the receipt again, not a refusal.
+    let again = |key: &str| {
+        multipart(
+            &[
+                ("csrf_token", &csrf),
+                ("submit_key", key),
+                ("action", "submit"),
+            ],
+            None,
+        )
+    };
+    let (status, headers, _) = post_multipart(&app, &draft_path, &token, again(&submit_key)).await;
+    assert_eq!(status, 303, "a repeated submission meets its first answer");
+    assert_eq!(headers["location"], draft_path.as_str());
+    let (status, _, html) = post_multipart(&app, &draft_path, &token, again("web-another")).await;
+    assert_eq!(status, 409, "another submission of a sent case is refused");
+    assert!(html.contains("该申请已经提交过了"), "{html}");
     let (_, html) = get_page(&app, &draft_path, Some(&token)).await;
     assert!(html.contains("申请已提交"));
     assert!(
@@ -736,7 +753,38 @@ async fn each_login_page_opens_for_its_own_accounts(backend: Backend) {
     );
 }
 
+/// A signed-in form refuses a post without a session (before reading it) and one without the
+/// page's token, each on the form's own page with its reason, and keeps what was typed.
+async fn a_form_needs_its_session_and_its_token(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else {
+        return;
+    };
+    let fields = [("address", "示范市人民大道9号"), ("csrf_token", "whatever")];
+    let (status, _, html) = post_form(&app, "/me/profile", &fields, None).await;
+    assert_eq!(status, 401, "{html}");
+    assert!(html.contains("请先登录"), "{html}");
+    assert!(html.contains("<title>我的"), "the form's own page: {html}");
+
+    app.register_citizen(CITIZEN_ID, PHONE).await;
+    let (_, headers, _) = post_form(
+        &app,
+        "/login",
+        &[("account", PHONE), ("password", CITIZEN_PASSWORD)],
+        None,
+    )
+    .await;
+    let token = session_token(&headers);
+    let (status, _, html) = post_form(&app, "/me/profile", &fields, Some(&token)).await;
+    assert_eq!(status, 403, "{html}");
+    assert!(html.contains("页面已过期"), "{html}");
+    assert!(
+        html.contains(r#"value="示范市人民大道9号""#),
+        "the typed address is kept: {html}"
+    );
+}
+
 on_both_databases!(
+    a_form_needs_its_session_and_its_token,
     each_login_page_opens_for_its_own_accounts,
     every_form_on_me_shows_its_own_feedback,
     a_case_sent_back_for_supplement_can_be_withdrawn_on_its_page,

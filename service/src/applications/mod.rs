@@ -3,20 +3,21 @@
 //! 补正, withdrawal, the timeline, and the housekeeping that reminds of and removes old drafts.
 
 mod progress;
+mod save;
 mod submit;
 
 pub use progress::progress;
+pub use save::{Change, Intent, PostedFile, PostedForm, Saved, save_form};
 pub use submit::{request_supplement, submit, withdraw};
 
-use crate::accounts::new_id;
 use crate::auth::{CitizenPrincipal, Session};
 use crate::clock::{china_minute, parse_stamp, stamp, stored_instant, today_at};
 use crate::documents::{self, Holder};
 use crate::messages::{self, NewMessage};
 use crate::{Error, Portal, Result, calendar, catalog};
 use domain::application::{
-    ApplicationPatch, ApplicationSummary, ApplicationView, CaseAction, CaseState, MaterialInput,
-    PackageCase, StateRefusal, SupplementNotice, TimelineEvent,
+    ApplicationSummary, ApplicationView, CaseAction, CaseRef, CaseState, PackageCase, StateRefusal,
+    SupplementNotice, TimelineEvent,
 };
 use domain::calendar::DueDateEstimate;
 use domain::catalog::{ApplicantType, ItemGuide, Material, Package};
@@ -219,6 +220,11 @@ async fn filing(portal: &Portal, application: &Stored) -> Result<Filing> {
     }
 }
 
+/// A new application's id: [`CaseRef`] tells it from a 办件编号 by its prefix.
+fn new_application_id() -> String {
+    format!("{}{}", CaseRef::ID_PREFIX, crate::auth::random_token(12))
+}
+
 /// What a new draft is for: an item's 实施编码, or a 一件事 package's id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Start {
@@ -289,7 +295,7 @@ pub async fn create_draft(
     let lead = &filing.guides[0];
     let answers = prefill(portal, citizen, &filing.form).await?;
     let now = portal.now();
-    let id = new_id("a");
+    let id = new_application_id();
     let expires = now + Duration::days(portal.application_settings().draft_days.into());
     sqlx::query(
         "INSERT INTO applications (id, owner_citizen_id, business_id, item_code, item_version, \
@@ -367,10 +373,14 @@ async fn prefill(
 /// it. Anyone else's is "not found", so case numbers cannot be probed.
 async fn load_owned(portal: &Portal, session: &Session, id_or_case_no: &str) -> Result<Stored> {
     let citizen = session.require_citizen()?;
+    let (column, value) = match CaseRef::parse(id_or_case_no) {
+        CaseRef::Id(id) => ("id", id),
+        CaseRef::CaseNo(case_no) => ("case_no", case_no),
+    };
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM applications WHERE id = $1 OR case_no = $1"
+        "SELECT {COLUMNS} FROM applications WHERE {column} = $1"
     )))
-    .bind(id_or_case_no)
+    .bind(value)
     .fetch_optional(portal.db().pool())
     .await?
     .ok_or(NOT_FOUND)?;
@@ -433,11 +443,11 @@ pub async fn get(
     id_or_case_no: &str,
 ) -> Result<ApplicationView> {
     let application = load_owned(portal, session, id_or_case_no).await?;
-    view(portal, application).await
+    let filing = filing(portal, &application).await?;
+    view(portal, application, filing).await
 }
 
-async fn view(portal: &Portal, application: Stored) -> Result<ApplicationView> {
-    let filing = filing(portal, &application).await?;
+async fn view(portal: &Portal, application: Stored, filing: Filing) -> Result<ApplicationView> {
     let business_name = match &application.business_id {
         Some(id) => sqlx::query("SELECT org_name FROM businesses WHERE id = $1")
             .bind(id)
@@ -580,26 +590,6 @@ fn mask_phone(text: &str) -> String {
     }
 }
 
-/// Merges `incoming` into `stored`: a masked ID or phone number sent back unchanged keeps the
-/// stored one.
-fn merge_answers(fields: &[FieldSpec], stored: &mut Answers, incoming: Answers) {
-    for (key, answer) in incoming {
-        let field = fields.iter().find(|f| f.key == key);
-        let keep = match (field.map(|f| &f.kind), &answer, stored.get(&key)) {
-            (Some(FieldKind::IdNumber { .. }), Answer::Text(text), Some(Answer::Text(old))) => {
-                text.contains('*') && mask_id(old) == *text
-            }
-            (Some(FieldKind::Phone), Answer::Text(text), Some(Answer::Text(old))) => {
-                text.contains('*') && mask_phone(old) == *text
-            }
-            _ => false,
-        };
-        if !keep {
-            stored.insert(key, answer);
-        }
-    }
-}
-
 /// 我的办件: drafts and cases, most recently changed first. A package's child cases show on
 /// the package case's page, not here.
 pub async fn list_mine(portal: &Portal, session: &Session) -> Result<Vec<ApplicationSummary>> {
@@ -618,97 +608,6 @@ pub async fn list_mine(portal: &Portal, session: &Session) -> Result<Vec<Applica
     .fetch_all(portal.db().pool())
     .await?;
     rows.iter().map(summary).collect()
-}
-
-/// Changes the answers and material choices of a draft, or of a case sent back for 补正;
-/// saving a draft also pushes its expiry back.
-pub async fn patch(
-    portal: &Portal,
-    session: &Session,
-    id_or_case_no: &str,
-    change: ApplicationPatch,
-) -> Result<ApplicationView> {
-    let mut application = load_owned(portal, session, id_or_case_no).await?;
-    if !application.state.editable() {
-        return Err(Error::Conflict {
-            code: "not_editable",
-            message: "已提交的申请不能再修改；窗口要求补正时可以再次修改".into(),
-        });
-    }
-    let filing = filing(portal, &application).await?;
-    if let Some(answers) = change.answers {
-        if let Some(unknown) = answers
-            .keys()
-            .find(|k| !filing.form.fields.iter().any(|f| &f.key == *k))
-        {
-            return Err(Error::invalid(
-                &format!("answers.{unknown}"),
-                "申请表中没有这一项",
-            ));
-        }
-        merge_answers(&filing.form.fields, &mut application.answers, answers);
-    }
-    if let Some(materials) = change.materials {
-        let holder = application.holder();
-        for (code, choice) in materials {
-            if !filing.materials.iter().any(|m| m.code == code) {
-                return Err(Error::invalid(
-                    &format!("materials.{code}"),
-                    "本事项没有这项材料",
-                ));
-            }
-            let choice = match choice {
-                Some(MaterialInput::Document { document_id }) => {
-                    // The type and size are the stored file's, never what a client says.
-                    match documents::owned_file(portal, &holder, &document_id).await? {
-                        Some((file_type, size_bytes)) => Some(MaterialChoice::Document {
-                            document_id,
-                            file_type,
-                            size_bytes,
-                        }),
-                        None => {
-                            return Err(Error::invalid(
-                                &format!("materials.{code}"),
-                                "所选文件不存在，请重新上传",
-                            ));
-                        }
-                    }
-                }
-                Some(MaterialInput::Deferred { until }) => Some(MaterialChoice::Deferred { until }),
-                Some(MaterialInput::Committed) => Some(MaterialChoice::Committed),
-                None => None,
-            };
-            match choice {
-                Some(choice) => {
-                    application.choices.insert(code, choice);
-                }
-                None => {
-                    application.choices.remove(&code);
-                }
-            }
-        }
-    }
-    let now = portal.now();
-    let expires = now + Duration::days(portal.application_settings().draft_days.into());
-    let saved = sqlx::query(
-        "UPDATE applications SET answers = $1, materials = $2, updated_at = $3, \
-         draft_expires_at = $4 WHERE id = $5 AND state = $6 RETURNING id",
-    )
-    .bind(to_json(&application.answers)?)
-    .bind(to_json(&application.choices)?)
-    .bind(stamp(now))
-    .bind(stamp(expires))
-    .bind(&application.id)
-    .bind(application.state.as_str())
-    .fetch_optional(portal.db().pool())
-    .await?;
-    if saved.is_none() {
-        return Err(Error::Conflict {
-            code: "not_editable",
-            message: "申请状态刚刚发生了变化，请刷新页面后再修改".into(),
-        });
-    }
-    view(portal, application).await
 }
 
 /// The automatic pre-review of an application as it stands. Document choices are checked

@@ -31,11 +31,11 @@ pub async fn submit(
     key: Option<&Key>,
 ) -> Result<Outcome<ApplicationView>> {
     let (owned_portal, session, id) = (portal.clone(), session.clone(), id_or_case_no.to_owned());
-    let work = async move { submit_once(&owned_portal, &session, &id).await };
+    let work = async move { review_and_send(&owned_portal, &session, &id).await };
     idempotency::once(portal, key, work).await
 }
 
-async fn submit_once(
+async fn review_and_send(
     portal: &Portal,
     session: &Session,
     id_or_case_no: &str,
@@ -59,6 +59,28 @@ async fn submit_once(
         }
         return Err(Error::Invalid(fields));
     }
+    send_reviewed(portal, application, filing).await
+}
+
+/// Sends an application the caller has just reviewed (`save_form`), at most once per key.
+pub(super) async fn send(
+    portal: &Portal,
+    application: Stored,
+    filing: Filing,
+    key: Option<&Key>,
+) -> Result<Outcome<ApplicationView>> {
+    let owned_portal = portal.clone();
+    let work = async move { send_reviewed(&owned_portal, application, filing).await };
+    idempotency::once(portal, key, work).await
+}
+
+/// The submission itself, once the pre-review passed: the state moves by one conditional
+/// statement, so a concurrent submission or withdrawal makes this one a 409.
+async fn send_reviewed(
+    portal: &Portal,
+    application: Stored,
+    filing: Filing,
+) -> Result<ApplicationView> {
     let mut tx = portal.db().begin_write().await?;
     let submitted = match application.state {
         CaseState::NeedsSupplement => resubmit(portal, &mut tx, application).await?,
@@ -82,7 +104,7 @@ async fn submit_once(
     )
     .await?;
     tx.commit().await?;
-    view(portal, submitted).await
+    view(portal, submitted, filing).await
 }
 
 /// A finding's target (`field:<key>`, `material:<code>`) as the API names the same thing in
@@ -95,7 +117,7 @@ fn wire_field(target: &str) -> String {
     }
 }
 
-fn already_submitted() -> Error {
+pub(super) fn already_submitted() -> Error {
     Error::Conflict {
         code: "not_a_draft",
         message: "该申请已经提交过了".into(),
@@ -147,7 +169,7 @@ async fn first_submission(
     if let Some((_, materials)) = &filing.package {
         for (position, guide) in filing.guides.iter().enumerate() {
             let child_no = child_case_number(&case_no, position);
-            let child_id = crate::accounts::new_id("a");
+            let child_id = super::new_application_id();
             let child_form = super::merged_form(
                 std::slice::from_ref(guide),
                 application.business_id.is_some(),
@@ -309,15 +331,12 @@ pub async fn request_supplement(
     )
     .await?;
     tx.commit().await?;
-    view(
-        portal,
-        Stored {
-            state,
-            supplement_notice: Some(notice),
-            ..application
-        },
-    )
-    .await
+    let application = Stored {
+        state,
+        supplement_notice: Some(notice),
+        ..application
+    };
+    view(portal, application, filing).await
 }
 
 /// Whether `key` names a field of the form, inside a group as `group.n.field`.
@@ -372,12 +391,14 @@ pub async fn withdraw(
         .await?;
     }
     tx.commit().await?;
+    let filing = filing(portal, &application).await?;
     view(
         portal,
         Stored {
             state,
             ..application
         },
+        filing,
     )
     .await
 }

@@ -127,9 +127,16 @@ pub async fn update(
     Path(case_no): Path<String>,
     ApiJson(change): ApiJson<ApplicationPatch>,
 ) -> Result<Json<ApplicationView>, ApiError> {
-    Ok(Json(
-        applications::patch(&state.portal, &session, &case_no, change).await?,
-    ))
+    let change = applications::Change::Patch(change);
+    let saved = applications::save_form(
+        &state.portal,
+        &session,
+        &case_no,
+        change,
+        applications::Intent::Save,
+    )
+    .await?;
+    Ok(Json(saved.view))
 }
 
 /// The same as `PUT`, for clients that have PATCH (a mini-program does not).

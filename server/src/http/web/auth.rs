@@ -1,32 +1,28 @@
 //! Identity forms: 登录 and 退出 for citizens, businesses and staff (with the authenticator
 //! enrolment), and 注册 of citizens and businesses.
 
-use super::form::{
-    CsrfOnly, Submission, local_next, read, refuse, session_for, signed_in_redirect, values,
-};
+use super::form::{Posted, SignedIn, WebForm, button, local_next, values};
 use crate::http::AppState;
-use crate::http::caller::clearing_cookie;
 use app::forms::FormName;
+use app::paths::{self, action};
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::post;
 use domain::account::{BusinessSignup, CitizenSignup};
-use http::header::SET_COOKIE;
 use serde::Deserialize;
-use service::auth::{self, Channel, LoginAttempt, Stage};
+use service::auth::{self, Channel, LoginAttempt, LoginDoor, Stage};
 use service::{accounts, staff};
 use std::collections::BTreeMap;
 
 /// This area's form routes, merged into the page router beside the pages they post from.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/login", post(login))
-        .route("/logout", post(logout))
-        .route("/register", post(register_citizen))
-        .route("/register/business", post(register_business))
-        .route("/staff/login", post(staff_login))
-        .route("/staff/totp", post(confirm_totp))
+        .route(action::LOGIN, post(login))
+        .route(action::LOGOUT, post(logout))
+        .route(action::REGISTER, post(register_citizen))
+        .route(action::REGISTER_BUSINESS, post(register_business))
+        .route(action::STAFF_LOGIN, post(staff_login))
+        .route(action::STAFF_TOTP, post(confirm_totp))
 }
 
 #[derive(Deserialize, Default)]
@@ -35,63 +31,61 @@ struct LoginForm {
     account: String,
     password: String,
     agent: String,
-    totp: String,
     next: String,
 }
 
-async fn login(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
-        form,
-    } = match read::<LoginForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let agent = Some(form.agent.as_str()).filter(|a| !a.trim().is_empty());
-    let result = auth::login(
-        &state.portal,
-        LoginAttempt {
-            account: &form.account,
-            password: &form.password,
-            agent,
-            totp: None,
-            channel: Channel::Web,
-            address: &caller.address,
-            user_agent: &caller.user_agent,
-            door: service::auth::LoginDoor::Public,
-        },
-    )
-    .await;
-    let path = if agent.is_some() || parts.uri.query().is_some_and(|q| q.contains("as=business")) {
-        "/login?as=business"
-    } else {
-        "/login"
-    };
-    match result {
-        Ok(new) => signed_in_redirect(&state, &new, &local_next(&form.next, "/me")),
-        Err(error) => {
-            let values = values([("account", &form.account), ("agent", &form.agent)]);
-            refuse(&state, parts, path, FormName::Login, error, values).await
-        }
+impl WebForm for LoginForm {
+    const NAME: FormName = FormName::Login;
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([("account", &self.account), ("agent", &self.agent)])
     }
 }
 
-async fn logout(State(state): State<AppState>, request: Request) -> Response {
-    let Submission { caller, form, .. } = match read::<CsrfOnly>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
+async fn login(post: Posted<LoginForm>) -> Response {
+    let Posted {
+        caller,
+        form,
+        reply,
+    } = post;
+    let agent = Some(form.agent.as_str()).filter(|a| !a.trim().is_empty());
+    let attempt = LoginAttempt {
+        account: &form.account,
+        password: &form.password,
+        agent,
+        totp: None,
+        channel: Channel::Web,
+        address: &caller.address,
+        user_agent: &caller.user_agent,
+        door: LoginDoor::Public,
     };
-    if let Ok(session) = session_for(&caller, &form.csrf_token)
-        && let Err(error) = auth::revoke(&state.portal, session).await
+    match auth::login(reply.portal(), attempt).await {
+        Ok(new) => reply.signed_in(&new, &local_next(&form.next, paths::ME)),
+        // A business login's refusal shows on the business tab.
+        Err(error) if agent.is_some() => reply.on(paths::LOGIN_BUSINESS).refuse(error).await,
+        Err(error) => reply.refuse(error).await,
+    }
+}
+
+button!(
+    /// 退出.
+    LogoutButton,
+    FormName::Login
+);
+
+/// Signs out: the session ends when the token matches, and the cookie goes either way.
+async fn logout(post: Posted<LogoutButton>) -> Response {
+    let Posted {
+        caller,
+        form,
+        reply,
+    } = post;
+    if let Ok(session) = caller.session_for_write(Some(form.csrf_token()))
+        && let Err(error) = auth::revoke(reply.portal(), session).await
     {
         tracing::error!(error = format!("{error:#}"), "logout failed");
     }
-    let mut response = Redirect::to("/").into_response();
-    response
-        .headers_mut()
-        .insert(SET_COOKIE, clearing_cookie(state.config.http.https));
-    response
+    reply.signed_out(paths::HOME)
 }
 
 #[derive(Deserialize, Default)]
@@ -103,39 +97,33 @@ struct CitizenForm {
     password: String,
 }
 
-async fn register_citizen(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
+impl WebForm for CitizenForm {
+    const NAME: FormName = FormName::Register;
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([
+            ("id_number", &self.id_number),
+            ("name", &self.name),
+            ("phone", &self.phone),
+        ])
+    }
+}
+
+async fn register_citizen(post: Posted<CitizenForm>) -> Response {
+    let Posted {
         caller,
         form,
-    } = match read::<CitizenForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
+        reply,
+    } = post;
     let signup = CitizenSignup {
-        id_number: form.id_number.clone(),
-        name: form.name.clone(),
-        phone: form.phone.clone(),
+        id_number: form.id_number,
+        name: form.name,
+        phone: form.phone,
         password: form.password,
     };
-    match accounts::register_citizen(&state.portal, &signup, &caller.address).await {
-        Ok(_) => Redirect::to("/login?registered=citizen").into_response(),
-        Err(error) => {
-            let values = values([
-                ("id_number", &form.id_number),
-                ("name", &form.name),
-                ("phone", &form.phone),
-            ]);
-            refuse(
-                &state,
-                parts,
-                "/register",
-                FormName::Register,
-                error,
-                values,
-            )
-            .await
-        }
+    match accounts::register_citizen(reply.portal(), &signup, &caller.address).await {
+        Ok(_) => reply.redirect(&format!("{}?registered=citizen", paths::LOGIN)),
+        Err(error) => reply.refuse(error).await,
     }
 }
 
@@ -155,106 +143,89 @@ struct BusinessForm {
     agent_password: String,
 }
 
-async fn register_business(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
-        form,
-    } = match read::<BusinessForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let signup = BusinessSignup {
-        credit_code: form.credit_code.clone(),
-        org_name: form.org_name.clone(),
-        legal_rep_name: form.legal_rep_name.clone(),
-        agent: CitizenSignup {
-            id_number: form.agent_id_number.clone(),
-            name: form.agent_name.clone(),
-            phone: form.agent_phone.clone(),
-            password: form.agent_password,
-        },
-    };
-    match accounts::register_business(&state.portal, &signup, &caller.address).await {
-        Ok(_) => Redirect::to("/login?as=business&registered=business").into_response(),
-        Err(error) => {
-            let values = values([
-                ("credit_code", &form.credit_code),
-                ("org_name", &form.org_name),
-                ("legal_rep_name", &form.legal_rep_name),
-                ("agent.id_number", &form.agent_id_number),
-                ("agent.name", &form.agent_name),
-                ("agent.phone", &form.agent_phone),
-            ]);
-            refuse(
-                &state,
-                parts,
-                "/register?as=business",
-                FormName::RegisterBusiness,
-                error,
-                values,
-            )
-            .await
-        }
+impl WebForm for BusinessForm {
+    const NAME: FormName = FormName::RegisterBusiness;
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([
+            ("credit_code", &self.credit_code),
+            ("org_name", &self.org_name),
+            ("legal_rep_name", &self.legal_rep_name),
+            ("agent.id_number", &self.agent_id_number),
+            ("agent.name", &self.agent_name),
+            ("agent.phone", &self.agent_phone),
+        ])
     }
 }
 
-async fn staff_login(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
+async fn register_business(post: Posted<BusinessForm>) -> Response {
+    let Posted {
         caller,
         form,
-    } = match read::<LoginForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let totp = Some(form.totp.as_str()).filter(|t| !t.trim().is_empty());
-    let values = values([("account", &form.account)]);
-    let result = auth::login(
-        &state.portal,
-        LoginAttempt {
-            account: &form.account,
-            password: &form.password,
-            agent: None,
-            totp,
-            channel: Channel::Web,
-            address: &caller.address,
-            user_agent: &caller.user_agent,
-            door: service::auth::LoginDoor::Staff,
+        reply,
+    } = post;
+    let signup = BusinessSignup {
+        credit_code: form.credit_code,
+        org_name: form.org_name,
+        legal_rep_name: form.legal_rep_name,
+        agent: CitizenSignup {
+            id_number: form.agent_id_number,
+            name: form.agent_name,
+            phone: form.agent_phone,
+            password: form.agent_password,
         },
-    )
-    .await;
-    match result {
+    };
+    match accounts::register_business(reply.portal(), &signup, &caller.address).await {
+        Ok(_) => reply.redirect(&format!("{}&registered=business", paths::LOGIN_BUSINESS)),
+        Err(error) => reply.refuse(error).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StaffLoginForm {
+    account: String,
+    password: String,
+    totp: String,
+}
+
+impl WebForm for StaffLoginForm {
+    const NAME: FormName = FormName::StaffLogin;
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([("account", &self.account)])
+    }
+}
+
+async fn staff_login(post: Posted<StaffLoginForm>) -> Response {
+    let Posted {
+        caller,
+        form,
+        reply,
+    } = post;
+    let attempt = LoginAttempt {
+        account: &form.account,
+        password: &form.password,
+        agent: None,
+        totp: Some(form.totp.as_str()).filter(|t| !t.trim().is_empty()),
+        channel: Channel::Web,
+        address: &caller.address,
+        user_agent: &caller.user_agent,
+        door: LoginDoor::Staff,
+    };
+    match auth::login(reply.portal(), attempt).await {
         Ok(new) if new.session.stage == Stage::TotpEnrolment => {
-            signed_in_redirect(&state, &new, "/staff/totp")
+            reply.signed_in(&new, paths::STAFF_TOTP)
         }
-        Ok(new) => signed_in_redirect(&state, &new, "/staff"),
+        Ok(new) => reply.signed_in(&new, paths::STAFF),
         Err(service::Error::Forbidden {
             code: "totp_required",
             ..
         }) => {
             let error = service::Error::invalid("totp", "请输入身份验证器显示的6位动态口令");
-            refuse(
-                &state,
-                parts,
-                "/staff/login",
-                FormName::StaffLogin,
-                error,
-                values,
-            )
-            .await
+            reply.refuse(error).await
         }
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/staff/login",
-                FormName::StaffLogin,
-                error,
-                values,
-            )
-            .await
-        }
+        Err(error) => reply.refuse(error).await,
     }
 }
 
@@ -265,31 +236,22 @@ struct TotpForm {
     code: String,
 }
 
-async fn confirm_totp(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
+impl WebForm for TotpForm {
+    const NAME: FormName = FormName::Totp;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+async fn confirm_totp(post: SignedIn<TotpForm>) -> Response {
+    let SignedIn {
+        session,
         form,
-    } = match read::<TotpForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => staff::confirm_totp(&state.portal, session, &form.code).await,
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(()) => Redirect::to("/staff").into_response(),
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/staff/totp",
-                FormName::Totp,
-                error,
-                BTreeMap::new(),
-            )
-            .await
-        }
+        reply,
+    } = post;
+    match staff::confirm_totp(reply.portal(), &session, &form.code).await {
+        Ok(()) => reply.redirect(paths::STAFF),
+        Err(error) => reply.refuse(error).await,
     }
 }

@@ -1,11 +1,11 @@
 //! 一企一档 as its 经办人 keep it: the business profile, and the administrating 经办人 granting
 //! and revoking other 经办人.
 
-use super::form::{Submission, confirmed, read, refuse, render, session_for, values};
+use super::form::{SignedIn, WebForm, values};
 use crate::http::AppState;
 use app::forms::FormName;
+use app::paths::action;
 use axum::Router;
-use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::routing::post;
 use domain::account::BusinessProfile;
@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 /// This area's form routes, merged into the page router beside the pages they post from.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/me/business/profile", post(update_business_profile))
-        .route("/me/business/agents", post(grant_agent))
-        .route("/me/business/agents/revoke", post(revoke_agent))
+        .route(action::BUSINESS_PROFILE, post(update_business_profile))
+        .route(action::GRANT_AGENT, post(grant_agent))
+        .route(action::REVOKE_AGENT, post(revoke_agent))
 }
 
 #[derive(Deserialize, Default)]
@@ -31,69 +31,50 @@ struct BusinessProfileForm {
     contact_phone: String,
 }
 
-async fn update_business_profile(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
+impl WebForm for BusinessProfileForm {
+    const NAME: FormName = FormName::BusinessProfile;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([
+            ("registered_address", &self.registered_address),
+            ("registered_capital_yuan", &self.registered_capital_yuan),
+            ("business_scope", &self.business_scope),
+            ("contact_phone", &self.contact_phone),
+        ])
+    }
+}
+
+async fn update_business_profile(post: SignedIn<BusinessProfileForm>) -> Response {
+    let SignedIn {
+        session,
         form,
-    } = match read::<BusinessProfileForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let values = values([
-        ("registered_address", &form.registered_address),
-        ("registered_capital_yuan", &form.registered_capital_yuan),
-        ("business_scope", &form.business_scope),
-        ("contact_phone", &form.contact_phone),
-    ]);
-    let capital_fen = domain::money::fen_from_yuan(&form.registered_capital_yuan)
-        .map_err(|message| service::Error::invalid("registered_capital_yuan", message));
-    let result = match (session_for(&caller, &form.csrf_token), capital_fen) {
-        (Ok(session), Ok(capital_fen)) => {
-            let profile = BusinessProfile {
-                registered_address: form.registered_address.clone(),
-                registered_capital_fen: capital_fen,
-                business_scope: form.business_scope.clone(),
-                contact_phone: form.contact_phone.clone(),
-            };
-            accounts::update_business_profile(&state.portal, session, &profile).await
+        reply,
+    } = post;
+    let capital_fen = match domain::money::fen_from_yuan(&form.registered_capital_yuan) {
+        Ok(fen) => fen,
+        Err(message) => {
+            let error = service::Error::invalid("registered_capital_yuan", message);
+            return reply.refuse(error).await;
         }
-        (Err(error), _) | (_, Err(error)) => Err(error),
     };
-    match result {
-        Ok(_) => {
-            render(
-                &state,
-                parts,
-                "/me",
-                confirmed(FormName::BusinessProfile, "单位档案已保存"),
-            )
-            .await
-        }
+    let profile = BusinessProfile {
+        registered_address: form.registered_address,
+        registered_capital_fen: capital_fen,
+        business_scope: form.business_scope,
+        contact_phone: form.contact_phone,
+    };
+    match accounts::update_business_profile(reply.portal(), &session, &profile).await {
+        Ok(_) => reply.confirm("单位档案已保存").await,
         Err(service::Error::Invalid(mut fields)) => {
             // The page asks for yuan; the rule speaks of the stored fen.
             fields.rename("registered_capital_fen", "registered_capital_yuan");
-            refuse(
-                &state,
-                parts,
-                "/me",
-                FormName::BusinessProfile,
-                service::Error::Invalid(fields),
-                values,
-            )
-            .await
+            reply.refuse(service::Error::Invalid(fields)).await
         }
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/me",
-                FormName::BusinessProfile,
-                error,
-                values,
-            )
-            .await
-        }
+        Err(error) => reply.refuse(error).await,
     }
 }
 
@@ -105,35 +86,27 @@ struct GrantForm {
     name: String,
 }
 
-async fn grant_agent(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
+impl WebForm for GrantForm {
+    const NAME: FormName = FormName::GrantAgent;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([("id_number", &self.id_number), ("name", &self.name)])
+    }
+}
+
+async fn grant_agent(post: SignedIn<GrantForm>) -> Response {
+    let SignedIn {
+        session,
         form,
-    } = match read::<GrantForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => {
-            accounts::grant_agent(&state.portal, session, &form.id_number, &form.name).await
-        }
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(()) => {
-            render(
-                &state,
-                parts,
-                "/me",
-                confirmed(FormName::GrantAgent, "已授权该经办人"),
-            )
-            .await
-        }
-        Err(error) => {
-            let values = values([("id_number", &form.id_number), ("name", &form.name)]);
-            refuse(&state, parts, "/me", FormName::GrantAgent, error, values).await
-        }
+        reply,
+    } = post;
+    match accounts::grant_agent(reply.portal(), &session, &form.id_number, &form.name).await {
+        Ok(()) => reply.confirm("已授权该经办人").await,
+        Err(error) => reply.refuse(error).await,
     }
 }
 
@@ -144,39 +117,22 @@ struct RevokeAgentForm {
     citizen_id: String,
 }
 
-async fn revoke_agent(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
+impl WebForm for RevokeAgentForm {
+    const NAME: FormName = FormName::RevokeAgent;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+async fn revoke_agent(post: SignedIn<RevokeAgentForm>) -> Response {
+    let SignedIn {
+        session,
         form,
-    } = match read::<RevokeAgentForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => accounts::revoke_agent(&state.portal, session, &form.citizen_id).await,
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(()) => {
-            render(
-                &state,
-                parts,
-                "/me",
-                confirmed(FormName::RevokeAgent, "已撤销该经办人的授权"),
-            )
-            .await
-        }
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/me",
-                FormName::RevokeAgent,
-                error,
-                BTreeMap::new(),
-            )
-            .await
-        }
+        reply,
+    } = post;
+    match accounts::revoke_agent(reply.portal(), &session, &form.citizen_id).await {
+        Ok(()) => reply.confirm("已撤销该经办人的授权").await,
+        Err(error) => reply.refuse(error).await,
     }
 }

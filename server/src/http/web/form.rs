@@ -1,66 +1,160 @@
-//! What every web form post needs, in this order: the origin check, the body read within the
-//! size limit, then (in the handler, through [`session_for`]) the session and its CSRF token; and
-//! the answers: render the page again with a [`FormFeedback`], or redirect.
+//! What every web form post needs, done once: the readers [`Posted`] (anonymous forms) and
+//! [`SignedIn`] (everything else), and the [`Reply`] a handler answers with.
 //!
-//! Each form reads an `application/x-www-form-urlencoded` body (the application form reads
-//! `multipart/form-data` itself), calls one `service` function with the caller resolved by
-//! [`crate::http::caller`], and then either redirects (post/redirect/get) or renders the form's
-//! page again with the feedback in context, so every form works without JavaScript and keeps what
-//! the reader typed.
+//! A reader works in this order: the origin check; for [`SignedIn`] the session, before any of
+//! the body is read; the body, within the size limit, url-encoded or multipart as the form's
+//! [`Body`] says; then the CSRF token the body carried. The handler gets typed input plus the
+//! caller and calls one `service` function. It then redirects (post/redirect/get) or renders the
+//! form's page again with a [`FormFeedback`], so every form works without JavaScript and keeps
+//! what the reader typed.
 
 use crate::http::AppState;
-use crate::http::caller::session_cookie;
+use crate::http::caller::{clearing_cookie, session_cookie};
 use crate::http::request_id::RequestId;
 use app::forms::{FormFeedback, FormName};
-use axum::body::Body;
-use axum::extract::Request;
+use axum::body::{Body as RequestBody, Bytes};
+use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::header::{HOST, ORIGIN, SET_COOKIE};
+use http::header::{CONTENT_TYPE, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE};
 use http::request::Parts;
 use http::{Method, StatusCode};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use service::auth::{self, Caller, NewSession};
+use service::Portal;
+use service::auth::{Caller, NewSession, Session};
 use std::collections::BTreeMap;
 
-/// One submitted form: the request's parts (to render the page again), the caller and the body.
-pub(super) struct Submission<T> {
-    pub(super) parts: Parts,
-    pub(super) caller: Caller,
-    pub(super) form: T,
+/// One form of a page: its name (which names the page it sits on, [`FormName::page`]), the CSRF
+/// token it carried and what to show again when it is refused.
+pub(super) trait WebForm: Body {
+    const NAME: FormName;
+
+    /// The token a signed-in reader's form carries; anonymous forms have none.
+    fn csrf_token(&self) -> &str {
+        ""
+    }
+
+    /// What the reader typed, to fill the fields again on a refusal (never passwords).
+    fn kept(&self) -> BTreeMap<String, String> {
+        BTreeMap::new()
+    }
 }
 
-/// Reads the form. Missing fields become empty strings (every form struct defaults them), so the
-/// domain rules name them; a cross-site post is refused before anything else.
-pub(super) async fn read<T: DeserializeOwned>(
-    state: &AppState,
-    request: Request,
-) -> Result<Submission<T>, Response> {
-    let limit = state.config.http.body_limit_bytes;
-    let (parts, body) = request.into_parts();
-    if !same_origin(&parts) {
-        return Err((StatusCode::FORBIDDEN, "请求来源不明，已拒绝").into_response());
+/// How a form's body reads. Every url-encoded form is a `Deserialize` struct whose fields default
+/// to empty, so the domain rules name a missing field; the application form reads multipart.
+pub(super) trait Body: Sized + Send + 'static {
+    /// Whether the body may carry files: then the upload ceiling applies instead of the form one.
+    const CARRIES_FILES: bool = false;
+
+    fn decode(
+        content_type: String,
+        bytes: Bytes,
+    ) -> impl Future<Output = Result<Self, String>> + Send;
+}
+
+impl<T: DeserializeOwned + Send + 'static> Body for T {
+    async fn decode(_content_type: String, bytes: Bytes) -> Result<Self, String> {
+        serde_urlencoded::from_bytes(&bytes).map_err(|_| "表单内容无法识别".to_owned())
     }
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
-    let form = serde_urlencoded::from_bytes::<T>(&bytes)
-        .map_err(|_| (StatusCode::BAD_REQUEST, "表单内容无法识别").into_response())?;
+}
+
+/// An anonymous form post (登录, 注册, 办件查询).
+pub(super) struct Posted<T> {
+    pub(super) caller: Caller,
+    pub(super) form: T,
+    pub(super) reply: Reply,
+}
+
+/// A signed-in reader's form post, its CSRF token checked.
+pub(super) struct SignedIn<T> {
+    pub(super) session: Session,
+    pub(super) form: T,
+    pub(super) reply: Reply,
+}
+
+impl<T: WebForm> FromRequest<AppState> for Posted<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (parts, body) = request.into_parts();
+        let (caller, reply) = open::<T>(state, parts).map_err(|refusal| *refusal)?;
+        let form = read_body::<T>(&reply, body).await;
+        let form = reply.refused_unless(form).await?;
+        Ok(Self {
+            caller,
+            reply: reply.keeping(form.kept()),
+            form,
+        })
+    }
+}
+
+impl<T: WebForm> FromRequest<AppState> for SignedIn<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (parts, body) = request.into_parts();
+        let (caller, reply) = open::<T>(state, parts).map_err(|refusal| *refusal)?;
+        // No session, no reading of the body.
+        reply.refused_unless(caller.session().map(|_| ())).await?;
+        let form = read_body::<T>(&reply, body).await;
+        let form = reply.refused_unless(form).await?;
+        let reply = reply.keeping(form.kept());
+        let session = caller.session_for_write(Some(form.csrf_token())).cloned();
+        let session = reply.refused_unless(session).await?;
+        Ok(Self {
+            session,
+            form,
+            reply,
+        })
+    }
+}
+
+/// The origin check, then the caller and the reply for the form's page.
+fn open<T: WebForm>(state: &AppState, parts: Parts) -> Result<(Caller, Reply), Box<Response>> {
+    if !same_origin(&parts) {
+        let refusal = (StatusCode::FORBIDDEN, "请求来源不明，已拒绝").into_response();
+        return Err(Box::new(refusal));
+    }
     let caller = parts
         .extensions
         .get::<Caller>()
         .cloned()
         .unwrap_or_default();
-    Ok(Submission {
+    let page = T::NAME.page(parts.uri.path());
+    let reply = Reply {
+        state: state.clone(),
         parts,
-        caller,
-        form,
-    })
+        form: T::NAME,
+        page,
+        kept: BTreeMap::new(),
+    };
+    Ok((caller, reply))
+}
+
+async fn read_body<T: WebForm>(reply: &Reply, body: RequestBody) -> service::Result<T> {
+    let limit = if T::CARRIES_FILES {
+        // The hard ceiling of the request layers, sized for uploads, applies.
+        usize::MAX
+    } else {
+        reply.state.config.http.body_limit_bytes
+    };
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| service::Error::TooLarge("提交的内容过大，请减少内容或分次上传".into()))?;
+    let content_type = reply
+        .parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    T::decode(content_type, bytes)
+        .await
+        .map_err(|message| service::Error::invalid("form", message))
 }
 
 /// Browsers name the page a form was posted from; one from another site is refused, which also
 /// covers the login form (no session yet, so no CSRF token to check).
-pub(super) fn same_origin(parts: &Parts) -> bool {
+fn same_origin(parts: &Parts) -> bool {
     let Some(origin) = parts.headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
@@ -74,109 +168,160 @@ pub(super) fn same_origin(parts: &Parts) -> bool {
         .is_some_and(|(_, rest)| rest == host)
 }
 
-/// Renders the page at `path` again with the submission's outcome.
-pub(super) async fn render(
-    state: &AppState,
-    mut parts: Parts,
-    path: &str,
-    feedback: FormFeedback,
-) -> Response {
-    let status = if feedback.success || feedback.form.is_none() {
-        StatusCode::OK
-    } else if !feedback.findings.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else if feedback.errors.is_empty() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render_with_status(state, &mut parts, path, feedback, status).await
-}
-
-pub(super) async fn render_with_status(
-    state: &AppState,
-    parts: &mut Parts,
-    path: &str,
-    feedback: FormFeedback,
-    status: StatusCode,
-) -> Response {
-    parts.method = Method::GET;
-    parts.uri = path.parse().expect("form pages have static paths");
-    let request = Request::from_parts(parts.clone(), Body::empty());
-    let portal = state.portal.clone();
-    let options = state.leptos.clone();
-    let handler = leptos_axum::render_app_async_with_context(
-        move || {
-            leptos::prelude::provide_context(portal.clone());
-            leptos::prelude::provide_context(feedback.clone());
-        },
-        move || app::shell(options.clone()),
-    );
-    let mut response = handler(request).await.into_response();
-    *response.status_mut() = status;
-    response
-}
-
-/// Feedback for a refused submission: field messages, or one message for the whole form. An
-/// unexpected failure says 系统繁忙 with the request id, as the API does.
-pub(super) fn refusal(
+/// How a handler answers its form: the page again with feedback, or a redirect.
+pub(super) struct Reply {
+    state: AppState,
+    parts: Parts,
     form: FormName,
-    error: service::Error,
-    values: BTreeMap<String, String>,
-    request_id: &str,
-) -> (FormFeedback, StatusCode) {
-    let status = crate::http::status::of(&error);
-    let mut feedback = FormFeedback {
-        form: Some(form),
-        values,
-        ..FormFeedback::default()
-    };
-    match error {
-        service::Error::Invalid(fields) => feedback.errors = fields,
-        service::Error::Unexpected(cause) => {
-            tracing::error!(error = format!("{cause:#}"), "form submission failed");
-            feedback.message = Some(format!("系统繁忙，请稍后再试（请求编号 {request_id}）"));
-        }
-        other => feedback.message = Some(other.to_string()),
+    page: String,
+    kept: BTreeMap<String, String>,
+}
+
+impl Reply {
+    pub(super) fn portal(&self) -> &Portal {
+        &self.state.portal
     }
-    (feedback, status)
-}
 
-pub(super) async fn refuse(
-    state: &AppState,
-    mut parts: Parts,
-    path: &str,
-    form: FormName,
-    error: service::Error,
-    values: BTreeMap<String, String>,
-) -> Response {
-    let retry_after = match &error {
-        service::Error::RateLimited {
-            retry_after_secs, ..
-        } => Some(*retry_after_secs),
-        _ => None,
-    };
-    let request_id = parts
-        .extensions
-        .get::<RequestId>()
-        .map(|id| id.0.clone())
-        .unwrap_or_default();
-    let (feedback, status) = refusal(form, error, values, &request_id);
-    let mut response = render_with_status(state, &mut parts, path, feedback, status).await;
-    if let Some(seconds) = retry_after {
+    /// Renders another page than the form's own (the business tab of 登录).
+    pub(super) fn on(self, page: &str) -> Self {
+        Self {
+            page: page.to_owned(),
+            ..self
+        }
+    }
+
+    fn keeping(self, kept: BTreeMap<String, String>) -> Self {
+        Self { kept, ..self }
+    }
+
+    /// The form's page with a confirmation.
+    pub(super) async fn confirm(self, message: impl Into<String>) -> Response {
+        let feedback = FormFeedback {
+            form: Some(self.form),
+            message: Some(message.into()),
+            success: true,
+            ..FormFeedback::default()
+        };
+        self.render(feedback, StatusCode::OK).await
+    }
+
+    /// The form's page with a result to show (a lookup, the pre-review's findings); the form's
+    /// name and the reader's input are filled in where the feedback leaves them out.
+    pub(super) async fn show(self, mut feedback: FormFeedback) -> Response {
+        feedback.form.get_or_insert(self.form);
+        if feedback.values.is_empty() {
+            feedback.values = self.kept.clone();
+        }
+        let status = if feedback.findings.is_empty() || feedback.success {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        self.render(feedback, status).await
+    }
+
+    /// The form's page with the refusal: field messages, or one message for the whole form, and
+    /// the status the API would answer. An unexpected failure says 系统繁忙 with the request id,
+    /// as the API does.
+    pub(super) async fn refuse(self, error: service::Error) -> Response {
+        let status = crate::http::status::of(&error);
+        let retry_after = match &error {
+            service::Error::RateLimited {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let mut feedback = FormFeedback {
+            form: Some(self.form),
+            values: self.kept.clone(),
+            ..FormFeedback::default()
+        };
+        match error {
+            service::Error::Invalid(fields) => feedback.errors = fields,
+            service::Error::Unexpected(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "form submission failed");
+                let request_id = self
+                    .parts
+                    .extensions
+                    .get::<RequestId>()
+                    .map(|id| id.0.clone())
+                    .unwrap_or_default();
+                feedback.message = Some(format!("系统繁忙，请稍后再试（请求编号 {request_id}）"));
+            }
+            other => feedback.message = Some(other.to_string()),
+        }
+        let mut response = self.render(feedback, status).await;
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+
+    /// `Ok` goes on; a refusal becomes the rendered page.
+    async fn refused_unless<T>(&self, result: service::Result<T>) -> Result<T, Response> {
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.clone_for_refusal().refuse(error).await),
+        }
+    }
+
+    fn clone_for_refusal(&self) -> Self {
+        Self {
+            state: self.state.clone(),
+            parts: self.parts.clone(),
+            form: self.form,
+            page: self.page.clone(),
+            kept: self.kept.clone(),
+        }
+    }
+
+    /// Post/redirect/get.
+    pub(super) fn redirect(self, to: &str) -> Response {
+        Redirect::to(to).into_response()
+    }
+
+    /// Signs the reader in and continues to `to`.
+    pub(super) fn signed_in(self, new: &NewSession, to: &str) -> Response {
+        let max_age = (new.expires_at - self.state.portal.now()).whole_seconds();
+        let mut response = Redirect::to(to).into_response();
+        response.headers_mut().insert(
+            SET_COOKIE,
+            session_cookie(&new.token, max_age, self.state.config.http.https),
+        );
+        response
+    }
+
+    /// Signs the reader out (the cookie goes) and continues to `to`.
+    pub(super) fn signed_out(self, to: &str) -> Response {
+        let mut response = Redirect::to(to).into_response();
         response
             .headers_mut()
-            .insert(http::header::RETRY_AFTER, seconds.into());
+            .insert(SET_COOKIE, clearing_cookie(self.state.config.http.https));
+        response
     }
-    response
-}
 
-pub(super) fn confirmed(form: FormName, message: &str) -> FormFeedback {
-    FormFeedback {
-        form: Some(form),
-        message: Some(message.into()),
-        success: true,
-        ..FormFeedback::default()
+    async fn render(self, feedback: FormFeedback, status: StatusCode) -> Response {
+        let Self {
+            state,
+            mut parts,
+            page,
+            ..
+        } = self;
+        parts.method = Method::GET;
+        parts.uri = page.parse().expect("form pages have local paths");
+        let request = Request::from_parts(parts, RequestBody::empty());
+        let portal = state.portal.clone();
+        let options = state.leptos.clone();
+        let handler = leptos_axum::render_app_async_with_context(
+            move || {
+                leptos::prelude::provide_context(portal.clone());
+                leptos::prelude::provide_context(feedback.clone());
+            },
+            move || app::shell(options.clone()),
+        );
+        let mut response = handler(request).await.into_response();
+        *response.status_mut() = status;
+        response
     }
 }
 
@@ -196,26 +341,24 @@ pub(super) fn local_next(next: &str, fallback: &'static str) -> String {
     }
 }
 
-pub(super) fn signed_in_redirect(state: &AppState, new: &NewSession, to: &str) -> Response {
-    let max_age = (new.expires_at - state.portal.now()).whole_seconds();
-    let mut response = Redirect::to(to).into_response();
-    response.headers_mut().insert(
-        SET_COOKIE,
-        session_cookie(&new.token, max_age, state.config.http.https),
-    );
-    response
-}
+/// Declares a form that carries nothing but its CSRF token (a button such as 撤回 or 退出此设备)
+/// under its [`FormName`]; each button is its own type, so its feedback finds its place.
+macro_rules! button {
+    ($(#[$doc:meta])* $type:ident, $name:expr) => {
+        $(#[$doc])*
+        #[derive(serde::Deserialize, Default)]
+        #[serde(default)]
+        struct $type {
+            csrf_token: String,
+        }
 
-/// The session for a form write, with its CSRF token checked.
-pub(super) fn session_for<'a>(
-    caller: &'a Caller,
-    csrf: &str,
-) -> service::Result<&'a auth::Session> {
-    caller.session_for_write(Some(csrf))
-}
+        impl $crate::http::web::form::WebForm for $type {
+            const NAME: app::forms::FormName = $name;
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct CsrfOnly {
-    pub(super) csrf_token: String,
+            fn csrf_token(&self) -> &str {
+                &self.csrf_token
+            }
+        }
+    };
 }
+pub(super) use button;

@@ -1,28 +1,27 @@
 //! 我的: 一人一档, the audited reveal of one's own ID number, the password, the devices signed
 //! in, and which identity (oneself or a business) one acts as.
 
-use super::form::{CsrfOnly, Submission, confirmed, read, refuse, render, session_for, values};
+use super::form::{SignedIn, WebForm, button, values};
 use crate::http::AppState;
 use app::forms::{FormFeedback, FormName};
+use app::paths::{self, action};
 use axum::Router;
-use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::post;
 use domain::account::CitizenProfile;
 use serde::Deserialize;
-use service::accounts;
-use service::auth::{self};
+use service::{accounts, auth};
 use std::collections::BTreeMap;
 
 /// This area's form routes, merged into the page router beside the pages they post from.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/me/profile", post(update_profile))
-        .route("/me/reveal", post(reveal_id_number))
-        .route("/me/password", post(change_password))
-        .route("/me/sessions/revoke", post(revoke_session))
-        .route("/me/sessions/revoke-others", post(revoke_other_sessions))
-        .route("/me/acting-for", post(switch_acting_for))
+        .route(action::PROFILE, post(update_profile))
+        .route(action::REVEAL, post(reveal_id_number))
+        .route(action::PASSWORD, post(change_password))
+        .route(action::REVOKE_SESSION, post(revoke_session))
+        .route(action::REVOKE_OTHER_SESSIONS, post(revoke_other_sessions))
+        .route(action::ACTING_FOR, post(switch_acting_for))
 }
 
 #[derive(Deserialize, Default)]
@@ -34,77 +33,56 @@ struct ProfileForm {
     email: String,
 }
 
-async fn update_profile(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
-        form,
-    } = match read::<ProfileForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let profile = CitizenProfile {
-        address: form.address.clone(),
-        postal_code: form.postal_code.clone(),
-        email: form.email.clone(),
-    };
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => accounts::update_citizen_profile(&state.portal, session, &profile).await,
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(_) => {
-            render(
-                &state,
-                parts,
-                "/me",
-                confirmed(FormName::Profile, "个人档案已保存"),
-            )
-            .await
-        }
-        Err(error) => {
-            let values = values([
-                ("address", &form.address),
-                ("postal_code", &form.postal_code),
-                ("email", &form.email),
-            ]);
-            refuse(&state, parts, "/me", FormName::Profile, error, values).await
-        }
+impl WebForm for ProfileForm {
+    const NAME: FormName = FormName::Profile;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([
+            ("address", &self.address),
+            ("postal_code", &self.postal_code),
+            ("email", &self.email),
+        ])
     }
 }
 
-async fn reveal_id_number(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
+async fn update_profile(post: SignedIn<ProfileForm>) -> Response {
+    let SignedIn {
+        session,
         form,
-    } = match read::<CsrfOnly>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
+        reply,
+    } = post;
+    let profile = CitizenProfile {
+        address: form.address,
+        postal_code: form.postal_code,
+        email: form.email,
     };
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => accounts::reveal_id_number(&state.portal, session).await,
-        Err(error) => Err(error),
-    };
-    match result {
+    match accounts::update_citizen_profile(reply.portal(), &session, &profile).await {
+        Ok(_) => reply.confirm("个人档案已保存").await,
+        Err(error) => reply.refuse(error).await,
+    }
+}
+
+button!(
+    /// 查看完整证件号码: audited, shown once.
+    RevealButton,
+    FormName::Reveal
+);
+
+async fn reveal_id_number(post: SignedIn<RevealButton>) -> Response {
+    let SignedIn { session, reply, .. } = post;
+    match accounts::reveal_id_number(reply.portal(), &session).await {
         Ok(id_number) => {
             let feedback = FormFeedback {
                 revealed_id_number: Some(id_number),
                 ..FormFeedback::default()
             };
-            render(&state, parts, "/me", feedback).await
+            reply.show(feedback).await
         }
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/me",
-                FormName::Reveal,
-                error,
-                BTreeMap::new(),
-            )
-            .await
-        }
+        Err(error) => reply.refuse(error).await,
     }
 }
 
@@ -116,52 +94,30 @@ struct PasswordForm {
     new_password: String,
 }
 
-async fn change_password(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
+impl WebForm for PasswordForm {
+    const NAME: FormName = FormName::Password;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+async fn change_password(post: SignedIn<PasswordForm>) -> Response {
+    let SignedIn {
+        session,
         form,
-    } = match read::<PasswordForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => {
-            accounts::change_password(
-                &state.portal,
-                session,
-                &form.current_password,
-                &form.new_password,
-            )
-            .await
-        }
-        Err(error) => Err(error),
-    };
-    let page = match caller.session.as_ref().map(|s| &s.principal) {
-        Some(auth::Principal::Staff(_)) => "/staff",
-        _ => "/me",
-    };
-    match result {
-        Ok(_) => {
-            render(
-                &state,
-                parts,
-                page,
-                confirmed(FormName::Password, "密码已修改，其他设备已退出登录"),
-            )
-            .await
-        }
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                page,
-                FormName::Password,
-                error,
-                BTreeMap::new(),
-            )
-            .await
-        }
+        reply,
+    } = post;
+    let changed = accounts::change_password(
+        reply.portal(),
+        &session,
+        &form.current_password,
+        &form.new_password,
+    )
+    .await;
+    match changed {
+        Ok(_) => reply.confirm("密码已修改，其他设备已退出登录").await,
+        Err(error) => reply.refuse(error).await,
     }
 }
 
@@ -172,80 +128,37 @@ struct SessionForm {
     session_id: String,
 }
 
-async fn revoke_session(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
-        form,
-    } = match read::<SessionForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => auth::revoke_by_id(&state.portal, session, &form.session_id).await,
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(()) => {
-            render(
-                &state,
-                parts,
-                "/me",
-                confirmed(FormName::Sessions, "该设备已退出登录"),
-            )
-            .await
-        }
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/me",
-                FormName::Sessions,
-                error,
-                BTreeMap::new(),
-            )
-            .await
-        }
+impl WebForm for SessionForm {
+    const NAME: FormName = FormName::Sessions;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
     }
 }
 
-async fn revoke_other_sessions(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
+async fn revoke_session(post: SignedIn<SessionForm>) -> Response {
+    let SignedIn {
+        session,
         form,
-    } = match read::<CsrfOnly>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => {
-            auth::revoke_all_except(&state.portal, &session.principal, Some(session)).await
-        }
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(count) => {
-            let message = format!("已退出其他 {count} 个设备");
-            render(
-                &state,
-                parts,
-                "/me",
-                confirmed(FormName::Sessions, &message),
-            )
-            .await
-        }
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/me",
-                FormName::Sessions,
-                error,
-                BTreeMap::new(),
-            )
-            .await
-        }
+        reply,
+    } = post;
+    match auth::revoke_by_id(reply.portal(), &session, &form.session_id).await {
+        Ok(()) => reply.confirm("该设备已退出登录").await,
+        Err(error) => reply.refuse(error).await,
+    }
+}
+
+button!(
+    /// 退出其他设备.
+    RevokeOthersButton,
+    FormName::Sessions
+);
+
+async fn revoke_other_sessions(post: SignedIn<RevokeOthersButton>) -> Response {
+    let SignedIn { session, reply, .. } = post;
+    match auth::revoke_all_except(reply.portal(), &session.principal, Some(&session)).await {
+        Ok(count) => reply.confirm(format!("已退出其他 {count} 个设备")).await,
+        Err(error) => reply.refuse(error).await,
     }
 }
 
@@ -256,33 +169,24 @@ struct ActingForForm {
     business_id: String,
 }
 
-async fn switch_acting_for(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
+impl WebForm for ActingForForm {
+    const NAME: FormName = FormName::ActingFor;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+async fn switch_acting_for(post: SignedIn<ActingForForm>) -> Response {
+    let SignedIn {
+        session,
         form,
-    } = match read::<ActingForForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
+        reply,
+    } = post;
     let business = Some(form.business_id.trim()).filter(|id| !id.is_empty());
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => auth::switch_acting_for(&state.portal, session, business).await,
-        Err(error) => Err(error),
-    };
-    match result {
+    match auth::switch_acting_for(reply.portal(), &session, business).await {
         // A fresh request, so the header and every panel show the new identity.
-        Ok(()) => Redirect::to("/me").into_response(),
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/me",
-                FormName::ActingFor,
-                error,
-                BTreeMap::new(),
-            )
-            .await
-        }
+        Ok(()) => reply.redirect(paths::ME),
+        Err(error) => reply.refuse(error).await,
     }
 }

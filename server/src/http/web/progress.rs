@@ -1,17 +1,18 @@
 //! The public progress lookup (办件查询) as a form.
 
-use super::form::{Submission, read, refuse, render};
+use super::form::{Posted, WebForm, values};
 use crate::http::AppState;
 use app::forms::{FormFeedback, FormName};
+use app::paths::action;
 use axum::Router;
-use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::routing::post;
+use domain::application::ProgressQuery;
 use std::collections::BTreeMap;
 
 /// This area's form routes, merged into the page router beside the pages they post from.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/progress", post(progress))
+    Router::new().route(action::PROGRESS, post(progress))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -21,46 +22,37 @@ struct ProgressForm {
     applicant_name: String,
 }
 
+impl WebForm for ProgressForm {
+    const NAME: FormName = FormName::Progress;
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([
+            ("case_no", &self.case_no),
+            ("applicant_name", &self.applicant_name),
+        ])
+    }
+}
+
 /// `POST /progress`: the public lookup. The name travels in the body, never in the address.
-async fn progress(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
+async fn progress(post: Posted<ProgressForm>) -> Response {
+    let Posted {
         caller,
         form,
-    } = match read::<ProgressForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
+        reply,
+    } = post;
+    let query = ProgressQuery {
+        case_no: form.case_no,
+        applicant_name: form.applicant_name,
     };
-    let query = domain::application::ProgressQuery {
-        case_no: form.case_no.clone(),
-        applicant_name: form.applicant_name.clone(),
-    };
-    let values: BTreeMap<String, String> = [
-        ("case_no".to_owned(), form.case_no),
-        ("applicant_name".to_owned(), form.applicant_name),
-    ]
-    .into();
-    match service::applications::progress(&state.portal, &caller.address, &query).await {
+    match service::applications::progress(reply.portal(), &caller.address, &query).await {
         Ok(progress) => {
             let feedback = FormFeedback {
-                form: Some(FormName::Progress),
                 success: true,
-                values,
                 progress: Some(progress),
                 ..FormFeedback::default()
             };
-            render(&state, parts, "/progress", feedback).await
+            reply.show(feedback).await
         }
-        Err(error) => {
-            refuse(
-                &state,
-                parts,
-                "/progress",
-                FormName::Progress,
-                error,
-                values,
-            )
-            .await
-        }
+        Err(error) => reply.refuse(error).await,
     }
 }

@@ -1,22 +1,23 @@
 //! The staff desk's forms: the audited citizen lookup and, for administrators, new staff
 //! accounts.
 
-use super::form::{Submission, confirmed, read, refuse, render, session_for, values};
+use super::form::{SignedIn, WebForm, values};
 use crate::http::AppState;
 use app::forms::{FormFeedback, FormName};
+use app::paths::action;
 use axum::Router;
-use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::routing::post;
 use domain::account::NewStaff;
 use serde::Deserialize;
 use service::staff;
+use std::collections::BTreeMap;
 
 /// This area's form routes, merged into the page router beside the pages they post from.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/staff/lookup", post(look_up_citizen))
-        .route("/staff/users", post(create_staff))
+        .route(action::LOOKUP, post(look_up_citizen))
+        .route(action::CREATE_STAFF, post(create_staff))
 }
 
 #[derive(Deserialize, Default)]
@@ -27,33 +28,33 @@ struct LookupForm {
     purpose: String,
 }
 
-async fn look_up_citizen(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
+impl WebForm for LookupForm {
+    const NAME: FormName = FormName::Lookup;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([("id_number", &self.id_number), ("purpose", &self.purpose)])
+    }
+}
+
+async fn look_up_citizen(post: SignedIn<LookupForm>) -> Response {
+    let SignedIn {
+        session,
         form,
-    } = match read::<LookupForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => {
-            staff::look_up_citizen(&state.portal, session, &form.id_number, &form.purpose).await
-        }
-        Err(error) => Err(error),
-    };
-    let values = values([("id_number", &form.id_number), ("purpose", &form.purpose)]);
-    match result {
+        reply,
+    } = post;
+    match staff::look_up_citizen(reply.portal(), &session, &form.id_number, &form.purpose).await {
         Ok(record) => {
             let feedback = FormFeedback {
-                form: Some(FormName::Lookup),
-                values,
                 lookup: Some(record),
                 ..FormFeedback::default()
             };
-            render(&state, parts, "/staff", feedback).await
+            reply.show(feedback).await
         }
-        Err(error) => refuse(&state, parts, "/staff", FormName::Lookup, error, values).await,
+        Err(error) => reply.refuse(error).await,
     }
 }
 
@@ -70,59 +71,45 @@ struct NewStaffForm {
     password: String,
 }
 
-async fn create_staff(State(state): State<AppState>, request: Request) -> Response {
-    let Submission {
-        parts,
-        caller,
+impl WebForm for NewStaffForm {
+    const NAME: FormName = FormName::CreateStaff;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([
+            ("username", &self.username),
+            ("name", &self.name),
+            ("hall_id", &self.hall_id),
+            ("zone", &self.zone),
+            ("department", &self.department),
+        ])
+    }
+}
+
+async fn create_staff(post: SignedIn<NewStaffForm>) -> Response {
+    let SignedIn {
+        session,
         form,
-    } = match read::<NewStaffForm>(&state, request).await {
-        Ok(submission) => submission,
-        Err(response) => return response,
-    };
+        reply,
+    } = post;
     let optional = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
     let new = NewStaff {
-        username: form.username.clone(),
-        name: form.name.clone(),
-        role: form.role.clone(),
         hall_id: optional(&form.hall_id),
         zone: optional(&form.zone),
         department: optional(&form.department),
+        username: form.username,
+        name: form.name,
+        role: form.role,
         password: form.password,
     };
-    let result = match session_for(&caller, &form.csrf_token) {
-        Ok(session) => {
-            staff::create_staff(&state.portal, staff::Creator::Admin(session), &new).await
-        }
-        Err(error) => Err(error),
-    };
-    match result {
+    match staff::create_staff(reply.portal(), staff::Creator::Admin(&session), &new).await {
         Ok(created) => {
             let message = format!("已创建账号 {}，首次登录时绑定动态口令", created.username);
-            render(
-                &state,
-                parts,
-                "/staff",
-                confirmed(FormName::CreateStaff, &message),
-            )
-            .await
+            reply.confirm(message).await
         }
-        Err(error) => {
-            let values = values([
-                ("username", &form.username),
-                ("name", &form.name),
-                ("hall_id", &form.hall_id),
-                ("zone", &form.zone),
-                ("department", &form.department),
-            ]);
-            refuse(
-                &state,
-                parts,
-                "/staff",
-                FormName::CreateStaff,
-                error,
-                values,
-            )
-            .await
-        }
+        Err(error) => reply.refuse(error).await,
     }
 }

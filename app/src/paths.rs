@@ -1,0 +1,134 @@
+//! Every address of the portal's pages and form posts, as items the pages (links, form actions)
+//! and the server (routes, redirects, the page a refused form renders again) share, so an address
+//! is spelled once.
+//!
+//! The page router in `lib.rs` is the one exception: Leptos' `path!` takes literals only. The
+//! HTTP tests open the pages through these items, so a router pattern that drifts from them
+//! fails there.
+
+/// An address with one identifier in it (`/applications/{id}/withdraw`): as a link with
+/// [`Self::at`], as an axum route with [`Self::route`].
+#[derive(Clone, Copy, Debug)]
+pub struct WithId {
+    before: &'static str,
+    /// The parameter's name, as the page router names it (axum refuses two names for one spot).
+    param: &'static str,
+    after: &'static str,
+}
+
+impl WithId {
+    const fn new(before: &'static str, param: &'static str, after: &'static str) -> Self {
+        Self {
+            before,
+            param,
+            after,
+        }
+    }
+
+    /// The address of one thing. Identifiers are the portal's own (item codes, generated ids), so
+    /// they need no escaping.
+    pub fn at(&self, id: &str) -> String {
+        format!("{}{id}{}", self.before, self.after)
+    }
+
+    /// The axum route pattern (`/apply/{code}`).
+    pub fn route(&self) -> String {
+        format!("{}{{{}}}{}", self.before, self.param, self.after)
+    }
+
+    /// The identifier in an address of this shape, if it is one.
+    pub fn id_in<'a>(&self, path: &'a str) -> Option<&'a str> {
+        path.strip_prefix(self.before)?
+            .strip_suffix(self.after)
+            .filter(|id| !id.is_empty() && !id.contains('/'))
+    }
+}
+
+pub const HOME: &str = "/";
+pub const ACCESSIBILITY: &str = "/accessibility";
+pub const CATALOG: &str = "/items";
+pub const HALLS: &str = "/halls";
+pub const PROGRESS: &str = "/progress";
+pub const MESSAGES: &str = "/messages";
+pub const APPLICATIONS: &str = "/applications";
+pub const LOGIN: &str = "/login";
+pub const LOGIN_BUSINESS: &str = "/login?as=business";
+pub const REGISTER: &str = "/register";
+pub const REGISTER_BUSINESS: &str = "/register?as=business";
+pub const ME: &str = "/me";
+pub const STAFF: &str = "/staff";
+pub const STAFF_LOGIN: &str = "/staff/login";
+pub const STAFF_TOTP: &str = "/staff/totp";
+/// The 适老化 switch: a GET with the wanted mode, so it works without JavaScript.
+pub const DISPLAY_MODE: &str = domain::display::SWITCH_PATH;
+
+/// 办事指南 of one item.
+pub const GUIDE: WithId = WithId::new("/items/", "code", "");
+/// 一件事 guide of one package.
+pub const PACKAGE: WithId = WithId::new("/packages/", "id", "");
+/// Starting an application of one item (page and form post).
+pub const APPLY: WithId = WithId::new("/apply/", "code", "");
+/// Starting an application of one package (page and form post).
+pub const APPLY_PACKAGE: WithId = WithId::new("/apply/package/", "id", "");
+/// One application: its form while a draft or in 补正, its receipt and progress afterwards.
+pub const APPLICATION: WithId = WithId::new("/applications/", "id", "");
+/// The receipt's QR code (an SVG image of the progress lookup's address).
+pub const RECEIPT_QR: WithId = WithId::new("/applications/", "id", "/qr.svg");
+
+/// The login page that continues to `next` (a local path) once signed in.
+pub fn login_then(next: &str) -> String {
+    format!("{LOGIN}?next={next}")
+}
+
+/// The public progress lookup with its case number filled in.
+pub fn progress_of(case_no: &str) -> String {
+    format!("{PROGRESS}?case_no={case_no}")
+}
+
+/// Where the forms post. A refused post renders its page again (`FormName::page` says which).
+pub mod action {
+    use super::WithId;
+
+    pub const LOGIN: &str = "/login";
+    pub const LOGOUT: &str = "/logout";
+    pub const REGISTER: &str = "/register";
+    pub const REGISTER_BUSINESS: &str = "/register/business";
+    pub const STAFF_LOGIN: &str = "/staff/login";
+    pub const STAFF_TOTP: &str = "/staff/totp";
+    pub const PROFILE: &str = "/me/profile";
+    pub const REVEAL: &str = "/me/reveal";
+    pub const PASSWORD: &str = "/me/password";
+    pub const REVOKE_SESSION: &str = "/me/sessions/revoke";
+    pub const REVOKE_OTHER_SESSIONS: &str = "/me/sessions/revoke-others";
+    pub const ACTING_FOR: &str = "/me/acting-for";
+    pub const BUSINESS_PROFILE: &str = "/me/business/profile";
+    pub const GRANT_AGENT: &str = "/me/business/agents";
+    pub const REVOKE_AGENT: &str = "/me/business/agents/revoke";
+    pub const LOOKUP: &str = "/staff/lookup";
+    pub const CREATE_STAFF: &str = "/staff/users";
+    pub const PROGRESS: &str = "/progress";
+    /// Saves, reviews or submits the application form (the page's own address).
+    pub const APPLICATION: WithId = super::APPLICATION;
+    pub const WITHDRAW: WithId = WithId::new("/applications/", "id", "/withdraw");
+    pub const MARK_READ: WithId = WithId::new("/messages/", "id", "/read");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_with_an_identifier_reads_both_ways() {
+        assert_eq!(action::WITHDRAW.at("a-1"), "/applications/a-1/withdraw");
+        assert_eq!(action::WITHDRAW.route(), "/applications/{id}/withdraw");
+        assert_eq!(APPLY.route(), "/apply/{code}");
+        assert_eq!(
+            action::WITHDRAW.id_in("/applications/a-1/withdraw"),
+            Some("a-1")
+        );
+        assert_eq!(APPLICATION.id_in("/applications/a-1/withdraw"), None);
+        assert_eq!(APPLICATION.id_in("/applications/"), None);
+        assert_eq!(APPLY.id_in("/apply/package/p-1"), None);
+        assert_eq!(APPLY_PACKAGE.id_in("/apply/package/p-1"), Some("p-1"));
+    }
+}

@@ -1,0 +1,293 @@
+//! Saving the application form, the one use case the web form and the API's `PUT` share: one
+//! change (the API's JSON, or the browser's flat fields with the files they carry), then what
+//! the applicant asked for — keep the draft, run the pre-review, or submit. The row is loaded
+//! once and the pre-review runs once.
+
+use super::submit::{already_submitted, send};
+use super::{Filing, Stored, filing, load_owned, mask_id, mask_phone, review, to_json, view};
+use crate::auth::Session;
+use crate::clock::stamp;
+use crate::documents;
+use crate::idempotency::{self, Key};
+use crate::{Error, Portal, Result};
+use bytes::Bytes;
+use domain::application::{ApplicationPatch, ApplicationView, MaterialInput};
+use domain::catalog::FileType;
+use domain::form::{Answer, Answers, FieldKind, FieldSpec};
+use domain::form_post::{VaultEntry, answers_from, choices_from};
+use domain::prereview::{self, Finding, MaterialChoice};
+use std::collections::BTreeMap;
+use time::Duration;
+
+/// What one save changes.
+pub enum Change {
+    /// The API's JSON: answers in their JSON types, material choices by document id.
+    Patch(ApplicationPatch),
+    /// The web form as a browser posts it.
+    Posted(PostedForm),
+}
+
+/// The application form as a browser posts it (`multipart/form-data`), read against the form's
+/// own schema: every `answer.…` and `material.…` field, and the files it carried.
+#[derive(Debug, Default)]
+pub struct PostedForm {
+    /// `answer.<key>` and `answer.<group>.<n>.<key>` values (names without `answer.`), repeated
+    /// for checkboxes.
+    pub answers: Vec<(String, String)>,
+    /// `material.<code>.mode` and `.until` (names without `material.`).
+    pub material_fields: BTreeMap<String, String>,
+    /// `material.<code>.file`, each stored in the vault and chosen for its material.
+    pub files: Vec<PostedFile>,
+    /// 添加一组: one more, empty entry of this repeatable group.
+    pub add_entry: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct PostedFile {
+    pub material_code: String,
+    pub file_name: String,
+    pub bytes: Bytes,
+}
+
+/// What the applicant asked for with the save.
+pub enum Intent {
+    /// 保存草稿.
+    Save,
+    /// 预审: every finding at once.
+    Prereview,
+    /// 提交, with the key that makes a retried submission meet its first answer.
+    Submit(Option<Key>),
+}
+
+/// The outcome of a save.
+#[derive(Debug)]
+pub struct Saved {
+    /// The application as it now stands; once submitted, its receipt.
+    pub view: ApplicationView,
+    /// The pre-review's findings, for `Prereview` and `Submit` (a refused submission lists them).
+    pub findings: Vec<Finding>,
+    /// True once the application went out: by this request, or by an earlier one with the same
+    /// key (then `view` is that request's answer again).
+    pub submitted: bool,
+}
+
+/// Saves a draft (or a case sent back for 补正) and does what `intent` says. Saving pushes a
+/// draft's expiry back; a masked ID or phone number sent back unchanged keeps the stored one.
+pub async fn save_form(
+    portal: &Portal,
+    session: &Session,
+    id_or_case_no: &str,
+    change: Change,
+    intent: Intent,
+) -> Result<Saved> {
+    let application = load_owned(portal, session, id_or_case_no).await?;
+    if !application.state.editable() {
+        return match intent {
+            // A retried submission finds the case sent: the first answer again, or, under
+            // another key, the refusal.
+            Intent::Submit(Some(key)) => {
+                let outcome = idempotency::once(portal, Some(&key), async {
+                    Err::<ApplicationView, _>(already_submitted())
+                })
+                .await?;
+                Ok(Saved {
+                    view: outcome.value,
+                    findings: Vec::new(),
+                    submitted: true,
+                })
+            }
+            Intent::Submit(None) => Err(already_submitted()),
+            _ => Err(not_editable(
+                "已提交的申请不能再修改；窗口要求补正时可以再次修改",
+            )),
+        };
+    }
+    let filing = filing(portal, &application).await?;
+    let patch = match change {
+        Change::Patch(patch) => patch,
+        Change::Posted(posted) => {
+            read_posted(portal, session, &application, &filing, posted).await?
+        }
+    };
+    let application = store(portal, application, &filing, patch).await?;
+    let findings = match intent {
+        Intent::Save => Vec::new(),
+        Intent::Prereview | Intent::Submit(_) => review(portal, &application, &filing).await?,
+    };
+    match intent {
+        Intent::Submit(key) if prereview::passed(&findings) => {
+            let sent = send(portal, application, filing, key.as_ref()).await?;
+            Ok(Saved {
+                view: sent.value,
+                findings,
+                submitted: true,
+            })
+        }
+        _ => Ok(Saved {
+            view: view(portal, application, filing).await?,
+            findings,
+            submitted: false,
+        }),
+    }
+}
+
+fn not_editable(message: &str) -> Error {
+    Error::Conflict {
+        code: "not_editable",
+        message: message.into(),
+    }
+}
+
+/// The browser's flat fields as the API's change: answers read by the form's schema, material
+/// modes and vault choices, and each carried file stored in the vault and chosen.
+async fn read_posted(
+    portal: &Portal,
+    session: &Session,
+    application: &Stored,
+    filing: &Filing,
+    posted: PostedForm,
+) -> Result<ApplicationPatch> {
+    let mut answers = answers_from(&filing.form.fields, &posted.answers, "");
+    if let Some(group) = &posted.add_entry
+        && let Some(Answer::Entries(entries)) = answers.get_mut(group)
+    {
+        entries.push(Answers::new());
+    }
+    let vault: Vec<VaultEntry> = documents::list(portal, session)
+        .await?
+        .into_iter()
+        .filter_map(|document| {
+            Some(VaultEntry {
+                file_type: FileType::parse(&document.file_type)?,
+                size_bytes: document.size_bytes as u64,
+                id: document.id,
+            })
+        })
+        .collect();
+    let mut materials = choices_from(
+        &filing.materials,
+        &application.choices,
+        &posted.material_fields,
+        &vault,
+    )
+    .map_err(Error::Invalid)?
+    .into_iter()
+    .map(|(code, choice)| (code, choice.as_ref().map(MaterialInput::from)))
+    .collect::<BTreeMap<_, _>>();
+    for file in posted.files {
+        let document = documents::upload(portal, session, &file.file_name, file.bytes).await?;
+        materials.insert(
+            file.material_code,
+            Some(MaterialInput::Document {
+                document_id: document.id,
+            }),
+        );
+    }
+    Ok(ApplicationPatch {
+        answers: Some(answers),
+        materials: Some(materials),
+    })
+}
+
+/// Merges the change into the stored application and writes it, if the state is still the one
+/// read (otherwise 409).
+async fn store(
+    portal: &Portal,
+    mut application: Stored,
+    filing: &Filing,
+    change: ApplicationPatch,
+) -> Result<Stored> {
+    if let Some(answers) = change.answers {
+        if let Some(unknown) = answers
+            .keys()
+            .find(|k| !filing.form.fields.iter().any(|f| &f.key == *k))
+        {
+            return Err(Error::invalid(
+                &format!("answers.{unknown}"),
+                "申请表中没有这一项",
+            ));
+        }
+        merge_answers(&filing.form.fields, &mut application.answers, answers);
+    }
+    if let Some(materials) = change.materials {
+        let holder = application.holder();
+        for (code, choice) in materials {
+            if !filing.materials.iter().any(|m| m.code == code) {
+                return Err(Error::invalid(
+                    &format!("materials.{code}"),
+                    "本事项没有这项材料",
+                ));
+            }
+            let choice = match choice {
+                Some(MaterialInput::Document { document_id }) => {
+                    // The type and size are the stored file's, never what a client says.
+                    match documents::owned_file(portal, &holder, &document_id).await? {
+                        Some((file_type, size_bytes)) => Some(MaterialChoice::Document {
+                            document_id,
+                            file_type,
+                            size_bytes,
+                        }),
+                        None => {
+                            return Err(Error::invalid(
+                                &format!("materials.{code}"),
+                                "所选文件不存在，请重新上传",
+                            ));
+                        }
+                    }
+                }
+                Some(MaterialInput::Deferred { until }) => Some(MaterialChoice::Deferred { until }),
+                Some(MaterialInput::Committed) => Some(MaterialChoice::Committed),
+                None => None,
+            };
+            match choice {
+                Some(choice) => {
+                    application.choices.insert(code, choice);
+                }
+                None => {
+                    application.choices.remove(&code);
+                }
+            }
+        }
+    }
+    let now = portal.now();
+    let expires = now + Duration::days(portal.application_settings().draft_days.into());
+    let saved = sqlx::query(
+        "UPDATE applications SET answers = $1, materials = $2, updated_at = $3, \
+         draft_expires_at = $4 WHERE id = $5 AND state = $6 RETURNING id",
+    )
+    .bind(to_json(&application.answers)?)
+    .bind(to_json(&application.choices)?)
+    .bind(stamp(now))
+    .bind(stamp(expires))
+    .bind(&application.id)
+    .bind(application.state.as_str())
+    .fetch_optional(portal.db().pool())
+    .await?;
+    if saved.is_none() {
+        return Err(not_editable("申请状态刚刚发生了变化，请刷新页面后再修改"));
+    }
+    Ok(Stored {
+        draft_expires_at: stamp(expires),
+        ..application
+    })
+}
+
+/// Merges `incoming` into `stored`: a masked ID or phone number sent back unchanged keeps the
+/// stored one.
+fn merge_answers(fields: &[FieldSpec], stored: &mut Answers, incoming: Answers) {
+    for (key, answer) in incoming {
+        let field = fields.iter().find(|f| f.key == key);
+        let keep = match (field.map(|f| &f.kind), &answer, stored.get(&key)) {
+            (Some(FieldKind::IdNumber { .. }), Answer::Text(text), Some(Answer::Text(old))) => {
+                text.contains('*') && mask_id(old) == *text
+            }
+            (Some(FieldKind::Phone), Answer::Text(text), Some(Answer::Text(old))) => {
+                text.contains('*') && mask_phone(old) == *text
+            }
+            _ => false,
+        };
+        if !keep {
+            stored.insert(key, answer);
+        }
+    }
+}
