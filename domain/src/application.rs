@@ -307,12 +307,13 @@ impl<'a> CaseRef<'a> {
 /// 办件编号: the item's 实施编码, the submission date (yyyyMMdd, China time) and a four-digit
 /// sequence of that item and day.
 pub fn case_number(item_code: &str, day: Date, sequence: u32) -> String {
-    format!(
-        "{item_code}{:04}{:02}{:02}{sequence:04}",
-        day.year(),
-        u8::from(day.month()),
-        day.day()
-    )
+    format!("{item_code}{}{sequence:04}", case_day(day))
+}
+
+/// A day as 办件编号 carry it (`20261207`); the case-number sequence restarts with each.
+pub fn case_day(day: Date) -> String {
+    day.format(time::macros::format_description!("[year][month][day]"))
+        .expect("every date formats")
 }
 
 /// An application with everything its page or a program needs.

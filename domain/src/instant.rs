@@ -33,39 +33,29 @@ impl Instant {
     /// Reads the display form (`2026-12-01 14:21`, China time) that 补正 notices and stored
     /// idempotent answers carried before instants went on the wire as RFC 3339.
     fn parse_china_minute(text: &str) -> Option<Self> {
-        let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-        time::PrimitiveDateTime::parse(text.trim(), &format)
+        time::PrimitiveDateTime::parse(text.trim(), CHINA_MINUTE)
             .ok()
             .map(|local| Self(local.assume_offset(CHINA)))
     }
 
     /// RFC 3339 with the +08:00 offset.
     pub fn rfc3339(self) -> String {
-        let t = self.0;
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+08:00",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
+        self.0.format(RFC3339_CHINA).expect("every instant formats")
     }
 
     /// For people: China time to the minute (`2026-12-01 14:21`).
     pub fn china_minute(self) -> String {
-        let t = self.0;
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        )
+        self.0.format(CHINA_MINUTE).expect("every instant formats")
     }
 }
+
+/// Whole seconds and the fixed offset, so the wire form has one shape (`2026-12-01T14:21:05+08:00`).
+const RFC3339_CHINA: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory]:[offset_minute]"
+);
+
+const CHINA_MINUTE: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
 
 impl std::fmt::Display for Instant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -67,17 +67,14 @@ impl Clock for ManualClock {
 /// Instants as stored: UTC, whole seconds, fixed width, so text order is time order on both
 /// engines (`2026-11-22T01:30:00Z`).
 pub fn stamp(instant: OffsetDateTime) -> String {
-    let utc = instant.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        utc.year(),
-        u8::from(utc.month()),
-        utc.day(),
-        utc.hour(),
-        utc.minute(),
-        utc.second()
-    )
+    instant
+        .to_offset(UtcOffset::UTC)
+        .format(STORED)
+        .expect("every instant formats")
 }
+
+const STORED: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
 
 /// Reads a stored instant back.
 pub fn parse_stamp(text: &str) -> Option<OffsetDateTime> {

@@ -1,21 +1,18 @@
 //! Who is calling: resolves the session cookie or Bearer token once per request into a
 //! [`Caller`] request extension that REST handlers, form handlers and server functions share,
-//! and owns the session cookie's attributes.
+//! (the cookie's attributes are `http::cookies`').
 
-use crate::http::AppState;
+use crate::http::{AppState, cookies};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::HeaderValue;
-use http::header::{AUTHORIZATION, CACHE_CONTROL, COOKIE, SET_COOKIE, USER_AGENT};
+use http::header::{AUTHORIZATION, CACHE_CONTROL, SET_COOKIE, USER_AGENT};
 use http::request::Parts;
 use service::auth::{self, Caller, Channel};
 use service::staff::Capability;
 use std::marker::PhantomData;
 use std::net::SocketAddr;
-
-/// The web session cookie. Its value is the session secret; only its digest is stored.
-pub const SESSION_COOKIE: &str = "portal_session";
 
 /// Middleware: resolves the caller and, when a presented cookie is no longer valid, clears it.
 pub async fn resolve_caller(
@@ -38,7 +35,7 @@ pub async fn resolve_caller(
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .map(str::to_owned);
-    let cookie = cookie_value(headers, SESSION_COOKIE);
+    let cookie = cookies::value(headers, cookies::SESSION_COOKIE);
     let mut caller = Caller {
         address,
         user_agent,
@@ -74,9 +71,10 @@ pub async fn resolve_caller(
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if clear_cookie && !response.headers().contains_key(SET_COOKIE) {
-        response
-            .headers_mut()
-            .append(SET_COOKIE, clearing_cookie(state.config.http.https));
+        response.headers_mut().append(
+            SET_COOKIE,
+            cookies::clearing_session(state.config.http.https),
+        );
     }
     response
 }
@@ -98,36 +96,6 @@ fn client_address(state: &AppState, request: &Request) -> String {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(peer)| peer.ip().to_string())
         .unwrap_or_else(|| "local".into())
-}
-
-fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| !value.is_empty())
-}
-
-/// `Set-Cookie` for a new web session: HttpOnly so scripts cannot read it, SameSite=Lax so other
-/// sites cannot post with it, Secure when served over HTTPS.
-pub fn session_cookie(token: &str, max_age_secs: i64, https: bool) -> HeaderValue {
-    let secure = if https { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    ))
-    .expect("a token is URL-safe base64")
-}
-
-pub fn clearing_cookie(https: bool) -> HeaderValue {
-    let secure = if https { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
-    ))
-    .expect("static cookie")
 }
 
 /// Extractor for the [`Caller`] the middleware stored.

@@ -3,7 +3,7 @@
 use crate::http::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
-use domain::display::{DISPLAY_MODE_COOKIE, DisplayMode, safe_return_path};
+use domain::display::{DisplayMode, safe_return_path};
 use http::header::SET_COOKIE;
 use serde::Deserialize;
 
@@ -20,16 +20,7 @@ pub async fn switch(
     Query(query): Query<SwitchQuery>,
 ) -> impl IntoResponse {
     let mode = DisplayMode::from_value(query.mode.as_deref().unwrap_or_default());
-    let secure = if state.config.http.https {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{DISPLAY_MODE_COOKIE}={}; Path=/; Max-Age={}; SameSite=Lax{secure}",
-        mode.as_str(),
-        DisplayMode::COOKIE_MAX_AGE_SECS
-    );
+    let cookie = crate::http::cookies::display_mode(mode, state.config.http.https);
     (
         [(SET_COOKIE, cookie)],
         Redirect::to(safe_return_path(query.return_to.as_deref())),

@@ -2,6 +2,7 @@
 //! endpoints, wrapped in the cross-cutting layers every response passes through.
 
 pub mod caller;
+mod cookies;
 mod display_mode;
 mod layers;
 mod ops;

@@ -13,7 +13,8 @@ use crate::messages::{self, NewMessage};
 use crate::staff::{Capability, Intake};
 use crate::{Error, Portal, Result};
 use domain::application::{
-    ApplicationView, CaseAction, CaseState, SupplementNotice, SupplementRequest, case_number,
+    ApplicationView, CaseAction, CaseState, SupplementNotice, SupplementRequest, case_day,
+    case_number,
 };
 use domain::form::FormSchema;
 use domain::instant::Instant;
@@ -142,13 +143,7 @@ async fn first_submission(
         .await?;
     // The item's sequence of the day, from the one counter mechanism: its upsert serialises
     // concurrent submissions of the same item and day.
-    let day = format!(
-        "{:04}{:02}{:02}",
-        today.year(),
-        u8::from(today.month()),
-        today.day()
-    );
-    let scope = format!("case:{}:{day}", application.item_code);
+    let scope = format!("case:{}:{}", application.item_code, case_day(today));
     let sequence = crate::counters::next_value(tx, &scope).await?;
     let case_no = case_number(&application.item_code, today, sequence as u32);
     sqlx::query("UPDATE applications SET case_no = $1 WHERE id = $2")

@@ -9,7 +9,7 @@
 //! what the reader typed.
 
 use crate::http::AppState;
-use crate::http::caller::{clearing_cookie, session_cookie};
+use crate::http::cookies;
 use crate::http::request_id::RequestId;
 use app::forms::{FormFeedback, FormName};
 use axum::body::{Body as RequestBody, Bytes};
@@ -286,7 +286,7 @@ impl Reply {
         let mut response = Redirect::to(to).into_response();
         response.headers_mut().insert(
             SET_COOKIE,
-            session_cookie(&new.token, max_age, self.state.config.http.https),
+            cookies::session(&new.token, max_age, self.state.config.http.https),
         );
         response
     }
@@ -294,9 +294,10 @@ impl Reply {
     /// Signs the reader out (the cookie goes) and continues to `to`.
     pub(super) fn signed_out(self, to: &str) -> Response {
         let mut response = Redirect::to(to).into_response();
-        response
-            .headers_mut()
-            .insert(SET_COOKIE, clearing_cookie(self.state.config.http.https));
+        response.headers_mut().insert(
+            SET_COOKIE,
+            cookies::clearing_session(self.state.config.http.https),
+        );
         response
     }
 
