@@ -43,8 +43,8 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
         tracing::info!(year = schedule.year, "working-day calendar loaded");
     }
     let data = catalog::CatalogData::from_toml_files(CATALOG_FILES)?;
-    let now =
-        time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339)?;
+    // Seeding runs before any portal (and its clock) exists: the demo catalog is published now.
+    let now = crate::clock::stamp(time::OffsetDateTime::now_utc());
     catalog::import(db, &data, &now).await?;
     tracing::info!(
         items = data.items.len(),
