@@ -127,6 +127,18 @@ pub struct FormFeedback {
 }
 
 impl FormFeedback {
+    /// Whether the page answers a refused post: its title then starts with 「错误：」.
+    pub fn is_refusal(&self) -> bool {
+        self.form.is_some()
+            && !self.success
+            && (!self.errors.is_empty()
+                || self.message.is_some()
+                || self
+                    .findings
+                    .iter()
+                    .any(|f| f.level == domain::prereview::Level::Blocking))
+    }
+
     /// Whether this feedback answers `form`.
     pub fn is_for(&self, form: FormName) -> bool {
         self.form == Some(form)
@@ -189,8 +201,10 @@ pub fn ErrorSummary(feedback: FormFeedback, form: FormName) -> impl IntoView {
                 .map(move |message| (field.to_owned(), message.clone()))
         })
         .collect();
+    // `autofocus` moves focus to the summary when the page answers a refused post, with or
+    // without JavaScript, so a screen reader starts with the problems.
     view! {
-        <div class="error-summary" role="alert" tabindex="-1">
+        <div class="error-summary" role="alert" tabindex="-1" autofocus>
             <h2>"请修改以下问题后重新提交"</h2>
             {feedback.message.map(|message| view! { <p>{message}</p> })}
             <ul>

@@ -28,6 +28,7 @@ use pages::{
     AccessibilityPage, ApplicationPage, ApplyPackagePage, ApplyStartPage, CatalogPage, GuidePage,
     HallsPage, HomePage, LoginPage, MePage, MessagesPage, MyApplicationsPage, NotFoundPage,
     PackagePage, ProgressPage, RegisterPage, StaffDeskPage, StaffEnrolPage, StaffLoginPage,
+    WithdrawPage,
 };
 
 /// The application root, shared by the server renderer and the browser.
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
                     <Route path=path!("/applications") view=MyApplicationsPage ssr=SsrMode::Async />
                     <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async />
+                    <Route path=path!("/applications/:id/withdraw") view=WithdrawPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=MePage ssr=SsrMode::Async />

@@ -59,6 +59,8 @@ pub const ME: &str = "/me";
 pub const STAFF: &str = "/staff";
 pub const STAFF_LOGIN: &str = "/staff/login";
 pub const STAFF_TOTP: &str = "/staff/totp";
+/// The authenticator enrolment's QR code (SVG).
+pub const TOTP_QR: &str = "/staff/totp/qr.svg";
 /// The 适老化 switch: a GET with the wanted mode, so it works without JavaScript.
 pub const DISPLAY_MODE: &str = domain::display::SWITCH_PATH;
 
@@ -95,6 +97,8 @@ pub mod action {
     pub const REGISTER_BUSINESS: &str = "/register/business";
     pub const STAFF_LOGIN: &str = "/staff/login";
     pub const STAFF_TOTP: &str = "/staff/totp";
+    /// The authenticator enrolment's QR code (SVG).
+    pub const TOTP_QR: &str = "/staff/totp/qr.svg";
     pub const PROFILE: &str = "/me/profile";
     pub const REVEAL: &str = "/me/reveal";
     pub const PASSWORD: &str = "/me/password";

@@ -29,6 +29,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options islands=true />
                 <MetaTags />
+                // 朗读 buttons: plain JavaScript, so the WASM does not grow for it.
+                <script src="/read-aloud.js" defer></script>
             </head>
             <body>
                 <App />

@@ -455,6 +455,8 @@ fn looks_like_email(text: &str) -> bool {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PrincipalView {
     Citizen {
+        /// The person's own name, for their own header and profile only.
+        name: String,
         /// Masked: `张*`.
         name_masked: String,
         /// The business the citizen currently acts for as 经办人.
@@ -462,6 +464,8 @@ pub enum PrincipalView {
     },
     Staff {
         username: String,
+        /// The staff member's own name, for their own header only.
+        name: String,
         name_masked: String,
         role: StaffRole,
         role_label: String,

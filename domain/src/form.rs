@@ -52,7 +52,8 @@ pub enum FieldKind {
         #[serde(default = "default_max_len")]
         max_len: u32,
     },
-    /// Whole numbers within bounds (areas in m², counts, amounts in yuan).
+    /// Numbers within bounds, in a unit (areas in m², counts, amounts in 万元), with at most
+    /// `decimals` places after the point (0: whole numbers).
     Number {
         #[serde(default)]
         min: Option<i64>,
@@ -60,6 +61,8 @@ pub enum FieldKind {
         max: Option<i64>,
         #[serde(default)]
         unit: String,
+        #[serde(default)]
+        decimals: u8,
     },
     /// `YYYY-MM-DD`.
     Date {
@@ -385,12 +388,20 @@ fn check_text(field: &FieldSpec, text: &str, today: Date) -> Result<(), String> 
                 return Err(format!("{label}应写到门牌号，5至200个字"));
             }
         }
-        FieldKind::Number { min, max, unit } => {
-            let value: i64 = text.parse().map_err(|_| format!("{label}请填写整数"))?;
-            if min.is_some_and(|min| value < min) {
+        FieldKind::Number {
+            min,
+            max,
+            unit,
+            decimals,
+        } => {
+            let value = parse_number(text, *decimals).ok_or_else(|| match decimals {
+                0 => format!("{label}请填写整数"),
+                n => format!("{label}请填写数字，最多保留{n}位小数"),
+            })?;
+            if min.is_some_and(|min| value < min as f64) {
                 return Err(format!("{label}不能小于{}{unit}", min.unwrap_or_default()));
             }
-            if max.is_some_and(|max| value > max) {
+            if max.is_some_and(|max| value > max as f64) {
                 return Err(format!("{label}不能大于{}{unit}", max.unwrap_or_default()));
             }
         }
@@ -428,6 +439,20 @@ fn check_text(field: &FieldSpec, text: &str, today: Date) -> Result<(), String> 
 /// `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Option<Date> {
     Date::parse(text.trim(), format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// A number as people type it: digits, a minus sign, and at most `decimals` places after the
+/// point (full-width digits and a trailing point are refused rather than guessed at).
+pub fn parse_number(text: &str, decimals: u8) -> Option<f64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (digits, None),
+    };
+    let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let fits = all_digits(whole)
+        && fraction.is_none_or(|f| all_digits(f) && f.len() <= usize::from(decimals));
+    if fits { text.parse().ok() } else { None }
 }
 
 #[cfg(test)]
@@ -484,6 +509,7 @@ mod tests {
                         min: Some(1),
                         max: None,
                         unit: "万元".into(),
+                        decimals: 0,
                     },
                 ),
                 field(
@@ -665,5 +691,17 @@ mod tests {
         assert_eq!(schema.fields[0].kind, FieldKind::Phone);
         assert_eq!(schema.fields[0].prefill, Some(Prefill::ApplicantPhone));
         assert!(!schema.fields[1].required);
+    }
+
+    #[test]
+    fn numbers_take_the_decimals_their_field_allows() {
+        assert_eq!(parse_number("120", 0), Some(120.0));
+        assert_eq!(parse_number("-3", 0), Some(-3.0));
+        assert_eq!(parse_number("86.5", 0), None);
+        assert_eq!(parse_number("86.55", 2), Some(86.55));
+        assert_eq!(parse_number("86.555", 2), None);
+        for bad in ["", ".5", "5.", "1e3", "１２", "12万", "1,000"] {
+            assert_eq!(parse_number(bad, 2), None, "{bad}");
+        }
     }
 }

@@ -180,6 +180,23 @@ fn review_material(
     }
 }
 
+/// A file the vault refused while a form was saved (not a PDF, JPG, PNG or OFD, or too large):
+/// one more blocking finding naming the material, the file and what it accepts, listed with
+/// all the others (一次告知) instead of replacing them.
+pub fn rejected_upload(material: &Material, file_name: &str, reason: &str) -> Finding {
+    let accepted: Vec<&str> = material.file_types.iter().map(|t| t.label()).collect();
+    Finding {
+        target: format!("material:{}", material.code),
+        level: Level::Blocking,
+        message: format!("“{}”的文件“{file_name}”未能上传：{reason}", material.name),
+        hint: format!(
+            "请上传 {} 格式的文件（不超过 {} MB）",
+            accepted.join("、"),
+            material.max_size_mb
+        ),
+    }
+}
+
 /// How a missing material can be provided: upload, or the alternatives this one allows.
 fn ways_to_provide(material: &Material) -> String {
     let accepted: Vec<&str> = material.file_types.iter().map(|t| t.label()).collect();
@@ -412,6 +429,27 @@ mod tests {
             findings.len(),
             1,
             "only the commitment notice: {findings:?}"
+        );
+    }
+
+    #[test]
+    fn a_refused_upload_names_its_material_file_and_accepted_types() {
+        let finding = rejected_upload(
+            &material("id_card", "身份证"),
+            "说明.txt",
+            "只接受 PDF、JPG、PNG 或 OFD 文件",
+        );
+        assert_eq!(finding.target, "material:id_card");
+        assert_eq!(finding.level, Level::Blocking);
+        assert!(
+            finding.message.contains("“说明.txt”"),
+            "{}",
+            finding.message
+        );
+        assert!(
+            finding.hint.contains("PDF、JPG") && finding.hint.contains("5 MB"),
+            "{}",
+            finding.hint
         );
     }
 }

@@ -75,6 +75,8 @@ pub async fn load_my_account() -> Result<Option<MyAccount>, ServerFnError> {
 pub struct StaffDesk {
     /// Admins and supervisors see the staff list.
     pub staff: Option<Vec<StaffView>>,
+    /// Halls and departments by code, so scopes read as names.
+    pub unit_names: std::collections::BTreeMap<String, String>,
 }
 
 #[server(prefix = "/_sf", endpoint = "staff_desk")]
@@ -94,7 +96,20 @@ pub async fn load_staff_desk() -> Result<Option<StaffDesk>, ServerFnError> {
         Err(service::Error::Forbidden { .. }) => None,
         Err(other) => return Err(server_error(other)),
     };
-    Ok(Some(StaffDesk { staff }))
+    let halls = service::catalog::halls(portal.db())
+        .await
+        .map_err(server_error)?
+        .into_iter()
+        .map(|hall| (hall.id, hall.name));
+    let departments = service::catalog::departments(portal.db())
+        .await
+        .map_err(server_error)?
+        .into_iter()
+        .map(|department| (department.code, department.name));
+    Ok(Some(StaffDesk {
+        staff,
+        unit_names: halls.chain(departments).collect(),
+    }))
 }
 
 /// The authenticator enrolment a staff member sees at first login.

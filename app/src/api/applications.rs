@@ -34,6 +34,29 @@ pub async fn load_my_applications() -> Result<Option<Vec<ApplicationSummary>>, S
     }
 }
 
+/// The reader's unsent drafts of an item (or, with `package`, of a 一件事); empty when signed
+/// out.
+#[server(prefix = "/_sf", endpoint = "open_drafts")]
+pub async fn load_open_drafts(
+    code: String,
+    package: bool,
+) -> Result<Vec<ApplicationSummary>, ServerFnError> {
+    let Some(session) = super::account::current_session() else {
+        return Ok(Vec::new());
+    };
+    let portal = expect_context::<service::Portal>();
+    let start = if package {
+        service::applications::Start::Package(code)
+    } else {
+        service::applications::Start::Item(code)
+    };
+    match service::applications::open_drafts(&portal, &session, &start).await {
+        Ok(list) => Ok(list),
+        Err(service::Error::Forbidden { .. }) => Ok(Vec::new()),
+        Err(other) => Err(server_error(other)),
+    }
+}
+
 /// The case's timeline; empty when not signed in or not theirs.
 #[server(prefix = "/_sf", endpoint = "timeline")]
 pub async fn load_timeline(id: String) -> Result<Vec<TimelineEvent>, ServerFnError> {

@@ -45,12 +45,16 @@ const NAVIGATION: [(&str, &str); 3] = [
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let site = expect_context::<SiteInfoResource>();
+    let feedback = crate::forms::use_feedback();
     view! {
         <a class="skip-link" href="#main">"跳到主要内容"</a>
         <Suspense>
             {move || Suspend::new(async move {
                 let name = site.await.map(|s| s.portal_name).unwrap_or_default();
-                view! { <Title formatter=move |page: String| format!("{page} - {name}") /> }
+                // A page that answers a refused post says so first, as screen readers announce it.
+                let refused = feedback.await.is_some_and(|f| f.is_refusal());
+                let prefix = if refused { "错误：" } else { "" };
+                view! { <Title formatter=move |page: String| format!("{prefix}{page} - {name}") /> }
             })}
         </Suspense>
         <Header />
@@ -62,9 +66,14 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// The header: the portal's name, the 适老化 switch, and one 菜单 (a `<details>` disclosure, so
+/// it opens without JavaScript) holding the navigation and the reader's own links. On a phone
+/// the menu is one button; on a wide screen it stands open as a row. 退出 sits at the end of the
+/// menu, away from the mode switch.
 #[component]
 fn Header() -> impl IntoView {
     let site = expect_context::<SiteInfoResource>();
+    let signed_in = use_signed_in();
     let location = use_location();
     let is_current = move |target: &str| {
         let path = location.pathname.get();
@@ -81,74 +90,95 @@ fn Header() -> impl IntoView {
                         })}
                     </Suspense>
                 </a>
-                <div class="site-header__tools">
-                    <AccountArea />
-                    <DisplayModeToggle />
-                </div>
-            </div>
-            <nav class="site-nav" aria-label="主导航">
-                <ul>
-                    {NAVIGATION
-                        .into_iter()
-                        .map(|(label, target)| {
+                <DisplayModeToggle />
+                <details class="site-menu">
+                    <summary class="site-menu__button">"菜单"</summary>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            let signed_in = signed_in.await.ok().flatten();
+                            let staff = matches!(
+                                signed_in.as_ref().map(|s| &s.principal),
+                                Some(PrincipalView::Staff { .. })
+                            );
+                            let links: &[(&str, &str)] = if staff { &STAFF_NAVIGATION } else { &NAVIGATION };
                             view! {
-                                <li>
-                                    <a
-                                        href=target
-                                        aria-current=move || is_current(target).then_some("page")
-                                    >
-                                        {label}
-                                    </a>
-                                </li>
+                                <div class="site-menu__panel">
+                                <nav class="site-nav" aria-label="主导航">
+                                    <ul>
+                                        {links
+                                            .iter()
+                                            .map(|&(label, target)| {
+                                                view! {
+                                                    <li>
+                                                        <a
+                                                            href=target
+                                                            aria-current=move || is_current(target).then_some("page")
+                                                        >
+                                                            {label}
+                                                        </a>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </nav>
+                                <AccountArea signed_in />
+                                </div>
                             }
-                        })
-                        .collect_view()}
-                </ul>
-            </nav>
+                        })}
+                    </Suspense>
+                </details>
+            </div>
         </header>
     }
 }
 
-/// 登录 / 注册 for visitors; the masked name, 我的 and 退出 for the signed in.
+/// The staff's own navigation: the desk, not the citizen's services.
+const STAFF_NAVIGATION: [(&str, &str); 1] = [("工作台", paths::STAFF)];
+
+/// 登录 / 注册 for visitors; the reader's own name, their links and 退出 for the signed in.
 #[component]
-fn AccountArea() -> impl IntoView {
-    let signed_in = use_signed_in();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match signed_in.await.ok().flatten() {
-                    Some(SignedIn { principal, csrf_token }) => {
-                        let is_citizen = matches!(principal, PrincipalView::Citizen { .. });
-                        let (name, home) = match principal {
-                            PrincipalView::Citizen { name_masked, acting_for } => (
-                                match acting_for {
-                                    Some(acting) => format!("{name_masked}（{}）", acting.org_name),
-                                    None => name_masked,
-                                },
-                                paths::ME,
-                            ),
-                            PrincipalView::Staff { name_masked, .. } => (name_masked, paths::STAFF),
-                        };
-                        view! {
-                            <div class="account-area">
-                                <a href=home class="account-area__name">{name}</a>
-                                {is_citizen.then(|| view! { <a href=paths::MESSAGES>"消息"</a> <a href=paths::APPLICATIONS>"我的办件"</a> })}
-                                <form method="post" action=paths::action::LOGOUT class="inline-form">
-                                    <input type="hidden" name="csrf_token" value=csrf_token />
-                                    <button type="submit" class="button button--link">"退出"</button>
-                                </form>
-                            </div>
-                        }.into_any()
-                    }
-                    None => view! {
-                        <div class="account-area">
-                            <a href=paths::LOGIN>"登录"</a>
-                            <a href=paths::REGISTER>"注册"</a>
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+fn AccountArea(signed_in: Option<SignedIn>) -> impl IntoView {
+    match signed_in {
+        Some(SignedIn {
+            principal,
+            csrf_token,
+        }) => {
+            let (name, links): (String, &[(&str, &str)]) = match principal {
+                PrincipalView::Citizen {
+                    name, acting_for, ..
+                } => (
+                    match acting_for {
+                        Some(acting) => format!("{name}（{}）", acting.org_name),
+                        None => name,
+                    },
+                    &[("消息", paths::MESSAGES), ("我的办件", paths::APPLICATIONS)],
+                ),
+                PrincipalView::Staff { name, .. } => (name, &[]),
+            };
+            view! {
+                <div class="account-area">
+                    <p class="account-area__name">{name}</p>
+                    <ul>
+                        {links.iter().map(|&(label, target)| view! { <li><a href=target>{label}</a></li> }).collect_view()}
+                    </ul>
+                    <form method="post" action=paths::action::LOGOUT class="account-area__logout">
+                        <input type="hidden" name="csrf_token" value=csrf_token />
+                        <button type="submit" class="button button--secondary">"退出登录"</button>
+                    </form>
+                </div>
+            }
+            .into_any()
+        }
+        None => view! {
+            <div class="account-area">
+                <ul>
+                    <li><a href=paths::LOGIN>"登录"</a></li>
+                    <li><a href=paths::REGISTER>"注册"</a></li>
+                </ul>
+            </div>
+        }
+        .into_any(),
     }
 }
 

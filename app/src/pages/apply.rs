@@ -6,7 +6,7 @@
 
 use crate::api::account::load_submit_key;
 use crate::api::applications::{
-    VaultFile, load_application, load_my_applications, load_timeline, load_vault,
+    VaultFile, load_application, load_my_applications, load_open_drafts, load_timeline, load_vault,
 };
 use crate::api::catalog::{load_guide, load_package};
 use crate::components::layout::{use_signed_in, use_site_info};
@@ -42,6 +42,7 @@ pub fn ApplyStartPage() -> impl IntoView {
                                 title=format!("在线办理：{}", guide.name)
                                 action=paths::APPLY.at(&guide.code)
                                 back=(paths::GUIDE.at(&guide.code), "查看办事指南")
+                                drafts=(guide.code.clone(), false)
                             />
                         }.into_any()
                     }
@@ -70,6 +71,7 @@ pub fn ApplyPackagePage() -> impl IntoView {
                                 title=format!("在线办理：{}", detail.package.name)
                                 action=paths::APPLY_PACKAGE.at(&id)
                                 back=(paths::PACKAGE.at(&id), "查看一件事指南")
+                                drafts=(id.clone(), true)
                             />
                             <p>{format!(
                                 "一次申请同时办理 {} 个事项：{}。相同的内容只填一次，相同的材料只交一次。",
@@ -85,11 +87,22 @@ pub fn ApplyPackagePage() -> impl IntoView {
     }
 }
 
-/// The start of an application: sign in, or one button that creates the prefilled draft.
+/// The start of an application: sign in, or one button that creates the prefilled draft. A
+/// reader with unsent drafts of the same thing is offered those first.
 #[component]
-fn StartForm(title: String, action: String, back: (String, &'static str)) -> impl IntoView {
+fn StartForm(
+    title: String,
+    action: String,
+    back: (String, &'static str),
+    /// The item's code (or the package's id, with `true`) whose open drafts to offer.
+    drafts: (String, bool),
+) -> impl IntoView {
     let signed_in = use_signed_in();
     let feedback = use_feedback();
+    let open_drafts = Resource::new_blocking(
+        move || drafts.clone(),
+        |(code, package)| load_open_drafts(code, package),
+    );
     let next = action.clone();
     view! {
         <h1>{title}</h1>
@@ -105,7 +118,25 @@ fn StartForm(title: String, action: String, back: (String, &'static str)) -> imp
                 let action = action.clone();
                 let next = next.clone();
                 Suspend::new(async move {
+                    let drafts = open_drafts.await.unwrap_or_default();
                     match signed_in.await.ok().flatten() {
+                        Some(signed_in) if !drafts.is_empty() => view! {
+                            <section class="panel" aria-labelledby="drafts-heading">
+                                <h2 id="drafts-heading">{format!("您已有 {} 份未提交的草稿", drafts.len())}</h2>
+                                <ul class="plain-list">
+                                    {drafts.into_iter().map(|draft| view! {
+                                        <li>
+                                            <a class="button" href=paths::APPLICATION.at(&draft.id)>"继续填写这份草稿"</a>
+                                            <span class="muted">"最近修改 " <When at=draft.updated_at/></span>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                            <form method="post" action=action class="inline-form">
+                                <CsrfField token=signed_in.csrf_token />
+                                <button type="submit" class="button button--secondary">"另起一份新申请"</button>
+                            </form>
+                        }.into_any(),
                         Some(signed_in) => view! {
                             <form method="post" action=action class="inline-form">
                                 <CsrfField token=signed_in.csrf_token />
@@ -143,10 +174,10 @@ pub fn MyApplicationsPage() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|item| view! {
                                     <tr>
-                                        <td><a href=paths::APPLICATION.at(&item.id)>{item.item_name}</a></td>
-                                        <td>{item.case_no.unwrap_or_else(|| "—".into())}</td>
-                                        <td>{item.state_label}</td>
-                                        <td><When at=item.updated_at/></td>
+                                        <td data-label="事项"><a href=paths::APPLICATION.at(&item.id)>{item.item_name}</a></td>
+                                        <td data-label="办件编号">{item.case_no.unwrap_or_else(|| "—".into())}</td>
+                                        <td data-label="状态">{item.state_label}</td>
+                                        <td data-label="最近修改"><When at=item.updated_at/></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -190,7 +221,7 @@ pub fn ApplicationPage() -> impl IntoView {
                         // A form post that reached a case already sent (another tab, a stale page).
                         <ErrorSummary feedback=feedback.clone() form=FormName::Application />
                         <ErrorSummary feedback form=FormName::Withdraw />
-                        <Receipt view csrf timeline />
+                        <Receipt view timeline />
                     }.into_any(),
                     Ok(None) => view! {
                         <Title text="办件" />
@@ -217,7 +248,7 @@ fn Findings(findings: Vec<Finding>) -> impl IntoView {
         .collect();
     view! {
         {(!blocking.is_empty()).then(|| view! {
-            <div class="error-summary" role="alert" tabindex="-1">
+            <div class="error-summary" role="alert" tabindex="-1" autofocus>
                 <h2>{format!("预审发现 {} 个问题，请全部修改后再提交", blocking.len())}</h2>
                 <ul>
                     {blocking.into_iter().map(|finding| view! {
@@ -288,6 +319,7 @@ fn DraftForm(
         form: view.form.clone(),
         materials: view.materials.clone(),
         choices: view.choices.clone(),
+        answers: answers.clone(),
         vault: vault
             .iter()
             .filter_map(|file| {
@@ -303,7 +335,6 @@ fn DraftForm(
         masked: masked_names(&answers, ""),
     };
     let supplement = view.supplement_notice.clone();
-    let withdraw_csrf = csrf.clone();
     let (heading, submit_label) = match (&supplement, &view.case_no) {
         (Some(_), Some(case_no)) => (format!("补正：{}（{case_no}）", view.item_name), "重新提交"),
         _ => (format!("申请：{}", view.item_name), "提交申请"),
@@ -356,10 +387,7 @@ fn DraftForm(
         </LiveForm>
         // A case sent back for 补正 may still be withdrawn, as the state machine says.
         {(view.state.allows(CaseAction::Withdraw) && view.part_of.is_none()).then(|| view! {
-            <form method="post" action=paths::action::WITHDRAW.at(&view.id) class="inline-form">
-                <CsrfField token=withdraw_csrf />
-                <button type="submit" class="button button--secondary">"撤回申请"</button>
-            </form>
+            <p><a class="button button--secondary" href=paths::action::WITHDRAW.at(&view.id)>"撤回申请"</a></p>
         })}
     }
 }
@@ -494,9 +522,14 @@ fn AnswerField(
             }.into_any()
         }
         kind => {
+            let unit = match &kind {
+                FieldKind::Number { unit, .. } if !unit.is_empty() => Some(unit.clone()),
+                _ => None,
+            };
             let (input_type, inputmode, autocomplete) = match kind {
                 FieldKind::Date { .. } => ("date", None, None),
-                FieldKind::Number { .. } => ("text", Some("numeric"), None),
+                FieldKind::Number { decimals: 0, .. } => ("text", Some("numeric"), None),
+                FieldKind::Number { .. } => ("text", Some("decimal"), None),
                 FieldKind::Phone => ("tel", None, Some("tel")),
                 FieldKind::Address => ("text", None, Some("street-address")),
                 _ => ("text", None, None),
@@ -505,8 +538,11 @@ fn AnswerField(
                 <div class="field" class:field--invalid=invalid>
                     <label for=id.clone()>{label}</label>
                     {header}
-                    <input id=id name=name type=input_type value=value inputmode=inputmode autocomplete=autocomplete
-                        aria-describedby=described aria-invalid=invalid.then_some("true") />
+                    <div class="field__input">
+                        <input id=id name=name type=input_type value=value inputmode=inputmode autocomplete=autocomplete
+                            aria-describedby=described aria-invalid=invalid.then_some("true") />
+                        {unit.map(|unit| view! { <span class="field__unit">{unit}</span> })}
+                    </div>
                 </div>
             }.into_any()
         }
@@ -558,9 +594,14 @@ fn MaterialField(
             {in_vault.then(|| view! {
                 <p class="notice--success">{format!("免提交：已从证照库自动调取“{}”。", material.shared_licence.clone().unwrap_or_default())}</p>
             })}
-            {matches!(choice, Some(MaterialChoice::Document { .. })).then(|| view! {
-                <p>"已上传文件。重新选择文件可替换。"</p>
-            })}
+            // Which file the material holds, by name (the island updates it after an upload).
+            <p class="material__chosen" aria-live="polite">{match &choice {
+                Some(MaterialChoice::Document { document_id, size_bytes, .. }) => {
+                    let name = vault.iter().find(|f| &f.id == document_id).map(|f| f.file_name.clone()).unwrap_or_default();
+                    format!("已上传：{name}（{}）。重新选择文件可替换。", crate::live_form::size_label(*size_bytes))
+                }
+                _ => String::new(),
+            }}</p>
             <div class="field">
                 <label for=format!("{id}-file")>"上传文件"</label>
                 <input type="file" id=format!("{id}-file") name=format!("material.{code}.file") />
@@ -615,7 +656,7 @@ fn SupplementNoticePanel(notice: SupplementNotice) -> impl IntoView {
 }
 
 #[component]
-fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) -> impl IntoView {
+fn Receipt(view: ApplicationView, timeline: Vec<TimelineEvent>) -> impl IntoView {
     let case_no = view.case_no.clone().unwrap_or_default();
     let submitted = view.state == CaseState::Submitted;
     let site = use_site_info();
@@ -673,6 +714,7 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
                         "，输入申请人姓名即可查询进度。"
                     </p>
                     <super::guide::PrintButton what="回执".to_string() />
+                    <super::guide::ReadAloudButton target="main" />
                 </div>
             })}
         </section>
@@ -684,9 +726,9 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
                     <tbody>
                         {package.children.into_iter().map(|child| view! {
                             <tr>
-                                <td><a href=paths::APPLICATION.at(&child.id)>{child.item_name}</a></td>
-                                <td>{child.case_no.unwrap_or_default()}</td>
-                                <td>{child.state_label}</td>
+                                <td data-label="事项"><a href=paths::APPLICATION.at(&child.id)>{child.item_name}</a></td>
+                                <td data-label="办件编号">{child.case_no.unwrap_or_default()}</td>
+                                <td data-label="状态">{child.state_label}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -708,11 +750,52 @@ fn Receipt(view: ApplicationView, csrf: String, timeline: Vec<TimelineEvent>) ->
             </p>
         })}
         {(view.state.allows(CaseAction::Withdraw) && view.part_of.is_none()).then(|| view! {
-            <form method="post" action=paths::action::WITHDRAW.at(&view.id) class="inline-form">
-                <CsrfField token=csrf />
-                <button type="submit" class="button button--secondary">"撤回申请"</button>
-            </form>
+            <p><a class="button button--secondary" href=paths::action::WITHDRAW.at(&view.id)>"撤回申请"</a></p>
         })}
         <p><a href=paths::APPLICATIONS>"返回我的办件"</a></p>
+    }
+}
+
+/// 撤回 asks first: this page says what withdrawing means and posts only when confirmed, with
+/// or without JavaScript.
+#[component]
+pub fn WithdrawPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let application = Resource::new_blocking(id, load_application);
+    let signed_in = use_signed_in();
+    view! {
+        <Title text="确认撤回申请" />
+        <div class="narrow">
+            <h1>"确认撤回申请"</h1>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
+                    match application.await {
+                        Ok(Some(view)) if view.state.allows(CaseAction::Withdraw) && view.part_of.is_none() => view! {
+                            <dl class="facts">
+                                <dt>"事项"</dt><dd>{view.item_name.clone()}</dd>
+                                <dt>"办件编号"</dt><dd>{view.case_no.clone().unwrap_or_else(|| "（尚未提交）".into())}</dd>
+                                <dt>"状态"</dt><dd>{view.state_label.clone()}</dd>
+                            </dl>
+                            <p>"撤回后窗口将不再办理此申请；如需办理，需要重新提交。确定要撤回吗？"</p>
+                            <form method="post" action=paths::action::WITHDRAW.at(&view.id) class="actions">
+                                <CsrfField token=csrf />
+                                <button type="submit" class="button">"确认撤回"</button>
+                                <a class="button button--secondary" href=paths::APPLICATION.at(&view.id)>"不撤回，返回办件"</a>
+                            </form>
+                        }.into_any(),
+                        Ok(Some(view)) => view! {
+                            <p class="notice">{format!("此办件目前“{}”，不能撤回。", view.state_label)}</p>
+                            <p><a href=paths::APPLICATION.at(&view.id)>"返回办件"</a></p>
+                        }.into_any(),
+                        Ok(None) => view! {
+                            <p>"没有找到该办件。请确认已登录，并从" <a href=paths::APPLICATIONS>"我的办件"</a> "进入。"</p>
+                        }.into_any(),
+                        Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
     }
 }

@@ -166,6 +166,10 @@ fn Catalog(view: CatalogView, selection: Selection) -> impl IntoView {
         .collect();
     let packages = view.packages.clone();
     let show_packages = selection.values.is_empty();
+    let active_filters = ["applicant_type", "topic", "tag", "zone", "department"]
+        .into_iter()
+        .filter(|key| selection.get(key).is_some())
+        .count();
 
     view! {
         <Title text=heading.clone() />
@@ -173,7 +177,7 @@ fn Catalog(view: CatalogView, selection: Selection) -> impl IntoView {
         <form class="search search--inline" action=paths::CATALOG method="get" role="search">
             <label for="catalog-q">"搜索办事事项"</label>
             <div class="search__row">
-                <input id="catalog-q" name="q" type="search" value=query_text placeholder="事项名称、材料或部门" />
+                <input id="catalog-q" name="q" type="search" value=query_text placeholder="事项、材料或部门" />
                 {hidden_filters
                     .into_iter()
                     .map(|(k, v)| view! { <input type="hidden" name=k value=v /> })
@@ -182,7 +186,15 @@ fn Catalog(view: CatalogView, selection: Selection) -> impl IntoView {
             </div>
         </form>
         <div class="catalog">
-            <aside class="catalog__filters" aria-label="筛选">
+            // One disclosure, closed on a phone so the results come first; open as a column on
+            // a wide screen.
+            <details class="catalog__filters">
+                <summary class="button button--secondary">
+                    {match active_filters {
+                        0 => "筛选条件".to_owned(),
+                        n => format!("筛选条件（已选 {n} 项）"),
+                    }}
+                </summary>
                 <FilterGroup
                     title="服务对象"
                     key="applicant_type"
@@ -194,7 +206,7 @@ fn Catalog(view: CatalogView, selection: Selection) -> impl IntoView {
                 <FilterGroup title="服务方式" key="tag" options=tags selection=selection.clone() all=true />
                 <FilterGroup title="分区" key="zone" options=zones selection=selection.clone() all=true />
                 <FilterGroup title="部门" key="department" options=departments selection=selection.clone() all=true />
-            </aside>
+            </details>
             <section class="catalog__results" aria-labelledby="results-title">
                 {show_packages.then(|| view! {
                     <h2 id="packages-title">"一件事一次办"</h2>

@@ -78,6 +78,7 @@ fn Guide(view: GuideView) -> impl IntoView {
                 <p class="guide__actions no-print">
                     <a class="button" href=apply>"在线办理"</a>
                     <PrintButton what="指南".to_string() />
+                    <ReadAloudButton target=".guide" />
                 </p>
             </header>
             }.into_any()}
@@ -86,16 +87,12 @@ fn Guide(view: GuideView) -> impl IntoView {
             <section aria-labelledby="basic">
                 <h2 id="basic">"基本信息"</h2>
                 <dl class="facts">
-                    <dt>"实施编码"</dt><dd>{guide.code.clone()}</dd>
-                    <dt>"基本编码"</dt><dd>{guide.basic_code.clone()}</dd>
-                    <dt>"业务办理项编码"</dt><dd>{guide.business_code.clone()}</dd>
                     <dt>"实施部门"</dt><dd>{detail.department.name.clone()}</dd>
                     <dt>"受理分区"</dt><dd>{guide.zone.label()}</dd>
                     <dt>"法定时限"</dt><dd>{format!("{} 个工作日", guide.legal_days)}</dd>
                     <dt>"承诺时限"</dt><dd>{if guide.promised_days == 0 { "即办".to_owned() } else { format!("{} 个工作日", guide.promised_days) }}</dd>
                     <dt>"到现场次数"</dt><dd>{format!("{} 次", guide.visits)}</dd>
                     <dt>"收费"</dt><dd>{fees}</dd>
-                    <dt>"事项版本"</dt><dd>{format!("第 {} 版", guide.version)}</dd>
                 </dl>
             </section>
             }.into_any()}
@@ -166,7 +163,28 @@ fn Guide(view: GuideView) -> impl IntoView {
                     </dl>
                 </section>
             }.into_any())}
+
+            // The codes matter to staff and systems, not to the reader: last, not first.
+            <section aria-labelledby="more">
+                <h2 id="more">"更多信息"</h2>
+                <dl class="facts">
+                    <dt>"实施编码"</dt><dd>{guide.code.clone()}</dd>
+                    <dt>"基本编码"</dt><dd>{guide.basic_code.clone()}</dd>
+                    <dt>"业务办理项编码"</dt><dd>{guide.business_code.clone()}</dd>
+                    <dt>"事项版本"</dt><dd>{format!("第 {} 版", guide.version)}</dd>
+                </dl>
+            </section>
         </article>
+    }
+}
+
+/// 朗读: reads `target`'s text aloud (public/read-aloud.js shows it; hidden without JavaScript).
+#[component]
+pub(crate) fn ReadAloudButton(target: &'static str) -> impl IntoView {
+    view! {
+        <button type="button" class="button--secondary no-print" data-read-aloud=target hidden>
+            "朗读"
+        </button>
     }
 }
 

@@ -33,7 +33,7 @@ pub fn HomePage() -> impl IntoView {
                         id="search-q"
                         name="q"
                         type="search"
-                        placeholder="例如：营业执照、出生医学证明、不动产登记"
+                        placeholder="如：营业执照"
                         autocomplete="off"
                         required
                     />

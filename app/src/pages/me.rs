@@ -17,9 +17,14 @@ pub fn MePage() -> impl IntoView {
     let account = Resource::new_blocking(|| (), |_| load_my_account());
     let feedback = use_feedback();
     let signed_in = use_signed_in();
+    let query = leptos_router::hooks::use_query_map();
+    let registered = move || query.with(|q| q.get("registered").is_some());
     view! {
         <Title text="我的" />
         <h1>"我的"</h1>
+        {move || registered().then(|| view! {
+            <p class="notice notice--success" role="status">"注册成功，已为您登录。"</p>
+        })}
         <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 let feedback = feedback.await.unwrap_or_default();
@@ -170,10 +175,10 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                 <tbody>
                     {sessions.into_iter().map(|session| view! {
                         <tr>
-                            <td>{session.device.clone()}</td>
-                            <td>{session.channel.clone()}</td>
-                            <td><When at=session.last_seen_at/></td>
-                            <td>
+                            <td data-label="设备">{session.device.clone()}</td>
+                            <td data-label="方式">{session.channel.clone()}</td>
+                            <td data-label="最近活动"><When at=session.last_seen_at/></td>
+                            <td data-label="操作">
                                 {if session.current {
                                     view! { <span>"本设备"</span> }.into_any()
                                 } else {
@@ -205,11 +210,11 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
                 <tbody>
                     {access_log.into_iter().map(|entry| view! {
                         <tr>
-                            <td><When at=entry.at/></td>
-                            <td>{entry.who}</td>
-                            <td>{entry.unit}</td>
-                            <td>{entry.action}</td>
-                            <td>{entry.purpose}</td>
+                            <td data-label="时间"><When at=entry.at/></td>
+                            <td data-label="查看人">{entry.who}</td>
+                            <td data-label="单位">{entry.unit}</td>
+                            <td data-label="操作">{entry.action}</td>
+                            <td data-label="事由或说明">{entry.purpose}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

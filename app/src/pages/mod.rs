@@ -15,7 +15,9 @@ mod progress;
 mod staff;
 
 pub use accessibility::AccessibilityPage;
-pub use apply::{ApplicationPage, ApplyPackagePage, ApplyStartPage, MyApplicationsPage};
+pub use apply::{
+    ApplicationPage, ApplyPackagePage, ApplyStartPage, MyApplicationsPage, WithdrawPage,
+};
 pub use catalog::CatalogPage;
 pub use guide::GuidePage;
 pub use halls::HallsPage;

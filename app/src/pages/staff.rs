@@ -56,7 +56,8 @@ pub fn StaffEnrolPage() -> impl IntoView {
                     let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
                     match enrolment.await {
                         Ok(Some(enrolment)) => view! {
-                            <p>"工作人员登录须使用动态口令（双因素认证）。请在手机的身份验证器应用中添加账号："</p>
+                            <p>"工作人员登录须使用动态口令（双因素认证）。请用手机的身份验证器应用扫描二维码，或手动输入密钥："</p>
+                            <img class="qr" src=paths::TOTP_QR width="200" height="200" alt="动态口令绑定二维码（内容与下方链接相同）" />
                             <dl class="facts">
                                 <dt>"密钥"</dt><dd><code class="secret">{enrolment.secret.clone()}</code></dd>
                                 <dt>"链接"</dt><dd><code class="secret">{enrolment.uri.clone()}</code></dd>
@@ -108,10 +109,12 @@ pub fn StaffDeskPage() -> impl IntoView {
     }
 }
 
-fn scope_text(scope: &StaffScope) -> String {
+/// A scope in words: the hall's and the department's names, never their codes.
+fn scope_text(scope: &StaffScope, names: &std::collections::BTreeMap<String, String>) -> String {
+    let name = |code: &String| names.get(code).cloned().unwrap_or_else(|| code.clone());
     match scope {
-        StaffScope::Zone { hall_id, zone } => format!("大厅 {hall_id} · {}", zone.label()),
-        StaffScope::Department { department } => format!("部门 {department}"),
+        StaffScope::Zone { hall_id, zone } => format!("{} · {}", name(hall_id), zone.label()),
+        StaffScope::Department { department } => name(department),
         StaffScope::Platform => "全平台".into(),
     }
 }
@@ -136,8 +139,9 @@ fn Desk(
     let lookup_form = FormName::Lookup;
     let create_form = FormName::CreateStaff;
     let may_look_up = role != StaffRole::Admin;
+    let unit_names = desk.unit_names.clone();
     view! {
-        <p>{format!("{name_masked}，{role_label}（{}）", scope_text(&scope))}</p>
+        <p>{format!("{name_masked}，{role_label}（{}）", scope_text(&scope, &desk.unit_names))}</p>
         {may_look_up.then(|| view! {
             <section aria-labelledby="lookup-heading" class="panel">
                 <h2 id="lookup-heading">"查询申请人"</h2>
@@ -162,7 +166,7 @@ fn Desk(
                 })}
             </section>
         })}
-        {desk.staff.map(|staff| view! {
+        {desk.staff.map(move |staff| view! {
             <section aria-labelledby="staff-heading" class="panel">
                 <h2 id="staff-heading">"工作人员账号"</h2>
                 <table class="table">
@@ -171,11 +175,11 @@ fn Desk(
                     <tbody>
                         {staff.into_iter().map(|member| view! {
                             <tr>
-                                <td>{member.username}</td>
-                                <td>{member.name_masked}</td>
-                                <td>{member.role_label}</td>
-                                <td>{scope_text(&member.scope)}</td>
-                                <td>{if member.totp_enrolled { "已绑定" } else { "未绑定" }}</td>
+                                <td data-label="用户名">{member.username}</td>
+                                <td data-label="姓名">{member.name_masked}</td>
+                                <td data-label="角色">{member.role_label}</td>
+                                <td data-label="范围">{scope_text(&member.scope, &unit_names)}</td>
+                                <td data-label="动态口令">{if member.totp_enrolled { "已绑定" } else { "未绑定" }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -6,7 +6,7 @@ mod cookies;
 mod display_mode;
 mod layers;
 mod ops;
-mod receipt;
+mod qr;
 mod request_id;
 pub mod status;
 pub mod v1;
@@ -63,7 +63,8 @@ pub fn app_with_api(state: AppState, api: utoipa_axum::router::OpenApiRouter<App
             move || app::shell(options.clone())
         })
         .route(app::paths::DISPLAY_MODE, get(display_mode::switch))
-        .route(&app::paths::RECEIPT_QR.route(), get(receipt::qr_code))
+        .route(&app::paths::RECEIPT_QR.route(), get(qr::receipt))
+        .route(app::paths::TOTP_QR, get(qr::enrolment))
         .merge(web::routes())
         .nest_service("/pkg", layers::hashed_assets(&state.leptos))
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -529,6 +529,68 @@ async fn case_numbers_stay_unique_under_concurrent_submits(backend: Backend) {
     assert_eq!(sequences, expected);
 }
 
+/// Saves of one draft that overlap — an autosave of each answer, an upload's save of the
+/// material — each change only their own keys: afterwards every answer and the material are
+/// there, whatever order they landed in.
+async fn overlapping_saves_of_one_draft_lose_nothing(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = app.citizen_token().await;
+    let id = draft_for(&app, &token).await;
+    let document = body_json(app.upload(&token, "父母身份证.pdf", &pdf(2048)).await).await;
+    let answers = [
+        ("contact_address", json!("示范市人民大道1号3幢201室")),
+        ("newborn_name", json!("张小满")),
+        ("newborn_sex", json!("女")),
+        ("birth_date", json!("2026-11-01")),
+        ("birth_hospital", json!("示范市妇幼保健院")),
+    ];
+    let mut changes: Vec<Value> = answers
+        .iter()
+        .map(|(key, value)| json!({ "answers": { *key: value } }))
+        .collect();
+    changes.push(json!({
+        "materials": { "parents_id": { "kind": "document", "document_id": document["id"] } }
+    }));
+    let app = std::sync::Arc::new(app);
+    let mut tasks = tokio::task::JoinSet::new();
+    for change in changes {
+        let (app, token, id) = (app.clone(), token.clone(), id.clone());
+        tasks.spawn(async move {
+            let response = app
+                .call(
+                    "PUT",
+                    &format!("/api/v1/applications/{id}"),
+                    Auth::Bearer(&token),
+                    Some(change),
+                )
+                .await;
+            assert_eq!(response.status(), 200, "{}", body_text(response).await);
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap();
+    }
+    let view = body_json(
+        app.call(
+            "GET",
+            &format!("/api/v1/applications/{id}"),
+            Auth::Bearer(&token),
+            None,
+        )
+        .await,
+    )
+    .await;
+    for (key, value) in answers {
+        assert_eq!(view["answers"][key], value, "{key} survived: {view}");
+    }
+    assert_eq!(
+        view["choices"]["parents_id"]["document_id"], document["id"],
+        "the material survived: {view}"
+    );
+}
+
 async fn every_application_route_of_the_contract_is_documented(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else {
         return;
@@ -562,4 +624,5 @@ on_both_databases!(
     uploads_are_checked_by_content_and_size,
     one_key_makes_one_case_even_under_concurrent_retries,
     case_numbers_stay_unique_under_concurrent_submits,
+    overlapping_saves_of_one_draft_lose_nothing,
 );

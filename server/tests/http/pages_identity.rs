@@ -99,8 +99,14 @@ async fn register_log_in_see_masked_id_reveal_and_log_out(backend: Backend) {
         None,
     )
     .await;
+    // Registration signs the person in.
     assert_eq!(status, 303);
-    assert_eq!(headers["location"], "/login?registered=citizen");
+    assert_eq!(headers["location"], "/me?registered=citizen");
+    let (_, html) = get_page(&app, "/me", Some(&session_token(&headers))).await;
+    assert!(
+        html.contains("一人一档") || html.contains("个人档案"),
+        "{html}"
+    );
 
     let (status, _, html) = post_form(
         &app,
@@ -132,7 +138,10 @@ async fn register_log_in_see_masked_id_reveal_and_log_out(backend: Backend) {
     assert!(html.contains("110105********002X"), "masked ID on 我的");
     assert!(!html.contains(CITIZEN_ID), "no full ID before the reveal");
     assert!(html.contains("138****8000"));
-    assert!(html.contains("张*"), "masked name in the header");
+    assert!(
+        html.contains(r#"<p class="account-area__name">张三</p>"#),
+        "one's own name, in full, in one's own header"
+    );
     let csrf = csrf_in(&html);
 
     // A write without the page's CSRF token is refused and changes nothing.
@@ -372,6 +381,34 @@ async fn a_citizen_applies_without_javascript(backend: Backend) {
         html.contains(r#"<option value="女" selected"#),
         "the answer is kept"
     );
+
+    // A file of the wrong kind is one more finding; every other finding stays listed.
+    let (status, _, html) = post_multipart(
+        &app,
+        &draft_path,
+        &token,
+        multipart(
+            &[
+                ("csrf_token", &csrf),
+                ("submit_key", &submit_key),
+                ("action", "submit"),
+                ("answer.newborn_sex", "女"),
+            ],
+            Some(("material.parents_id.file", "说明.txt", b"just some text")),
+        ),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("“父母双方身份证件”的文件“说明.txt”未能上传"),
+        "{html}"
+    );
+    assert!(
+        html.contains("预审发现 6 个问题"),
+        "the other five stay listed: {html}"
+    );
+    assert!(html.contains("请填写出生日期"));
+    assert!(html.contains("<title>错误："), "the title says so first");
 
     let (status, headers, _) = post_multipart(
         &app,
@@ -632,11 +669,15 @@ async fn a_case_sent_back_for_supplement_can_be_withdrawn_on_its_page(backend: B
     assert_eq!(status, 200);
     assert!(html.contains("补正："), "the 补正 form: {html}");
     let withdraw = format!("/applications/{id}/withdraw");
-    assert!(html.contains(&format!(r#"action="{withdraw}""#)), "{html}");
+    assert!(html.contains(&format!(r#"href="{withdraw}""#)), "{html}");
+    // 撤回 asks first, on a page of its own.
+    let (status, confirm) = get_page(&app, &withdraw, Some(&token)).await;
+    assert_eq!(status, 200);
+    assert!(confirm.contains("确认撤回") && confirm.contains(&format!(r#"action="{withdraw}""#)));
     let (status, headers, _) = post_form(
         &app,
         &withdraw,
-        &[("csrf_token", &csrf_in(&html))],
+        &[("csrf_token", &csrf_in(&confirm))],
         Some(&token),
     )
     .await;
@@ -645,9 +686,11 @@ async fn a_case_sent_back_for_supplement_can_be_withdrawn_on_its_page(backend: B
     let (_, html) = get_page(&app, &page, Some(&token)).await;
     assert!(html.contains("已撤回"), "{html}");
     assert!(
-        !html.contains(&format!(r#"action="{withdraw}""#)),
+        !html.contains(&format!(r#"href="{withdraw}""#)),
         "no second 撤回"
     );
+    let (_, confirm) = get_page(&app, &withdraw, Some(&token)).await;
+    assert!(confirm.contains("不能撤回"), "{confirm}");
 }
 
 /// Every form of 我的 shows its own outcome on the page, without JavaScript: 退出其他设备,
@@ -763,7 +806,10 @@ async fn a_form_needs_its_session_and_its_token(backend: Backend) {
     let (status, _, html) = post_form(&app, "/me/profile", &fields, None).await;
     assert_eq!(status, 401, "{html}");
     assert!(html.contains("请先登录"), "{html}");
-    assert!(html.contains("<title>我的"), "the form's own page: {html}");
+    assert!(
+        html.contains("<title>错误：我的"),
+        "the form's own page: {html}"
+    );
 
     app.register_citizen(CITIZEN_ID, PHONE).await;
     let (_, headers, _) = post_form(

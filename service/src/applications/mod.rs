@@ -79,6 +79,8 @@ struct Stored {
     created_at: String,
     submitted_at: Option<String>,
     draft_expires_at: String,
+    /// Counts the saves of the answers and choices (see `save::store`).
+    revision: i64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -99,7 +101,7 @@ impl Stored {
 
 const COLUMNS: &str = "id, case_no, owner_citizen_id, business_id, item_code, item_version, \
                        package_id, package_members, parent_id, state, answers, materials, \
-                       supplement_notice, created_at, submitted_at, draft_expires_at";
+                       supplement_notice, created_at, submitted_at, draft_expires_at, revision";
 
 fn stored(row: &AnyRow) -> Result<Stored> {
     let state: String = row.try_get("state")?;
@@ -126,6 +128,7 @@ fn stored(row: &AnyRow) -> Result<Stored> {
         created_at: row.try_get("created_at")?,
         submitted_at: row.try_get("submitted_at")?,
         draft_expires_at: row.try_get("draft_expires_at")?,
+        revision: row.try_get("revision")?,
     })
 }
 
@@ -373,18 +376,9 @@ async fn prefill(
 /// it. Anyone else's is "not found", so case numbers cannot be probed.
 async fn load_owned(portal: &Portal, session: &Session, id_or_case_no: &str) -> Result<Stored> {
     let citizen = session.require_citizen()?;
-    let (column, value) = match CaseRef::parse(id_or_case_no) {
-        CaseRef::Id(id) => ("id", id),
-        CaseRef::CaseNo(case_no) => ("case_no", case_no),
-    };
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM applications WHERE {column} = $1"
-    )))
-    .bind(value)
-    .fetch_optional(portal.db().pool())
-    .await?
-    .ok_or(NOT_FOUND)?;
-    let application = stored(&row)?;
+    let application = fetch(portal, CaseRef::parse(id_or_case_no))
+        .await?
+        .ok_or(NOT_FOUND)?;
     let acting = citizen.acting_for.as_ref().map(|a| a.business_id.as_str());
     let visible = match &application.business_id {
         Some(business) => acting == Some(business.as_str()),
@@ -395,6 +389,22 @@ async fn load_owned(portal: &Portal, session: &Session, id_or_case_no: &str) -> 
     } else {
         Err(NOT_FOUND)
     }
+}
+
+/// One application as stored, by id or by case number: one indexed lookup either way.
+async fn fetch(portal: &Portal, reference: CaseRef<'_>) -> Result<Option<Stored>> {
+    let (column, value) = match reference {
+        CaseRef::Id(id) => ("id", id),
+        CaseRef::CaseNo(case_no) => ("case_no", case_no),
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM applications WHERE {column} = $1"
+    )))
+    .bind(value)
+    .fetch_optional(portal.db().pool())
+    .await?
+    .map(|row| stored(&row))
+    .transpose()
 }
 
 const NOT_FOUND: Error = Error::NotFound("没有找到该办件");
@@ -605,6 +615,35 @@ pub async fn list_mine(portal: &Portal, session: &Session) -> Result<Vec<Applica
     )
     .bind(acting)
     .bind(&citizen.citizen_id)
+    .fetch_all(portal.db().pool())
+    .await?;
+    rows.iter().map(summary).collect()
+}
+
+/// The caller's drafts of what `start` names, most recent first: 在线办理 offers them before
+/// starting another.
+pub async fn open_drafts(
+    portal: &Portal,
+    session: &Session,
+    start: &Start,
+) -> Result<Vec<ApplicationSummary>> {
+    let citizen = session.require_citizen()?;
+    let acting = citizen.acting_for.as_ref().map(|a| a.business_id.clone());
+    let (condition, value) = match start {
+        Start::Item(code) => ("a.item_code = $3 AND a.package_id IS NULL", code),
+        Start::Package(id) => ("a.package_id = $3", id),
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, a.case_no, a.state, a.updated_at, COALESCE(p.name, i.name) AS name \
+         FROM applications a JOIN items i ON i.code = a.item_code \
+         LEFT JOIN packages p ON p.id = a.package_id \
+         WHERE a.state = 'draft' AND a.parent_id IS NULL AND {condition} \
+         AND ((a.business_id = $1) OR (a.business_id IS NULL AND $1 IS NULL AND a.owner_citizen_id = $2)) \
+         ORDER BY a.updated_at DESC, a.id"
+    )))
+    .bind(acting)
+    .bind(&citizen.citizen_id)
+    .bind(value)
     .fetch_all(portal.db().pool())
     .await?;
     rows.iter().map(summary).collect()

@@ -4,14 +4,16 @@
 //! once and the pre-review runs once.
 
 use super::submit::{already_submitted, send};
-use super::{Filing, Stored, filing, load_owned, mask_id, mask_phone, review, to_json, view};
+use super::{
+    Filing, Stored, fetch, filing, load_owned, mask_id, mask_phone, review, to_json, view,
+};
 use crate::auth::Session;
 use crate::clock::stamp;
 use crate::documents;
 use crate::idempotency::{self, Key};
 use crate::{Error, Portal, Result};
 use bytes::Bytes;
-use domain::application::{ApplicationPatch, ApplicationView, MaterialInput};
+use domain::application::{ApplicationPatch, ApplicationView, CaseRef, MaterialInput};
 use domain::catalog::FileType;
 use domain::form::{Answer, Answers, FieldKind, FieldSpec};
 use domain::form_post::{VaultEntry, answers_from, choices_from};
@@ -103,19 +105,20 @@ pub async fn save_form(
         };
     }
     let filing = filing(portal, &application).await?;
-    let patch = match change {
-        Change::Patch(patch) => patch,
+    let (patch, mut findings) = match change {
+        Change::Patch(patch) => (patch, Vec::new()),
         Change::Posted(posted) => {
             read_posted(portal, session, &application, &filing, posted).await?
         }
     };
+    let refused_uploads = !findings.is_empty();
     let application = store(portal, application, &filing, patch).await?;
-    let findings = match intent {
-        Intent::Save => Vec::new(),
-        Intent::Prereview | Intent::Submit(_) => review(portal, &application, &filing).await?,
-    };
+    if let Intent::Prereview | Intent::Submit(_) = intent {
+        findings.extend(review(portal, &application, &filing).await?);
+    }
     match intent {
-        Intent::Submit(key) if prereview::passed(&findings) => {
+        // A refused file holds the submission back even where its material is optional.
+        Intent::Submit(key) if prereview::passed(&findings) && !refused_uploads => {
             let sent = send(portal, application, filing, key.as_ref()).await?;
             Ok(Saved {
                 view: sent.value,
@@ -139,14 +142,15 @@ fn not_editable(message: &str) -> Error {
 }
 
 /// The browser's flat fields as the API's change: answers read by the form's schema, material
-/// modes and vault choices, and each carried file stored in the vault and chosen.
+/// modes and vault choices, and each carried file stored in the vault and chosen — or, when the
+/// vault refuses it, a finding.
 async fn read_posted(
     portal: &Portal,
     session: &Session,
     application: &Stored,
     filing: &Filing,
     posted: PostedForm,
-) -> Result<ApplicationPatch> {
+) -> Result<(ApplicationPatch, Vec<Finding>)> {
     let mut answers = answers_from(&filing.form.fields, &posted.answers, "");
     if let Some(group) = &posted.add_entry
         && let Some(Answer::Entries(entries)) = answers.get_mut(group)
@@ -174,30 +178,96 @@ async fn read_posted(
     .into_iter()
     .map(|(code, choice)| (code, choice.as_ref().map(MaterialInput::from)))
     .collect::<BTreeMap<_, _>>();
+    let mut refused = Vec::new();
     for file in posted.files {
-        let document = documents::upload(portal, session, &file.file_name, file.bytes).await?;
-        materials.insert(
-            file.material_code,
-            Some(MaterialInput::Document {
-                document_id: document.id,
-            }),
-        );
+        let Some(material) = filing
+            .materials
+            .iter()
+            .find(|m| m.code == file.material_code)
+        else {
+            return Err(Error::invalid(
+                &format!("materials.{}", file.material_code),
+                "本事项没有这项材料",
+            ));
+        };
+        match documents::upload(portal, session, &file.file_name, file.bytes).await {
+            Ok(document) => {
+                materials.insert(
+                    file.material_code,
+                    Some(MaterialInput::Document {
+                        document_id: document.id,
+                    }),
+                );
+            }
+            // The rest of the form is saved; the file is one more finding.
+            Err(Error::UnsupportedType(reason) | Error::TooLarge(reason)) => {
+                refused.push(prereview::rejected_upload(
+                    material,
+                    &file.file_name,
+                    &reason,
+                ));
+            }
+            Err(other) => return Err(other),
+        }
     }
-    Ok(ApplicationPatch {
+    let patch = ApplicationPatch {
         answers: Some(answers),
         materials: Some(materials),
-    })
+    };
+    Ok((patch, refused))
 }
 
-/// Merges the change into the stored application and writes it, if the state is still the one
-/// read (otherwise 409).
+/// Merges the change into the stored application and writes it. The write only lands on the
+/// revision the merge was made on; when another save landed in between (an autosave racing an
+/// upload's save), the change is merged again onto that newer row, so each save changes only its
+/// own keys and none is lost. A case that left the editable states meanwhile is a 409.
 async fn store(
     portal: &Portal,
     mut application: Stored,
     filing: &Filing,
     change: ApplicationPatch,
 ) -> Result<Stored> {
-    if let Some(answers) = change.answers {
+    loop {
+        let merged = merged(portal, application.clone(), filing, &change).await?;
+        let now = portal.now();
+        let expires = now + Duration::days(portal.application_settings().draft_days.into());
+        let saved = sqlx::query(
+            "UPDATE applications SET answers = $1, materials = $2, updated_at = $3, \
+             draft_expires_at = $4, revision = revision + 1 \
+             WHERE id = $5 AND state = $6 AND revision = $7 RETURNING id",
+        )
+        .bind(to_json(&merged.answers)?)
+        .bind(to_json(&merged.choices)?)
+        .bind(stamp(now))
+        .bind(stamp(expires))
+        .bind(&merged.id)
+        .bind(merged.state.as_str())
+        .bind(merged.revision)
+        .fetch_optional(portal.db().pool())
+        .await?;
+        if saved.is_some() {
+            return Ok(Stored {
+                draft_expires_at: stamp(expires),
+                revision: merged.revision + 1,
+                ..merged
+            });
+        }
+        application = fetch(portal, CaseRef::Id(&application.id))
+            .await?
+            .filter(|newer| newer.state.editable())
+            .ok_or_else(|| not_editable("申请状态刚刚发生了变化，请刷新页面后再修改"))?;
+    }
+}
+
+/// The application with the change applied: answers merged by key, material choices checked
+/// against the stored files.
+async fn merged(
+    portal: &Portal,
+    mut application: Stored,
+    filing: &Filing,
+    change: &ApplicationPatch,
+) -> Result<Stored> {
+    if let Some(answers) = &change.answers {
         if let Some(unknown) = answers
             .keys()
             .find(|k| !filing.form.fields.iter().any(|f| &f.key == *k))
@@ -207,12 +277,16 @@ async fn store(
                 "申请表中没有这一项",
             ));
         }
-        merge_answers(&filing.form.fields, &mut application.answers, answers);
+        merge_answers(
+            &filing.form.fields,
+            &mut application.answers,
+            answers.clone(),
+        );
     }
-    if let Some(materials) = change.materials {
+    if let Some(materials) = &change.materials {
         let holder = application.holder();
         for (code, choice) in materials {
-            if !filing.materials.iter().any(|m| m.code == code) {
+            if !filing.materials.iter().any(|m| &m.code == code) {
                 return Err(Error::invalid(
                     &format!("materials.{code}"),
                     "本事项没有这项材料",
@@ -221,9 +295,9 @@ async fn store(
             let choice = match choice {
                 Some(MaterialInput::Document { document_id }) => {
                     // The type and size are the stored file's, never what a client says.
-                    match documents::owned_file(portal, &holder, &document_id).await? {
+                    match documents::owned_file(portal, &holder, document_id).await? {
                         Some((file_type, size_bytes)) => Some(MaterialChoice::Document {
-                            document_id,
+                            document_id: document_id.clone(),
                             file_type,
                             size_bytes,
                         }),
@@ -235,41 +309,23 @@ async fn store(
                         }
                     }
                 }
-                Some(MaterialInput::Deferred { until }) => Some(MaterialChoice::Deferred { until }),
+                Some(MaterialInput::Deferred { until }) => {
+                    Some(MaterialChoice::Deferred { until: *until })
+                }
                 Some(MaterialInput::Committed) => Some(MaterialChoice::Committed),
                 None => None,
             };
             match choice {
                 Some(choice) => {
-                    application.choices.insert(code, choice);
+                    application.choices.insert(code.clone(), choice);
                 }
                 None => {
-                    application.choices.remove(&code);
+                    application.choices.remove(code);
                 }
             }
         }
     }
-    let now = portal.now();
-    let expires = now + Duration::days(portal.application_settings().draft_days.into());
-    let saved = sqlx::query(
-        "UPDATE applications SET answers = $1, materials = $2, updated_at = $3, \
-         draft_expires_at = $4 WHERE id = $5 AND state = $6 RETURNING id",
-    )
-    .bind(to_json(&application.answers)?)
-    .bind(to_json(&application.choices)?)
-    .bind(stamp(now))
-    .bind(stamp(expires))
-    .bind(&application.id)
-    .bind(application.state.as_str())
-    .fetch_optional(portal.db().pool())
-    .await?;
-    if saved.is_none() {
-        return Err(not_editable("申请状态刚刚发生了变化，请刷新页面后再修改"));
-    }
-    Ok(Stored {
-        draft_expires_at: stamp(expires),
-        ..application
-    })
+    Ok(application)
 }
 
 /// Merges `incoming` into `stored`: a masked ID or phone number sent back unchanged keeps the

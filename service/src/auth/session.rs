@@ -125,10 +125,11 @@ impl Session {
         }
     }
 
-    /// The caller as API responses and pages show them, masked.
+    /// The caller as they see themselves (their own name in full, everything else masked).
     pub fn view(&self) -> PrincipalView {
         match &self.principal {
             Principal::Citizen(citizen) => PrincipalView::Citizen {
+                name: citizen.name.expose().to_owned(),
                 name_masked: citizen.name.masked(),
                 acting_for: citizen.acting_for.as_ref().map(|acting| ActingForView {
                     business_id: acting.business_id.clone(),
@@ -138,6 +139,7 @@ impl Session {
             },
             Principal::Staff(staff) => PrincipalView::Staff {
                 username: staff.username.clone(),
+                name: staff.name.expose().to_owned(),
                 name_masked: staff.name.masked(),
                 role: staff.role,
                 role_label: staff.role.label().into(),

@@ -121,9 +121,40 @@ async fn register_citizen(post: Posted<CitizenForm>) -> Response {
         phone: form.phone,
         password: form.password,
     };
-    match accounts::register_citizen(reply.portal(), &signup, &caller.address).await {
-        Ok(_) => reply.redirect(&format!("{}?registered=citizen", paths::LOGIN)),
-        Err(error) => reply.refuse(error).await,
+    if let Err(error) = accounts::register_citizen(reply.portal(), &signup, &caller.address).await {
+        return reply.refuse(error).await;
+    }
+    let attempt = LoginAttempt {
+        account: &signup.id_number,
+        password: &signup.password,
+        agent: None,
+        totp: None,
+        channel: Channel::Web,
+        address: &caller.address,
+        user_agent: &caller.user_agent,
+        door: LoginDoor::Public,
+    };
+    signed_in_after_registration(reply, attempt, "citizen").await
+}
+
+/// Registration signs the new account in; should that fail (the address hit its login limit),
+/// the login page says the account exists.
+async fn signed_in_after_registration(
+    reply: super::form::Reply,
+    attempt: LoginAttempt<'_>,
+    kind: &str,
+) -> Response {
+    match auth::login(reply.portal(), attempt).await {
+        Ok(new) => reply.signed_in(&new, &format!("{}?registered={kind}", paths::ME)),
+        Err(error) => {
+            tracing::warn!(error = %error, "sign-in after registration failed");
+            let login = match kind {
+                "business" => paths::LOGIN_BUSINESS,
+                _ => paths::LOGIN,
+            };
+            let separator = if login.contains('?') { '&' } else { '?' };
+            reply.redirect(&format!("{login}{separator}registered={kind}"))
+        }
     }
 }
 
@@ -175,10 +206,21 @@ async fn register_business(post: Posted<BusinessForm>) -> Response {
             password: form.agent_password,
         },
     };
-    match accounts::register_business(reply.portal(), &signup, &caller.address).await {
-        Ok(_) => reply.redirect(&format!("{}&registered=business", paths::LOGIN_BUSINESS)),
-        Err(error) => reply.refuse(error).await,
+    if let Err(error) = accounts::register_business(reply.portal(), &signup, &caller.address).await
+    {
+        return reply.refuse(error).await;
     }
+    let attempt = LoginAttempt {
+        account: &signup.credit_code,
+        password: &signup.agent.password,
+        agent: Some(&signup.agent.id_number),
+        totp: None,
+        channel: Channel::Web,
+        address: &caller.address,
+        user_agent: &caller.user_agent,
+        door: LoginDoor::Public,
+    };
+    signed_in_after_registration(reply, attempt, "business").await
 }
 
 #[derive(Deserialize, Default)]

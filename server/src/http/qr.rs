@@ -1,5 +1,6 @@
-//! The receipt's QR code (回执二维码): the public progress lookup's address for one of the
-//! caller's cases, drawn on the server as SVG so the printed receipt needs no script.
+//! QR codes drawn on the server as SVG, so neither page needs a script: the receipt's (回执二维码,
+//! the public progress lookup's address for one of the caller's cases) and the authenticator
+//! enrolment's (the `otpauth://` address a staff member scans at first login).
 
 use crate::http::AppState;
 use crate::http::caller::Authenticated;
@@ -21,7 +22,7 @@ pub fn progress_link(public_url: &str, case_no: &str) -> String {
 }
 
 /// `GET /applications/{id}/qr.svg`: the image, or the refusal as plain Chinese text.
-pub async fn qr_code(
+pub async fn receipt(
     State(state): State<AppState>,
     session: Result<Authenticated, ApiError>,
     Path(id): Path<String>,
@@ -43,7 +44,29 @@ async fn qr_image(
         .case_no
         .ok_or(service::Error::NotFound("草稿还没有办件编号"))?;
     let link = progress_link(&state.portal.site_info().public_url, &case_no);
-    let code = QrCode::new(link.as_bytes())
+    svg_of(&link, "private, max-age=3600")
+}
+
+/// `GET /staff/totp/qr.svg`: the enrolling staff member's authenticator address. Never cached:
+/// it carries the secret.
+pub async fn enrolment(
+    State(state): State<AppState>,
+    session: Result<Authenticated, ApiError>,
+) -> Response {
+    let result = match session {
+        Ok(Authenticated(session)) => {
+            match service::staff::begin_totp_enrolment(&state.portal, &session).await {
+                Ok(enrolment) => svg_of(&enrolment.uri, "no-store"),
+                Err(error) => Err(error.into()),
+            }
+        }
+        Err(refused) => Err(refused),
+    };
+    result.unwrap_or_else(ApiError::into_plain_text)
+}
+
+fn svg_of(text: &str, cache_control: &'static str) -> Result<Response, ApiError> {
+    let code = QrCode::new(text.as_bytes())
         .map_err(|e| service::Error::Unexpected(anyhow::anyhow!("QR code: {e}")))?;
     let image = code
         .render::<svg::Color>()
@@ -53,7 +76,7 @@ async fn qr_image(
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
+            (header::CACHE_CONTROL, cache_control),
         ],
         image,
     )
