@@ -23,6 +23,8 @@ async function freshCitizenLoggedIn(page: Page) {
 
 /** `audit`: run axe-core on each step (it needs JavaScript in the page, so not in no-JS runs). */
 async function applyWithAMissingMaterialThenFixIt(page: Page, audit: boolean) {
+  // The whole journey, from login to 撤回, with an accessibility audit at every step.
+  test.setTimeout(120_000);
   await freshCitizenLoggedIn(page);
   await page.getByRole("link", { name: "在线办理" }).first().click();
   await page.getByRole("button", { name: "开始填写" }).click();
@@ -38,7 +40,33 @@ async function applyWithAMissingMaterialThenFixIt(page: Page, audit: boolean) {
   await expect(summary).toContainText("请填写出生日期");
   await expect(summary).toContainText("缺少“父母双方身份证件”");
   await expect(page.getByLabel("新生儿性别")).toHaveValue("女");
+  // The problems have focus and the title says so first, with or without JavaScript.
+  await expect(page.locator(".error-summary").first()).toBeFocused();
+  await expect(page).toHaveTitle(/^错误：/);
   if (audit) await expectNoSeriousAxeViolations(page);
+
+  // 在线办理 again offers this draft instead of starting a second one.
+  const draftUrl = page.url();
+  await page.goto(`/apply/${BIRTH_CERTIFICATE}`);
+  await expect(page.getByRole("heading", { name: "您已有 1 份未提交的草稿" })).toBeVisible();
+  await page.getByRole("link", { name: "继续填写这份草稿" }).click();
+  await expect(page).toHaveURL(draftUrl);
+  await expect(page.getByLabel("新生儿性别")).toHaveValue("女");
+
+  // A file of the wrong kind is one more problem, named with its material; the others stay.
+  await page.locator('input[name="material.parents_id.file"]').setInputFiles({
+    name: "说明.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("not a scan"),
+  });
+  const refused = "“父母双方身份证件”的文件“说明.txt”未能上传";
+  if (audit) {
+    await expect(page.locator(".live-form__status")).toContainText(refused);
+  } else {
+    await page.getByRole("button", { name: "预审检查" }).click();
+    await expect(page.getByRole("alert").first()).toContainText(refused);
+    await expect(page.getByRole("alert").first()).toContainText("请填写出生日期");
+  }
 
   await page.getByLabel("联系地址").fill("示范市人民大道1号3幢201室");
   await page.getByLabel("新生儿姓名").fill("钱小禾");
@@ -63,7 +91,7 @@ async function applyWithAMissingMaterialThenFixIt(page: Page, audit: boolean) {
     // Opening the page again (a GET, not a repeat of the earlier post) shows what was saved.
     await page.goto(page.url());
     await expect(page.getByLabel("新生儿姓名")).toHaveValue("钱小禾");
-    await expect(page.getByText("已上传文件。重新选择文件可替换。")).toBeVisible();
+    await expect(page.getByText(/已上传：父母身份证\.pdf（\d+ KB）/)).toBeVisible();
   }
   await page.getByRole("button", { name: "提交申请" }).click();
   await expect(page.getByRole("heading", { name: "申请已提交" })).toBeVisible();
@@ -88,6 +116,15 @@ async function applyWithAMissingMaterialThenFixIt(page: Page, audit: boolean) {
 
   await page.goto("/applications");
   await expect(page.getByRole("cell", { name: "已提交，待受理" })).toBeVisible();
+
+  // 撤回 asks first, on a page of its own.
+  await page.getByRole("link", { name: "出生医学证明" }).first().click();
+  await page.getByRole("link", { name: "撤回申请" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("确认撤回申请");
+  if (audit) await expectNoSeriousAxeViolations(page);
+  await page.getByRole("button", { name: "确认撤回" }).click();
+  await expect(page.getByText("已撤回").first()).toBeVisible();
+  await expect(page.getByRole("link", { name: "撤回申请" })).toHaveCount(0);
 }
 
 test("a citizen applies, hears every problem at once, fixes them and gets the receipt", async ({ page }) => {

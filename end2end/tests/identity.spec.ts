@@ -1,6 +1,5 @@
-import { createHmac } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { expectNoSeriousAxeViolations, portalNow, waitForHydration } from "./helpers";
+import { expectNoSeriousAxeViolations, totp, waitForHydration } from "./helpers";
 
 /** A fresh, valid resident ID number (GB 11643) and phone, so runs never collide. */
 function freshCitizen() {
@@ -11,20 +10,6 @@ function freshCitizen() {
   const sum = [...body].reduce((acc, digit, i) => acc + Number(digit) * weights[i], 0);
   const phone = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
   return { idNumber: body + checks[sum % 11], phone };
-}
-
-/** The authenticator's six digits (RFC 6238, SHA-1, 30 s) for a base32 secret. */
-function totp(base32: string, at = portalNow()) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of base32.replace(/=+$/, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const digest = createHmac("sha1", key).update(counter).digest();
-  const offset = digest[19] & 0x0f;
-  const value = (digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return String(value).padStart(6, "0");
 }
 
 async function logIn(page: Page, account: string, password: string) {
@@ -53,29 +38,30 @@ test.describe("with JavaScript", () => {
     await page.getByLabel("手机号码").fill(phone);
     await page.getByLabel("设置密码").fill("harbour2026");
     await page.getByRole("button", { name: "注册" }).click();
-    await expect(page.getByText("注册成功，请登录。")).toBeVisible();
-    await expectNoSeriousAxeViolations(page);
-
-    await page.getByLabel("公民身份号码或手机号码").fill(phone);
-    await page.getByLabel("密码").fill("harbour2026");
-    await page.getByRole("button", { name: "登录" }).click();
-    await expect(page).toHaveURL(/\/me$/);
+    // Registration signs the person in.
+    await expect(page).toHaveURL(/\/me\?registered=citizen$/);
+    await expect(page.getByText("注册成功，已为您登录。")).toBeVisible();
     await waitForHydration(page);
 
     const masked = `${idNumber.slice(0, 6)}********${idNumber.slice(14)}`;
     await expect(page.getByText(masked)).toBeVisible();
     expect(await page.content()).not.toContain(idNumber);
-    await expect(page.getByRole("banner").getByRole("link", { name: "赵*" })).toBeVisible();
+    // One's own name, in full, in one's own header.
+    await expect(page.getByRole("banner").getByText("赵六", { exact: true })).toBeVisible();
     await expectNoSeriousAxeViolations(page);
 
     await page.getByRole("button", { name: "显示完整号码" }).click();
     await expect(page.getByText(idNumber)).toBeVisible();
     await expect(page.getByRole("cell", { name: "查看完整证件号码" }).first()).toBeVisible();
 
-    await page.getByRole("banner").getByRole("button", { name: "退出" }).click();
+    await page.getByRole("banner").getByRole("button", { name: "退出登录" }).click();
     await expect(page.getByRole("banner").getByRole("link", { name: "登录" })).toBeVisible();
     await page.goto("/me");
     await expect(page.getByText("请先登录后查看个人档案。")).toBeVisible();
+
+    await logIn(page, phone, "harbour2026");
+    await expect(page).toHaveURL(/\/me$/);
+    await expect(page.getByText(masked)).toBeVisible();
   });
 
   test("a staff member enrols the authenticator at first login", async ({ page }) => {
@@ -104,13 +90,16 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(/\/me$/);
     await expect(page.getByText("440304********0028")).toBeVisible();
     expect(await page.content()).not.toContain("440304198503150028");
-    await page.getByRole("banner").getByRole("button", { name: "退出" }).click();
+    await page.getByRole("banner").getByRole("button", { name: "退出登录" }).click();
     await expect(page.getByRole("banner").getByRole("link", { name: "登录" })).toBeVisible();
   });
 
   test("a wrong password is named without losing the account typed", async ({ page }) => {
     await logIn(page, "13900139000", "not-the-password1");
     await expect(page.getByRole("alert")).toContainText("账号或密码错误");
+    // The summary has focus and the title says it first, without any script.
+    await expect(page.locator(".error-summary")).toBeFocused();
+    await expect(page).toHaveTitle(/^错误：登录/);
     await expect(page.getByLabel("公民身份号码或手机号码")).toHaveValue("13900139000");
   });
 });
