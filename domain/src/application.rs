@@ -345,6 +345,9 @@ pub struct ApplicationView {
     pub draft_expires_at: Option<Instant>,
     /// The promised completion date, counted in working days from submission.
     pub due_estimate: Option<DueDateEstimate>,
+    /// From acceptance on: the promised and legal due dates and the working days left
+    /// (`promised_left`, `legal_left`), warning and overdue included.
+    pub clock: Option<crate::case_clock::ClockReading>,
     /// The latest 容缺 date an applicant may promise, in days from today (the pre-review's rule).
     pub max_deferral_days: u32,
     /// What the clerk asked to be fixed, while the case waits for 补正.
@@ -429,8 +432,11 @@ pub struct PrereviewResult {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEvent {
     pub at: Instant,
+    /// A stable code of the event table (docs/event-codes.md): `submitted`, `accepted`, ….
     pub kind: String,
     pub text: String,
+    /// Who acted, as the applicant may see it (staff masked); none for the applicant's own steps.
+    pub actor: Option<String>,
 }
 
 /// A line of 我的办件.
@@ -460,6 +466,8 @@ pub struct PublicProgress {
     /// The latest step, in the applicant-facing words of the timeline.
     pub latest: Option<TimelineEvent>,
     pub due_estimate: Option<DueDateEstimate>,
+    /// From acceptance on: the due dates and the working days left.
+    pub clock: Option<crate::case_clock::ClockReading>,
 }
 
 /// The public lookup's question.

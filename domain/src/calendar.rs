@@ -209,14 +209,14 @@ pub fn parse_due_date_query(
     }
 }
 
+/// Calendars for the tests of every module that counts working days.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
-    use proptest::prelude::*;
     use time::macros::date;
 
     /// The State Council's 2026 schedule, as listed in the issue.
-    fn calendar_2026() -> WorkCalendar {
+    pub(crate) fn calendar_2026() -> WorkCalendar {
         let mut days = Vec::new();
         let mut off = |name: &str, first: Date, last: Date| {
             let mut d = first;
@@ -252,6 +252,14 @@ mod tests {
         }
         WorkCalendar::new([2026], days).unwrap()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::calendar_2026;
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
 
     #[test]
     fn make_up_weekend_days_are_working_days() {

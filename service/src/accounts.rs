@@ -384,14 +384,18 @@ pub async fn access_log(
             let detail: String = row.try_get("detail")?;
             let at = stored_instant(&at)?;
             Ok(match action.as_str() {
-                "staff.view" => {
+                "staff.view" | "staff.view_case" => {
                     let view: StaffViewDetail = serde_json::from_str(&detail)
-                        .map_err(|e| anyhow::anyhow!("staff.view detail: {e}"))?;
+                        .map_err(|e| anyhow::anyhow!("{action} detail: {e}"))?;
                     AccessLogEntry {
                         at,
                         who: view.staff_name_masked,
                         unit: view.unit,
-                        action: "查看个人信息".into(),
+                        action: match action.as_str() {
+                            "staff.view" => "查看个人信息",
+                            _ => "查看办件",
+                        }
+                        .into(),
                         purpose: view.purpose,
                     }
                 }

@@ -5,7 +5,7 @@
 use crate::accounts::{StaffViewDetail, new_id};
 use crate::audit::{self, NewEntry};
 use crate::auth::session::{activate, person_name, staff_principal};
-use crate::auth::{Session, Stage, hash_password};
+use crate::auth::{Session, StaffPrincipal, Stage, hash_password};
 use crate::clock::{stamp, stored_instant};
 use crate::{Error, Portal, Result};
 use domain::account::{CitizenRecord, NewStaff, StaffRole, StaffScope, StaffView};
@@ -373,6 +373,36 @@ pub async fn look_up_citizen(
         phone_masked: phone.masked(),
         address: row.try_get("address")?,
     })
+}
+
+/// Records a staff member's read of a case in the applicant's 谁查看了我的信息.
+pub(crate) async fn record_case_view(
+    portal: &Portal,
+    session: &Session,
+    staff: &StaffPrincipal,
+    owner_citizen_id: &str,
+    case_no: &str,
+) -> Result<()> {
+    let detail = serde_json::to_string(&StaffViewDetail {
+        staff_name_masked: staff.name.masked(),
+        unit: staff_unit(portal, &staff.scope).await?,
+        purpose: format!("办理办件 {case_no}"),
+    })
+    .map_err(anyhow::Error::from)?;
+    let mut tx = portal.db().begin_write().await?;
+    audit::append(
+        &mut tx,
+        NewEntry {
+            actor: &session.principal.audit_actor(),
+            action: "staff.view_case",
+            subject: &format!("citizen:{owner_citizen_id}"),
+            detail: &detail,
+        },
+        &stamp(portal.now()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The department or hall zone a citizen sees next to a staff view.

@@ -44,3 +44,73 @@ async fn sqlite_case_sequences_move_into_counters() {
 async fn postgres_case_sequences_move_into_counters() {
     case_sequences_move_into_counters(Backend::Postgres).await;
 }
+
+/// 0011 gives every case submitted before it the hall and zone of its item, so the clerks of
+/// that zone find it in their queue; drafts stay without.
+async fn cases_take_their_items_hall_and_zone(backend: Backend) {
+    let Some(test) = TestDb::unmigrated(backend).await else {
+        return;
+    };
+    test.db.migrate_to(10).await.unwrap();
+    service::seed::run(&test.db).await.unwrap();
+    sqlx::query(
+        "INSERT INTO citizens (id, id_number, name, phone, password_hash, created_at) \
+         VALUES ('c_1', '11010519491231002X', '张三', '13800138000', 'x', '2026-12-01T00:00:00Z')",
+    )
+    .execute(test.db.pool())
+    .await
+    .unwrap();
+    for (id, case_no, state) in [
+        (
+            "a_sent",
+            Some("1133010000250002364000400000033202612010001"),
+            "submitted",
+        ),
+        ("a_draft", None, "draft"),
+    ] {
+        sqlx::query(
+            "INSERT INTO applications (id, case_no, owner_citizen_id, item_code, item_version, \
+             state, answers, materials, created_at, updated_at, submitted_at, draft_expires_at) \
+             VALUES ($1, $2, 'c_1', '1133010000250002364000400000033', 1, $3, '{}', '{}', \
+             '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', \
+             '2026-12-31T00:00:00Z')",
+        )
+        .bind(id)
+        .bind(case_no)
+        .bind(state)
+        .execute(test.db.pool())
+        .await
+        .unwrap();
+    }
+    test.db.migrate().await.unwrap();
+    let placed = |id: &'static str| {
+        let pool = test.db.pool().clone();
+        async move {
+            let row = sqlx::query("SELECT hall_id, zone, channel FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            (
+                row.try_get::<Option<String>, _>("hall_id").unwrap(),
+                row.try_get::<Option<String>, _>("zone").unwrap(),
+                row.try_get::<String, _>("channel").unwrap(),
+            )
+        }
+    };
+    assert_eq!(
+        placed("a_sent").await,
+        (Some("city".into()), Some("social".into()), "online".into())
+    );
+    assert_eq!(placed("a_draft").await, (None, None, "online".into()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_cases_take_their_items_hall_and_zone() {
+    cases_take_their_items_hall_and_zone(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_cases_take_their_items_hall_and_zone() {
+    cases_take_their_items_hall_and_zone(Backend::Postgres).await;
+}

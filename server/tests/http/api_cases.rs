@@ -154,7 +154,9 @@ async fn a_supplement_notice_reopens_the_same_form(backend: Backend) {
         .call("POST", &url, Auth::Bearer(&token), Some(notice.clone()))
         .await;
     error_envelope(by_citizen, 403, "staff_only").await;
-    let (clerk, secret) = app.enrolled_staff("clerk").await;
+    let (clerk, secret) = app
+        .enrolled_staff_at("clerk", "clerk01", "qingshan", "social")
+        .await;
     let clerk = app.staff_token(&clerk, &secret).await;
     let stray = app
         .call(
@@ -465,7 +467,9 @@ async fn bad_input_to_supplement_messages_and_lookup_is_named(backend: Backend) 
         .call("POST", &url, Auth::Bearer(&approver), Some(notice.clone()))
         .await;
     error_envelope(wrong_role, 403, "forbidden").await;
-    let (clerk, secret) = app.enrolled_staff("clerk").await;
+    let (clerk, secret) = app
+        .enrolled_staff_at("clerk", "clerk01", "qingshan", "social")
+        .await;
     let clerk = app.staff_token(&clerk, &secret).await;
     let unknown_case = app
         .call(
@@ -519,7 +523,9 @@ async fn concurrent_actions_on_one_case_give_one_success(backend: Backend) {
         return;
     };
     let token = app.citizen_token().await;
-    let (clerk, secret) = app.enrolled_staff("clerk").await;
+    let (clerk, secret) = app
+        .enrolled_staff_at("clerk", "clerk01", "qingshan", "social")
+        .await;
     let first_clerk = app.staff_token(&clerk, &secret).await;
     let second_clerk = app.staff_token(&clerk, &secret).await;
     let app = std::sync::Arc::new(app);

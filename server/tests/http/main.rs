@@ -14,5 +14,6 @@ mod api_catalog;
 mod api_contract;
 mod api_foundation;
 mod api_identity;
+mod api_intake;
 mod pages;
 mod pages_identity;

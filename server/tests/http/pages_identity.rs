@@ -641,7 +641,9 @@ async fn a_case_sent_back_for_supplement_can_be_withdrawn_on_its_page(backend: B
     let filled = fill_in(&app, &bearer, &draft).await;
     let id = filled["id"].as_str().unwrap().to_owned();
     let case = submit(&app, &bearer, &id).await;
-    let (clerk, secret) = app.enrolled_staff("clerk").await;
+    let (clerk, secret) = app
+        .enrolled_staff_at("clerk", "clerk01", "qingshan", "social")
+        .await;
     let clerk = app.staff_token(&clerk, &secret).await;
     let sent_back = app
         .call(

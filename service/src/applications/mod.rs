@@ -2,13 +2,15 @@
 //! changes, the pre-review, submission with an idempotency key and a unique 办件编号 (`submit`),
 //! 补正, withdrawal, the timeline, and the housekeeping that reminds of and removes old drafts.
 
+mod intake;
 mod progress;
 mod save;
 mod submit;
 
+pub use intake::{accept, case_for_staff, queue, refuse, request_supplement};
 pub use progress::progress;
 pub use save::{Change, Intent, PostedFile, PostedForm, Saved, save_form};
-pub use submit::{request_supplement, submit, withdraw};
+pub use submit::{submit, withdraw};
 
 use crate::auth::{CitizenPrincipal, Session};
 use crate::clock::{china_minute, parse_stamp, stamp, stored_instant, today_at};
@@ -20,9 +22,12 @@ use domain::application::{
     SupplementNotice, TimelineEvent,
 };
 use domain::calendar::DueDateEstimate;
+use domain::calendar::WorkCalendar;
+use domain::case_clock::{CaseClock, ClockReading};
 use domain::catalog::{ApplicantType, ItemGuide, Material, Package};
 use domain::form::{Answer, Answers, FieldKind, FieldSpec, FormSchema, Prefill, applicant_form};
 use domain::identity::{IdNumber, Phone};
+use domain::intake::Channel;
 use domain::package::PackageMaterials;
 use domain::prereview::{self, Application, Finding, MaterialChoice};
 use serde::{Deserialize, Serialize};
@@ -40,6 +45,9 @@ pub struct ApplicationSettings {
     pub max_deferral_days: u32,
     /// Largest upload accepted.
     pub upload_max_mb: u32,
+    /// 预警: a case is in warning when this many working days of its promised limit are left,
+    /// or fewer.
+    pub warning_days: u32,
 }
 
 impl Default for ApplicationSettings {
@@ -48,6 +56,7 @@ impl Default for ApplicationSettings {
             draft_days: 30,
             max_deferral_days: 30,
             upload_max_mb: 20,
+            warning_days: 2,
         }
     }
 }
@@ -81,6 +90,12 @@ struct Stored {
     draft_expires_at: String,
     /// Counts the saves of the answers and choices (see `save::store`).
     revision: i64,
+    channel: Channel,
+    /// The hall and zone that handle the case (its clerks see it), from submission on.
+    hall_id: Option<String>,
+    zone: Option<String>,
+    /// 受理: the clock's day 0.
+    accepted_at: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -101,7 +116,8 @@ impl Stored {
 
 const COLUMNS: &str = "id, case_no, owner_citizen_id, business_id, item_code, item_version, \
                        package_id, package_members, parent_id, state, answers, materials, \
-                       supplement_notice, created_at, submitted_at, draft_expires_at, revision";
+                       supplement_notice, created_at, submitted_at, draft_expires_at, revision, \
+                       channel, hall_id, zone, accepted_at";
 
 fn stored(row: &AnyRow) -> Result<Stored> {
     let state: String = row.try_get("state")?;
@@ -129,6 +145,11 @@ fn stored(row: &AnyRow) -> Result<Stored> {
         submitted_at: row.try_get("submitted_at")?,
         draft_expires_at: row.try_get("draft_expires_at")?,
         revision: row.try_get("revision")?,
+        channel: Channel::parse(&row.try_get::<String, _>("channel")?)
+            .ok_or_else(|| anyhow::anyhow!("channel"))?,
+        hall_id: row.try_get("hall_id")?,
+        zone: row.try_get("zone")?,
+        accepted_at: row.try_get("accepted_at")?,
     })
 }
 
@@ -162,6 +183,8 @@ struct Filing {
     materials: Vec<Material>,
     package: Option<(Package, PackageMaterials)>,
     promised_days: u32,
+    /// 法定时限: the item's, or for a package the longest of its items'.
+    legal_days: u32,
 }
 
 impl Filing {
@@ -171,6 +194,7 @@ impl Filing {
             form: merged_form(std::slice::from_ref(&guide), for_business),
             materials: guide.materials.clone(),
             promised_days: guide.promised_days,
+            legal_days: guide.legal_days,
             package: None,
             guides: vec![guide],
         }
@@ -187,6 +211,7 @@ impl Filing {
             form: merged_form(&guides, for_business),
             materials: materials.materials.clone(),
             promised_days: package.promised_days,
+            legal_days: guides.iter().map(|g| g.legal_days).max().unwrap_or(0),
             package: Some((package, materials)),
             guides,
         }
@@ -468,6 +493,13 @@ async fn view(portal: &Portal, application: Stored, filing: Filing) -> Result<Ap
         None => None,
     };
     let due_estimate = due_estimate(portal, &application, filing.promised_days).await?;
+    let clock = match &application.accepted_at {
+        Some(accepted_at) => {
+            let calendar = calendar::load(portal.db()).await?;
+            read_clock(portal, &calendar, accepted_at, &filing)
+        }
+        None => None,
+    };
     let package = match &filing.package {
         Some((package, _)) => Some(PackageCase {
             package_id: package.id.clone(),
@@ -514,6 +546,7 @@ async fn view(portal: &Portal, application: Stored, filing: Filing) -> Result<Ap
             .then(|| stored_instant(&application.draft_expires_at))
             .transpose()?,
         due_estimate,
+        clock,
         max_deferral_days: portal.application_settings().max_deferral_days,
         supplement_notice: application
             .supplement_notice
@@ -521,6 +554,22 @@ async fn view(portal: &Portal, application: Stored, filing: Filing) -> Result<Ap
         package,
         part_of,
     })
+}
+
+/// The clock of a case accepted at `accepted_at` (stored form), read today.
+fn read_clock(
+    portal: &Portal,
+    calendar: &WorkCalendar,
+    accepted_at: &str,
+    filing: &Filing,
+) -> Option<ClockReading> {
+    let accepted = parse_stamp(accepted_at)?;
+    Some(CaseClock::new(calendar, today_at(accepted), &[]).read(
+        today_at(portal.now()),
+        filing.promised_days,
+        filing.legal_days,
+        portal.application_settings().warning_days,
+    ))
 }
 
 /// The promised completion date while a submitted case waits, counted in working days from
@@ -766,10 +815,15 @@ pub async fn timeline(
     id_or_case_no: &str,
 ) -> Result<Vec<TimelineEvent>> {
     let application = load_owned(portal, session, id_or_case_no).await?;
+    timeline_of(portal, &application.id).await
+}
+
+/// A case's events in order, each with who acted (staff masked).
+async fn timeline_of(portal: &Portal, application_id: &str) -> Result<Vec<TimelineEvent>> {
     let rows = sqlx::query(
-        "SELECT at, kind, text FROM case_events WHERE application_id = $1 ORDER BY seq",
+        "SELECT at, kind, text, actor FROM case_events WHERE application_id = $1 ORDER BY seq",
     )
-    .bind(&application.id)
+    .bind(application_id)
     .fetch_all(portal.db().pool())
     .await?;
     rows.iter().map(event).collect()
@@ -780,5 +834,6 @@ fn event(row: &AnyRow) -> Result<TimelineEvent> {
         at: stored_instant(&row.try_get::<String, _>("at")?)?,
         kind: row.try_get("kind")?,
         text: row.try_get("text")?,
+        actor: row.try_get("actor")?,
     })
 }

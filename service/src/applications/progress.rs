@@ -2,11 +2,11 @@
 //! here). Guessing is limited per address, and a wrong name and an unknown number get the same
 //! answer, so neither case numbers nor names can be probed.
 
-use super::{COLUMNS, due_estimate, event, filing, stored};
+use super::{COLUMNS, due_estimate, event, filing, read_clock, stored};
 use crate::auth::throttle;
 use crate::clock::stored_instant;
 use crate::{Error, Portal, Result};
-use domain::application::{ProgressQuery, PublicProgress};
+use domain::application::{ProgressQuery, PublicProgress, TimelineEvent};
 use domain::identity::PersonName;
 use sqlx::Row;
 
@@ -62,13 +62,26 @@ pub async fn progress(
     .ok_or(NO_MATCH)?;
     let filing = filing(portal, &application).await?;
     let latest = sqlx::query(
-        "SELECT at, kind, text FROM case_events WHERE application_id = $1 ORDER BY seq DESC LIMIT 1",
+        "SELECT at, kind, text, actor FROM case_events WHERE application_id = $1 \
+         ORDER BY seq DESC LIMIT 1",
     )
     .bind(&application.id)
     .fetch_optional(portal.db().pool())
     .await?
     .map(|row| event(&row))
-    .transpose()?;
+    .transpose()?
+    // Whoever holds the number sees what happened, not who did it.
+    .map(|latest| TimelineEvent {
+        actor: None,
+        ..latest
+    });
+    let clock = match &application.accepted_at {
+        Some(accepted_at) => {
+            let calendar = crate::calendar::load(portal.db()).await?;
+            read_clock(portal, &calendar, accepted_at, &filing)
+        }
+        None => None,
+    };
     Ok(PublicProgress {
         case_no: case_no.to_owned(),
         item_name: filing.name.clone(),
@@ -82,6 +95,7 @@ pub async fn progress(
             .transpose()?,
         latest,
         due_estimate: due_estimate(portal, &application, filing.promised_days).await?,
+        clock,
     })
 }
 

@@ -3,21 +3,13 @@
 //! withdrawal. Every state change is one conditional UPDATE, so two racing requests cannot both
 //! move the same case.
 
-use super::{
-    Filing, NOT_FOUND, Stored, filing, load_owned, review, stored, to_json, transition, view,
-};
+use super::{Filing, Stored, filing, load_owned, review, to_json, transition, view};
 use crate::auth::Session;
 use crate::clock::{stamp, today_at};
 use crate::idempotency::{self, Key, Outcome};
 use crate::messages::{self, NewMessage};
-use crate::staff::{Capability, Intake};
 use crate::{Error, Portal, Result};
-use domain::application::{
-    ApplicationView, CaseAction, CaseState, SupplementNotice, SupplementRequest, case_day,
-    case_number,
-};
-use domain::form::FormSchema;
-use domain::instant::Instant;
+use domain::application::{ApplicationView, CaseAction, CaseState, case_day, case_number};
 use domain::package::{answers_for, child_case_number};
 use domain::prereview;
 use sqlx::{Any, Row, Transaction};
@@ -136,8 +128,12 @@ async fn first_submission(
     let now = portal.now();
     let today = today_at(now);
     let state = transition(tx, &application, CaseAction::Submit, now).await?;
-    sqlx::query("UPDATE applications SET submitted_at = $1 WHERE id = $2")
+    // The lead item's place of handling and zone: its clerks see the case.
+    let lead = &filing.guides[0];
+    sqlx::query("UPDATE applications SET submitted_at = $1, hall_id = $2, zone = $3 WHERE id = $4")
         .bind(stamp(now))
+        .bind(&lead.hall)
+        .bind(lead.zone.as_str())
         .bind(&application.id)
         .execute(&mut **tx)
         .await?;
@@ -160,7 +156,7 @@ async fn first_submission(
             "您已在线提交申请，办件编号 {case_no}。窗口工作人员将进行受理审查，结果会通过站内信告知。"
         ),
     };
-    add_event(tx, &application.id, "submitted", &text, now).await?;
+    add_event(tx, &application.id, "submitted", &text, now, None).await?;
     if let Some((_, materials)) = &filing.package {
         for (position, guide) in filing.guides.iter().enumerate() {
             let child_no = child_case_number(&case_no, position);
@@ -195,13 +191,15 @@ async fn first_submission(
                 "“{}”作为“{}”的一部分在线提交，办件编号 {child_no}。",
                 guide.name, filing.name
             );
-            add_event(tx, &child_id, "submitted", &text, now).await?;
+            add_event(tx, &child_id, "submitted", &text, now, None).await?;
         }
     }
     Ok(Stored {
         case_no: Some(case_no),
         state,
         submitted_at: Some(stamp(now)),
+        hall_id: Some(lead.hall.clone()),
+        zone: Some(lead.zone.as_str().to_owned()),
         ..application
     })
 }
@@ -220,6 +218,7 @@ async fn resubmit(
         "supplemented",
         "您已按补正告知修改并重新提交，窗口工作人员将再次审查。",
         now,
+        None,
     )
     .await?;
     Ok(Stored {
@@ -228,116 +227,29 @@ async fn resubmit(
     })
 }
 
-/// Appends an event to a case's timeline.
-async fn add_event(
+/// Appends an event to a case's timeline; `actor` names a staff member as the applicant may see
+/// them (masked), none for the applicant's own steps.
+pub(super) async fn add_event(
     tx: &mut Transaction<'static, Any>,
     application_id: &str,
     kind: &str,
     text: &str,
     at: time::OffsetDateTime,
+    actor: Option<&str>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO case_events (application_id, seq, at, kind, text) \
-         SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM case_events WHERE application_id = $1",
+        "INSERT INTO case_events (application_id, seq, at, kind, text, actor) \
+         SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5 FROM case_events \
+         WHERE application_id = $1",
     )
     .bind(application_id)
     .bind(stamp(at))
     .bind(kind)
     .bind(text)
+    .bind(actor)
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-/// 一次性告知: a clerk sends a submitted case back for 补正 with everything to fix at once. The
-/// applicant's form reopens with the notice; the items must name the case's fields or materials.
-pub async fn request_supplement(
-    portal: &Portal,
-    session: &Session,
-    case_no: &str,
-    request: SupplementRequest,
-) -> Result<ApplicationView> {
-    session.require_staff(Intake::ROLES)?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {} FROM applications WHERE case_no = $1",
-        super::COLUMNS
-    )))
-    .bind(case_no)
-    .fetch_optional(portal.db().pool())
-    .await?
-    .ok_or(NOT_FOUND)?;
-    let application = stored(&row)?;
-    let filing = filing(portal, &application).await?;
-    if request.items.is_empty() {
-        return Err(Error::invalid("items", "请逐项列明需要补正的内容"));
-    }
-    for (index, item) in request.items.iter().enumerate() {
-        let known = match item.target.split_once(':') {
-            Some(("field", key)) => has_field(&filing.form, key),
-            Some(("material", code)) => filing.materials.iter().any(|m| m.code == code),
-            _ => false,
-        };
-        if !known {
-            return Err(Error::invalid(
-                &format!("items.{index}.target"),
-                "所选补正项不属于本办件，请重新选择",
-            ));
-        }
-        if item.message.trim().is_empty() {
-            return Err(Error::invalid(
-                &format!("items.{index}.message"),
-                "请写明需要补正的具体内容",
-            ));
-        }
-    }
-    let now = portal.now();
-    let notice = SupplementNotice {
-        at: Instant::new(now),
-        remark: request.remark.trim().to_owned(),
-        items: request.items,
-    };
-    let mut tx = portal.db().begin_write().await?;
-    let state = transition(&mut tx, &application, CaseAction::RequestSupplement, now).await?;
-    sqlx::query("UPDATE applications SET supplement_notice = $1 WHERE id = $2")
-        .bind(to_json(&notice)?)
-        .bind(&application.id)
-        .execute(&mut *tx)
-        .await?;
-    let text = format!(
-        "窗口工作人员一次性告知需补正 {} 项内容，请按告知修改后重新提交。",
-        notice.items.len()
-    );
-    add_event(&mut tx, &application.id, "needs_supplement", &text, now).await?;
-    messages::send(
-        &mut tx,
-        portal,
-        NewMessage {
-            citizen_id: &application.owner,
-            kind: "needs_supplement",
-            title: "申请需要补正".into(),
-            body: format!(
-                "您的“{}”申请（办件编号 {case_no}）需要补正 {} 项内容，请查看补正告知并重新提交。",
-                filing.name,
-                notice.items.len()
-            ),
-            application_id: Some(application.id.clone()),
-            dedup_key: format!("needs_supplement:{}:{}", application.id, stamp(now)),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    let application = Stored {
-        state,
-        supplement_notice: Some(notice),
-        ..application
-    };
-    view(portal, application, filing).await
-}
-
-/// Whether `key` names a field of the form, inside a group as `group.n.field`.
-fn has_field(form: &FormSchema, key: &str) -> bool {
-    let top = key.split('.').next().unwrap_or(key);
-    form.fields.iter().any(|f| f.key == top)
 }
 
 /// 撤回: the applicant takes a submitted case back before it is accepted; a package case takes
@@ -382,6 +294,7 @@ pub async fn withdraw(
             "withdrawn",
             "您已撤回申请，如需办理请重新提交。",
             now,
+            None,
         )
         .await?;
     }

@@ -9,6 +9,7 @@ mod calendar;
 mod catalog;
 pub mod error;
 pub mod extract;
+mod intake;
 mod me;
 mod messages;
 mod openapi;
@@ -71,7 +72,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(applications::submit))
         .routes(routes!(applications::withdraw))
         .routes(routes!(applications::timeline))
-        .routes(routes!(staff::request_supplement))
+        .routes(routes!(intake::queue))
+        .routes(routes!(intake::read))
+        .routes(routes!(intake::accept))
+        .routes(routes!(intake::refuse))
+        .routes(routes!(intake::request_supplement))
         .routes(routes!(messages::inbox))
         .routes(routes!(messages::mark_read))
         .routes(routes!(progress::progress_query))

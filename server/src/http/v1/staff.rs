@@ -10,11 +10,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::account::{CitizenRecord, NewStaff, PrincipalView, StaffRole, StaffView};
-use domain::application::{ApplicationView, SupplementRequest};
 use domain::instant::Instant;
 use domain::paging::Page;
 use serde::{Deserialize, Serialize};
-use service::staff::{self, Creator, Intake, LookUpCitizen, ManageStaff};
+use service::staff::{self, Creator, LookUpCitizen, ManageStaff};
 use utoipa::ToSchema;
 
 #[utoipa::path(
@@ -191,31 +190,4 @@ pub async fn audit_log(
         subject: row.subject,
         detail: row.detail,
     })))
-}
-
-/// 一次性告知: everything to fix at once; the applicant's form reopens with the notice.
-#[utoipa::path(
-    post, path = "/staff/applications/{case_no}/request-supplement", tag = "staff",
-    summary = "要求补正（一次性告知）",
-    params(("case_no" = String, Path, description = "办件编号")),
-    request_body = SupplementRequest,
-    responses(
-        (status = 200, description = "办件，状态为待补正", body = ApplicationView),
-        (status = 403, description = "不是综合窗口人员", body = ErrorEnvelope),
-        (status = 404, description = "没有该办件", body = ErrorEnvelope),
-        (status = 409, description = "办件不在待受理状态", body = ErrorEnvelope),
-        (status = 422, description = "补正项为空或不属于本办件", body = ErrorEnvelope),
-    ),
-    security(("bearer" = []))
-)]
-pub async fn request_supplement(
-    State(state): State<AppState>,
-    StaffWrite(session, _): StaffWrite<Intake>,
-    Path(case_no): Path<String>,
-    ApiJson(request): ApiJson<SupplementRequest>,
-) -> Result<Json<ApplicationView>, ApiError> {
-    Ok(Json(
-        service::applications::request_supplement(&state.portal, &session, &case_no, request)
-            .await?,
-    ))
 }

@@ -246,13 +246,25 @@ impl TestApp {
     /// A staff account with the given role, its authenticator enrolled; returns the user name
     /// and the TOTP secret so the test can compute codes.
     pub async fn enrolled_staff(&self, role: &str) -> (String, Vec<u8>) {
-        let username = format!("{role}01");
+        self.enrolled_staff_at(role, &format!("{role}01"), "city", "economic")
+            .await
+    }
+
+    /// A staff member of `role` in a hall's zone (a clerk's or an issuer's scope).
+    pub async fn enrolled_staff_at(
+        &self,
+        role: &str,
+        username: &str,
+        hall: &str,
+        zone: &str,
+    ) -> (String, Vec<u8>) {
+        let username = username.to_owned();
         let new = domain::account::NewStaff {
             username: username.clone(),
             name: "陈晓燕".into(),
             role: role.into(),
-            hall_id: Some("city".into()),
-            zone: Some("economic".into()),
+            hall_id: Some(hall.into()),
+            zone: Some(zone.into()),
             department: Some("scjg".into()),
             password: STAFF_PASSWORD.into(),
         };

@@ -1,0 +1,365 @@
+//! 一窗受理 through the API: the work queue of a clerk's hall and zone, the audited read, 受理 with
+//! every manual review point, 不予受理, the clock the applicant then sees, and who may do what.
+
+use crate::common::cases::{fill_in, start, submit};
+use crate::common::{Auth, TestApp, body_json, body_text, error_envelope};
+use serde_json::{Value, json};
+use service::Backend;
+
+/// 户口登记（出生登记）: handled at the city hall's social zone; one manual review point.
+const HOUSEHOLD_REGISTRATION: &str = "1133010000250002364000400000033";
+
+async fn submitted_case(app: &TestApp, token: &str) -> String {
+    let draft = start(app, token, json!({ "item_code": HOUSEHOLD_REGISTRATION })).await;
+    let filled = fill_in(app, token, &draft).await;
+    let case = submit(app, token, filled["id"].as_str().unwrap()).await;
+    case["case_no"].as_str().unwrap().to_owned()
+}
+
+async fn staff(app: &TestApp, role: &str, username: &str, hall: &str, zone: &str) -> String {
+    let (username, secret) = app.enrolled_staff_at(role, username, hall, zone).await;
+    app.staff_token(&username, &secret).await
+}
+
+async fn get_json(app: &TestApp, url: &str, token: &str) -> (u16, Value) {
+    let response = app.call("GET", url, Auth::Bearer(token), None).await;
+    let status = response.status().as_u16();
+    (status, body_json(response).await)
+}
+
+async fn a_clerk_accepts_a_case_of_their_zone_and_the_applicant_sees_the_clock(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let citizen = app.citizen_token().await;
+    let case_no = submitted_case(&app, &citizen).await;
+    let clerk = staff(&app, "clerk", "clerk01", "city", "social").await;
+    let other_zone = staff(&app, "clerk", "clerk02", "city", "economic").await;
+
+    // The queue of the city hall's social zone holds the case, masked; another zone's does not.
+    let (status, queue) = get_json(&app, "/api/v1/staff/applications?queue=intake", &clerk).await;
+    assert_eq!(status, 200, "{queue}");
+    let entry = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["case_no"] == case_no.as_str())
+        .unwrap_or_else(|| panic!("the case is queued: {queue}"))
+        .clone();
+    assert_eq!(entry["applicant"], "张*");
+    assert_eq!(entry["channel"], "online");
+    assert_eq!(entry["state"], "submitted");
+    assert!(entry["clock"].is_null(), "no clock before acceptance");
+    let (_, elsewhere) = get_json(&app, "/api/v1/staff/applications", &other_zone).await;
+    assert_eq!(elsewhere["total"], 0, "{elsewhere}");
+    let url = format!("/api/v1/staff/applications/{case_no}");
+    let (status, _) = get_json(&app, &url, &other_zone).await;
+    assert_eq!(
+        status, 404,
+        "outside the clerk's zone the case does not exist"
+    );
+
+    // The read is audited: the applicant sees it.
+    let (status, case) = get_json(&app, &url, &clerk).await;
+    assert_eq!(status, 200, "{case}");
+    assert_eq!(
+        case["actions"],
+        json!(["accept", "request_supplement", "refuse"])
+    );
+    let point = case["manual_points"][0].clone();
+    assert_eq!(point["text"], "户口簿户主页与本人页齐全", "{case}");
+    let (_, log) = get_json(&app, "/api/v1/me/access-log", &citizen).await;
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "查看办件"
+                && e["purpose"] == format!("办理办件 {case_no}").as_str()),
+        "{log}"
+    );
+
+    // 受理 needs every manual point checked; each missing one is named.
+    let accept = format!("{url}/accept");
+    let unchecked = app
+        .call(
+            "POST",
+            &accept,
+            Auth::Bearer(&clerk),
+            Some(json!({ "checked": [] })),
+        )
+        .await;
+    let error = error_envelope(unchecked, 422, "validation_failed").await;
+    let field = format!("checked.{}", point["id"].as_str().unwrap());
+    assert!(
+        error["fields"][field.as_str()][0]
+            .as_str()
+            .unwrap()
+            .contains("户口簿户主页"),
+        "{error}"
+    );
+    let accepted = app
+        .call(
+            "POST",
+            &accept,
+            Auth::Bearer(&clerk),
+            Some(json!({ "checked": [point["id"]] })),
+        )
+        .await;
+    assert_eq!(accepted.status(), 200, "{}", body_text(accepted).await);
+    let accepted = body_json(accepted).await;
+    assert_eq!(accepted["case"]["state"], "accepted");
+    // Promised one working day: the next working day after today (day 0), as the calendar says.
+    let today = accepted["case"]["submitted_at"].as_str().unwrap()[..10].to_owned();
+    let (_, due) = get_json(
+        &app,
+        &format!("/api/v1/calendar/due-date?from={today}&working_days=1"),
+        &citizen,
+    )
+    .await;
+    let promised_due = due["due_date"].as_str().unwrap().to_owned();
+    assert_eq!(accepted["clock"]["promised_due"], promised_due.as_str());
+    assert_eq!(accepted["clock"]["promised_left"], 1);
+    assert_eq!(accepted["clock"]["legal_left"], 5);
+    assert_eq!(accepted["clock"]["urgency"], "warning");
+
+    // The applicant sees the state, the clock, the event (its actor masked) and a message.
+    let (_, mine) = get_json(&app, &format!("/api/v1/applications/{case_no}"), &citizen).await;
+    assert_eq!(mine["state_label"], "已受理");
+    assert_eq!(mine["clock"]["promised_due"], promised_due.as_str());
+    let (_, timeline) = get_json(
+        &app,
+        &format!("/api/v1/applications/{case_no}/timeline"),
+        &citizen,
+    )
+    .await;
+    let last = timeline["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["kind"], "accepted", "{timeline}");
+    assert!(
+        last["text"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("承诺于 {promised_due} 前办结"))
+    );
+    assert_eq!(last["actor"], "窗口工作人员 陈**", "the clerk masked");
+    let (_, inbox) = get_json(&app, "/api/v1/messages", &citizen).await;
+    assert!(
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["title"] == "申请已受理"),
+        "{inbox}"
+    );
+
+    // Accepted once: a second decision is a state conflict.
+    let again = app
+        .call(
+            "POST",
+            &accept,
+            Auth::Bearer(&clerk),
+            Some(json!({ "checked": [point["id"]] })),
+        )
+        .await;
+    error_envelope(again, 409, "state_conflict").await;
+    let (_, review) = get_json(&app, "/api/v1/staff/applications?queue=review", &clerk).await;
+    assert_eq!(review["items"][0]["case_no"], case_no.as_str(), "{review}");
+    assert_eq!(review["items"][0]["clock"]["promised_left"], 1);
+}
+
+async fn a_refusal_names_its_reason_and_basis(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let citizen = app.citizen_token().await;
+    let case_no = submitted_case(&app, &citizen).await;
+    let clerk = staff(&app, "clerk", "clerk01", "city", "social").await;
+    let refuse = format!("/api/v1/staff/applications/{case_no}/refuse");
+    let empty = app
+        .call("POST", &refuse, Auth::Bearer(&clerk), Some(json!({})))
+        .await;
+    let error = error_envelope(empty, 422, "validation_failed").await;
+    assert!(error["fields"]["reason"].is_array() && error["fields"]["legal_basis"].is_array());
+    let refused = app
+        .call(
+            "POST",
+            &refuse,
+            Auth::Bearer(&clerk),
+            Some(json!({
+                "reason": "申请人户籍不在本辖区",
+                "legal_basis": "《中华人民共和国户口登记条例》第七条",
+            })),
+        )
+        .await;
+    assert_eq!(refused.status(), 200, "{}", body_text(refused).await);
+    let (_, mine) = get_json(&app, &format!("/api/v1/applications/{case_no}"), &citizen).await;
+    assert_eq!(mine["state_label"], "不予受理");
+    let (_, inbox) = get_json(&app, "/api/v1/messages", &citizen).await;
+    let message = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["title"] == "申请不予受理")
+        .unwrap()
+        .clone();
+    assert!(
+        message["body"]
+            .as_str()
+            .unwrap()
+            .contains("户口登记条例》第七条")
+    );
+}
+
+/// Every intake route × role × in or out of scope: only a clerk of the case's hall and zone
+/// decides; supervisors and admins read; nobody else sees the case.
+async fn who_may_see_and_decide_a_case(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let citizen = app.citizen_token().await;
+    let case_no = submitted_case(&app, &citizen).await;
+    let read = format!("/api/v1/staff/applications/{case_no}");
+    let tokens = [
+        (
+            "clerk in scope",
+            staff(&app, "clerk", "clerk01", "city", "social").await,
+        ),
+        (
+            "clerk of another hall",
+            staff(&app, "clerk", "clerk02", "qingshan", "social").await,
+        ),
+        (
+            "approver",
+            staff(&app, "approver", "approver01", "city", "social").await,
+        ),
+        (
+            "issuer of the zone",
+            staff(&app, "issuer", "issuer01", "city", "social").await,
+        ),
+        (
+            "supervisor",
+            staff(&app, "supervisor", "supervisor01", "city", "social").await,
+        ),
+        ("citizen", citizen.clone()),
+    ];
+    // (who, read status, decide status)
+    let expected = [
+        ("clerk in scope", 200, 422),
+        ("clerk of another hall", 404, 404),
+        ("approver", 404, 403),
+        ("issuer of the zone", 404, 403),
+        ("supervisor", 200, 403),
+        ("citizen", 403, 403),
+    ];
+    for ((who, token), (_, read_status, decide_status)) in tokens.iter().zip(expected) {
+        let (status, body) = get_json(&app, &read, token).await;
+        assert_eq!(status, read_status, "{who} reads: {body}");
+        // Bodies that parse but are refused in scope, so nothing changes the case.
+        let bodies = [
+            ("accept", json!({ "checked": [] })),
+            ("refuse", json!({})),
+            ("request-supplement", json!({ "items": [] })),
+        ];
+        for (action, body) in bodies {
+            let response = app
+                .call(
+                    "POST",
+                    &format!("{read}/{action}"),
+                    Auth::Bearer(token),
+                    Some(body),
+                )
+                .await;
+            assert_eq!(
+                response.status(),
+                decide_status,
+                "{who} {action}: {}",
+                body_text(response).await
+            );
+        }
+        let queue = app
+            .call(
+                "GET",
+                "/api/v1/staff/applications?queue=all",
+                Auth::Bearer(token),
+                None,
+            )
+            .await;
+        let expected_queue = if *who == "citizen" { 403 } else { 200 };
+        assert_eq!(queue.status(), expected_queue, "{who} queue");
+    }
+    let anonymous = app.call("GET", &read, Auth::Anonymous, None).await;
+    error_envelope(anonymous, 401, "unauthorized").await;
+    let bad_queue = app
+        .call(
+            "GET",
+            "/api/v1/staff/applications?queue=later",
+            Auth::Bearer(&tokens[0].1),
+            None,
+        )
+        .await;
+    let error = error_envelope(bad_queue, 422, "validation_failed").await;
+    assert!(error["fields"]["queue"].is_array(), "{error}");
+}
+
+/// Two clerks accept one case at the same moment: one succeeds, the other hears 409.
+async fn two_clerks_accepting_at_once_give_one_acceptance(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let citizen = app.citizen_token().await;
+    let first = staff(&app, "clerk", "clerk01", "city", "social").await;
+    let second = staff(&app, "clerk", "clerk02", "city", "social").await;
+    let app = std::sync::Arc::new(app);
+    for _ in 0..3 {
+        let case_no = submitted_case(&app, &citizen).await;
+        let (_, case) = get_json(
+            &app,
+            &format!("/api/v1/staff/applications/{case_no}"),
+            &first,
+        )
+        .await;
+        let checked = json!({ "checked": [case["manual_points"][0]["id"]] });
+        let mut tasks = tokio::task::JoinSet::new();
+        for token in [first.clone(), second.clone()] {
+            let (app, case_no, checked) = (app.clone(), case_no.clone(), checked.clone());
+            tasks.spawn(async move {
+                let url = format!("/api/v1/staff/applications/{case_no}/accept");
+                app.call("POST", &url, Auth::Bearer(&token), Some(checked))
+                    .await
+                    .status()
+                    .as_u16()
+            });
+        }
+        let mut statuses = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            statuses.push(done.unwrap());
+        }
+        statuses.sort();
+        assert_eq!(statuses, [200, 409]);
+        let (_, timeline) = get_json(
+            &app,
+            &format!("/api/v1/applications/{case_no}/timeline"),
+            &citizen,
+        )
+        .await;
+        let accepted = timeline["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "accepted")
+            .count();
+        assert_eq!(accepted, 1, "one acceptance on the timeline");
+    }
+}
+
+on_both_databases!(
+    a_clerk_accepts_a_case_of_their_zone_and_the_applicant_sees_the_clock,
+    a_refusal_names_its_reason_and_basis,
+    who_may_see_and_decide_a_case,
+    two_clerks_accepting_at_once_give_one_acceptance,
+);

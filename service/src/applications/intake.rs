@@ -1,0 +1,443 @@
+//! 一窗受理: the work queues of a staff member's scope, the audited read of one case, and the
+//! clerk's decisions — 受理 (the clock starts; 容缺受理 when materials are deferred) and 不予受理.
+//! Each decision is one conditional state change (`transition`), so of two clerks acting on one
+//! case at once one succeeds and the other gets 409 `state_conflict`; each is an event on the
+//! case's timeline and a message to the applicant.
+
+use super::submit::add_event;
+use super::{Stored, fetch, filing, read_clock, review, timeline_of, to_json, transition, view};
+use crate::auth::{Session, StaffPrincipal};
+use crate::clock::{stamp, stored_instant, today_at};
+use crate::messages::{self, NewMessage};
+use crate::staff::{Capability, Intake};
+use crate::{Error, Portal, Result, calendar};
+use domain::account::{StaffRole, StaffScope};
+use domain::application::{
+    ApplicationView, CaseAction, CaseRef, CaseState, SupplementNotice, SupplementRequest,
+};
+use domain::case_clock::{CaseClock, Urgency};
+use domain::form::FormSchema;
+use domain::identity::PersonName;
+use domain::instant::Instant;
+use domain::intake::{
+    AcceptRequest, Channel, Queue, QueueEntry, RefuseRequest, StaffCaseView, manual_points,
+};
+use domain::paging::{Page, PageRequest};
+use domain::prereview::MaterialChoice;
+use sqlx::Row;
+
+const NOT_FOUND: Error = Error::NotFound("没有找到该办件，或不在您的办理范围内");
+
+/// Whether `staff` may see the case: a clerk the cases of their hall and zone, an issuer those
+/// of their hall zone ready to issue, supervisors and admins everything; approvers see the cases
+/// routed to their department once review is built (the department-approval issue).
+fn in_scope(staff: &StaffPrincipal, application: &Stored) -> bool {
+    let same_zone = |hall_id: &str, zone: &str| {
+        application.hall_id.as_deref() == Some(hall_id) && application.zone.as_deref() == Some(zone)
+    };
+    match (&staff.scope, staff.role) {
+        (StaffScope::Platform, _) => true,
+        (StaffScope::Zone { hall_id, zone }, StaffRole::Clerk) => same_zone(hall_id, zone.as_str()),
+        (StaffScope::Zone { hall_id, zone }, StaffRole::Issuer) => {
+            same_zone(hall_id, zone.as_str())
+                && Queue::Issuing.states().contains(&application.state)
+        }
+        _ => false,
+    }
+}
+
+/// A work queue in the caller's scope, most urgent first: overdue, then warning, then the
+/// oldest. Every line shows the applicant masked.
+pub async fn queue(
+    portal: &Portal,
+    session: &Session,
+    queue: Queue,
+    paging: PageRequest,
+) -> Result<Page<QueueEntry>> {
+    let staff = session.require_staff(&StaffRole::ALL)?;
+    let states = queue
+        .states()
+        .iter()
+        .map(|state| format!("'{}'", state.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let scope = match (&staff.scope, staff.role) {
+        (StaffScope::Platform, _) => String::new(),
+        (StaffScope::Zone { .. }, StaffRole::Clerk | StaffRole::Issuer) => {
+            "AND a.hall_id = $1 AND a.zone = $2".to_owned()
+        }
+        // Nothing is routed to a department before review exists.
+        _ => return Ok(Page::of(&[], paging)),
+    };
+    let sql = format!(
+        "SELECT a.id, a.case_no, a.state, a.channel, a.submitted_at, a.accepted_at, \
+         a.item_code, a.item_version, a.package_id, a.package_members, a.business_id, \
+         COALESCE(p.name, i.name) AS item_name, c.name AS owner_name, b.org_name \
+         FROM applications a JOIN items i ON i.code = a.item_code \
+         JOIN citizens c ON c.id = a.owner_citizen_id \
+         LEFT JOIN businesses b ON b.id = a.business_id \
+         LEFT JOIN packages p ON p.id = a.package_id \
+         WHERE a.parent_id IS NULL AND a.case_no IS NOT NULL AND a.state IN ({states}) \
+         {scope} ORDER BY a.submitted_at, a.case_no"
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let StaffScope::Zone { hall_id, zone } = &staff.scope {
+        query = query.bind(hall_id.clone()).bind(zone.as_str());
+    }
+    let rows = query.fetch_all(portal.db().pool()).await?;
+    let calendar = calendar::load(portal.db()).await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let state: String = row.try_get("state")?;
+        let state = CaseState::parse(&state).ok_or_else(|| anyhow::anyhow!("state {state}"))?;
+        let channel: String = row.try_get("channel")?;
+        let accepted_at: Option<String> = row.try_get("accepted_at")?;
+        let clock = match accepted_at {
+            Some(accepted_at) => {
+                let id: String = row.try_get("id")?;
+                let stored = fetch(portal, CaseRef::Id(&id)).await?.ok_or(NOT_FOUND)?;
+                let filing = filing(portal, &stored).await?;
+                read_clock(portal, &calendar, &accepted_at, &filing)
+            }
+            None => None,
+        };
+        let applicant = match row.try_get::<Option<String>, _>("org_name")? {
+            Some(org) => org,
+            None => PersonName::parse(&row.try_get::<String, _>("owner_name")?)
+                .map(|name| name.masked())
+                .unwrap_or_else(|_| "*".into()),
+        };
+        entries.push(QueueEntry {
+            case_no: row.try_get("case_no")?,
+            item_name: row.try_get("item_name")?,
+            applicant,
+            state,
+            state_label: state.label().into(),
+            channel: Channel::parse(&channel).unwrap_or(Channel::Online),
+            submitted_at: stored_instant(&row.try_get::<String, _>("submitted_at")?)?,
+            urgency: clock.as_ref().map_or(Urgency::OnTime, |c| c.urgency),
+            clock,
+        });
+    }
+    entries.sort_by(|a, b| {
+        a.urgency
+            .cmp(&b.urgency)
+            .then_with(|| a.submitted_at.cmp(&b.submitted_at))
+    });
+    Ok(Page::of(&entries, paging))
+}
+
+/// One case as a staff member in scope sees it. The read is audited: the applicant finds it in
+/// 谁查看了我的信息.
+pub async fn case_for_staff(
+    portal: &Portal,
+    session: &Session,
+    case_no: &str,
+) -> Result<StaffCaseView> {
+    let staff = session.require_staff(&StaffRole::ALL)?;
+    let application = fetch(portal, CaseRef::CaseNo(case_no))
+        .await?
+        .filter(|application| in_scope(staff, application))
+        .ok_or(NOT_FOUND)?;
+    crate::staff::record_case_view(portal, session, staff, &application.owner, case_no).await?;
+    staff_view(portal, staff, application).await
+}
+
+async fn staff_view(
+    portal: &Portal,
+    staff: &StaffPrincipal,
+    application: Stored,
+) -> Result<StaffCaseView> {
+    let filing = filing(portal, &application).await?;
+    let findings = review(portal, &application, &filing).await?;
+    let timeline = timeline_of(portal, &application.id).await?;
+    let points = manual_points(&filing.materials);
+    let applicant = applicant_of(portal, &application).await?;
+    let channel = application.channel;
+    let actions = if staff.role == StaffRole::Clerk {
+        [
+            acceptance_of(&application),
+            CaseAction::RequestSupplement,
+            CaseAction::Refuse,
+        ]
+        .into_iter()
+        .filter(|action| application.state.allows(*action))
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let case = view(portal, application, filing).await?;
+    Ok(StaffCaseView {
+        clock: case.clock.clone(),
+        case,
+        applicant,
+        channel,
+        findings,
+        manual_points: points,
+        actions,
+        timeline,
+    })
+}
+
+/// 容缺受理 when any material is deferred, plain 受理 otherwise.
+fn acceptance_of(application: &Stored) -> CaseAction {
+    let deferred = application
+        .choices
+        .values()
+        .any(|choice| matches!(choice, MaterialChoice::Deferred { .. }));
+    if deferred {
+        CaseAction::AcceptWithDeferrals
+    } else {
+        CaseAction::Accept
+    }
+}
+
+async fn applicant_of(portal: &Portal, application: &Stored) -> Result<String> {
+    let row = sqlx::query(
+        "SELECT c.name, b.org_name FROM applications a JOIN citizens c ON c.id = a.owner_citizen_id \
+         LEFT JOIN businesses b ON b.id = a.business_id WHERE a.id = $1",
+    )
+    .bind(&application.id)
+    .fetch_one(portal.db().pool())
+    .await?;
+    Ok(match row.try_get::<Option<String>, _>("org_name")? {
+        Some(org) => org,
+        None => PersonName::parse(&row.try_get::<String, _>("name")?)
+            .map(|name| name.masked())
+            .unwrap_or_else(|_| "*".into()),
+    })
+}
+
+/// The clerk in scope, and the case; 404 for a case outside the clerk's hall and zone.
+async fn clerk_and_case<'a>(
+    portal: &Portal,
+    session: &'a Session,
+    case_no: &str,
+) -> Result<(&'a StaffPrincipal, Stored)> {
+    let staff = session.require_staff(Intake::ROLES)?;
+    let application = fetch(portal, CaseRef::CaseNo(case_no))
+        .await?
+        .filter(|application| in_scope(staff, application))
+        .ok_or(NOT_FOUND)?;
+    Ok((staff, application))
+}
+
+/// How the applicant sees who acted: the staff member masked, with their unit.
+fn actor_of(staff: &StaffPrincipal) -> String {
+    format!("窗口工作人员 {}", staff.name.masked())
+}
+
+/// 受理 (or 容缺受理): every manual review point checked, the case moves on and its clock starts
+/// today; the applicant hears the promised date.
+pub async fn accept(
+    portal: &Portal,
+    session: &Session,
+    case_no: &str,
+    request: AcceptRequest,
+) -> Result<StaffCaseView> {
+    let (staff, application) = clerk_and_case(portal, session, case_no).await?;
+    let filing = filing(portal, &application).await?;
+    request
+        .check(&manual_points(&filing.materials))
+        .map_err(Error::Invalid)?;
+    let action = acceptance_of(&application);
+    let now = portal.now();
+    let calendar = calendar::load(portal.db()).await?;
+    let promised_due =
+        CaseClock::new(&calendar, today_at(now), &[]).due(filing.promised_days, today_at(now));
+    let mut tx = portal.db().begin_write().await?;
+    let state = transition(&mut tx, &application, action, now).await?;
+    sqlx::query("UPDATE applications SET accepted_at = $1, accepted_by = $2 WHERE id = $3")
+        .bind(stamp(now))
+        .bind(&staff.staff_id)
+        .bind(&application.id)
+        .execute(&mut *tx)
+        .await?;
+    let (kind, how) = match action {
+        CaseAction::AcceptWithDeferrals => ("accepted_with_deferrals", "容缺受理"),
+        _ => ("accepted", "受理"),
+    };
+    let text = format!(
+        "您的申请已{how}，承诺于 {promised_due} 前办结{}。",
+        match action {
+            CaseAction::AcceptWithDeferrals => "；请在承诺日期前补交容缺材料",
+            _ => "",
+        }
+    );
+    add_event(
+        &mut tx,
+        &application.id,
+        kind,
+        &text,
+        now,
+        Some(&actor_of(staff)),
+    )
+    .await?;
+    messages::send(
+        &mut tx,
+        portal,
+        NewMessage {
+            citizen_id: &application.owner,
+            kind,
+            title: format!("申请已{how}"),
+            body: format!(
+                "您的“{}”申请（办件编号 {case_no}）已{how}，承诺于 {promised_due} 前办结。",
+                filing.name
+            ),
+            application_id: Some(application.id.clone()),
+            dedup_key: format!("{kind}:{}", application.id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let accepted = Stored {
+        state,
+        accepted_at: Some(stamp(now)),
+        ..application
+    };
+    staff_view(portal, staff, accepted).await
+}
+
+/// 不予受理, with the reason and its legal basis; the applicant hears both.
+pub async fn refuse(
+    portal: &Portal,
+    session: &Session,
+    case_no: &str,
+    request: RefuseRequest,
+) -> Result<StaffCaseView> {
+    let (staff, application) = clerk_and_case(portal, session, case_no).await?;
+    request.check().map_err(Error::Invalid)?;
+    let filing = filing(portal, &application).await?;
+    let now = portal.now();
+    let (reason, basis) = (request.reason.trim(), request.legal_basis.trim());
+    let mut tx = portal.db().begin_write().await?;
+    let state = transition(&mut tx, &application, CaseAction::Refuse, now).await?;
+    let text = format!("不予受理。理由：{reason}。依据：{basis}。");
+    add_event(
+        &mut tx,
+        &application.id,
+        "refused",
+        &text,
+        now,
+        Some(&actor_of(staff)),
+    )
+    .await?;
+    messages::send(
+        &mut tx,
+        portal,
+        NewMessage {
+            citizen_id: &application.owner,
+            kind: "refused",
+            title: "申请不予受理".into(),
+            body: format!(
+                "您的“{}”申请（办件编号 {case_no}）不予受理。理由：{reason}。依据：{basis}。",
+                filing.name
+            ),
+            application_id: Some(application.id.clone()),
+            dedup_key: format!("refused:{}", application.id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    staff_view(
+        portal,
+        staff,
+        Stored {
+            state,
+            ..application
+        },
+    )
+    .await
+}
+
+/// 一次性告知: a clerk in scope sends a submitted case back for 补正 with everything to fix at
+/// once. The applicant's form reopens with the notice; the items must name the case's fields or
+/// materials.
+pub async fn request_supplement(
+    portal: &Portal,
+    session: &Session,
+    case_no: &str,
+    request: SupplementRequest,
+) -> Result<ApplicationView> {
+    let (staff, application) = clerk_and_case(portal, session, case_no).await?;
+    let filing = filing(portal, &application).await?;
+    if request.items.is_empty() {
+        return Err(Error::invalid("items", "请逐项列明需要补正的内容"));
+    }
+    for (index, item) in request.items.iter().enumerate() {
+        let known = match item.target.split_once(':') {
+            Some(("field", key)) => has_field(&filing.form, key),
+            Some(("material", code)) => filing.materials.iter().any(|m| m.code == code),
+            _ => false,
+        };
+        if !known {
+            return Err(Error::invalid(
+                &format!("items.{index}.target"),
+                "所选补正项不属于本办件，请重新选择",
+            ));
+        }
+        if item.message.trim().is_empty() {
+            return Err(Error::invalid(
+                &format!("items.{index}.message"),
+                "请写明需要补正的具体内容",
+            ));
+        }
+    }
+    let now = portal.now();
+    let notice = SupplementNotice {
+        at: Instant::new(now),
+        remark: request.remark.trim().to_owned(),
+        items: request.items,
+    };
+    let mut tx = portal.db().begin_write().await?;
+    let state = transition(&mut tx, &application, CaseAction::RequestSupplement, now).await?;
+    sqlx::query("UPDATE applications SET supplement_notice = $1 WHERE id = $2")
+        .bind(to_json(&notice)?)
+        .bind(&application.id)
+        .execute(&mut *tx)
+        .await?;
+    let text = format!(
+        "窗口工作人员一次性告知需补正 {} 项内容，请按告知修改后重新提交。",
+        notice.items.len()
+    );
+    let actor = actor_of(staff);
+    add_event(
+        &mut tx,
+        &application.id,
+        "needs_supplement",
+        &text,
+        now,
+        Some(&actor),
+    )
+    .await?;
+    messages::send(
+        &mut tx,
+        portal,
+        NewMessage {
+            citizen_id: &application.owner,
+            kind: "needs_supplement",
+            title: "申请需要补正".into(),
+            body: format!(
+                "您的“{}”申请（办件编号 {case_no}）需要补正 {} 项内容，请查看补正告知并重新提交。",
+                filing.name,
+                notice.items.len()
+            ),
+            application_id: Some(application.id.clone()),
+            dedup_key: format!("needs_supplement:{}:{}", application.id, stamp(now)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let application = Stored {
+        state,
+        supplement_notice: Some(notice),
+        ..application
+    };
+    view(portal, application, filing).await
+}
+
+/// Whether `key` names a field of the form, inside a group as `group.n.field`.
+fn has_field(form: &FormSchema, key: &str) -> bool {
+    let top = key.split('.').next().unwrap_or(key);
+    form.fields.iter().any(|f| f.key == top)
+}
