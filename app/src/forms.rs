@@ -38,6 +38,8 @@ pub enum FormName {
     Withdraw,
     Progress,
     Messages,
+    Accept,
+    Refuse,
 }
 
 impl FormName {
@@ -63,6 +65,8 @@ impl FormName {
             Self::Withdraw => "withdraw",
             Self::Progress => "progress",
             Self::Messages => "messages",
+            Self::Accept => "accept",
+            Self::Refuse => "refuse",
         }
     }
 }
@@ -94,6 +98,15 @@ impl FormName {
             },
             Self::Progress => paths::PROGRESS.into(),
             Self::Messages => paths::MESSAGES.into(),
+            // Posted from a case's workbench page: /staff/cases/{case_no}/accept.
+            Self::Accept => match paths::action::ACCEPT.id_in(action) {
+                Some(case_no) => paths::STAFF_CASE.at(case_no),
+                None => paths::STAFF.into(),
+            },
+            Self::Refuse => match paths::action::REFUSE.id_in(action) {
+                Some(case_no) => paths::STAFF_CASE.at(case_no),
+                None => paths::STAFF.into(),
+            },
         }
     }
 }

@@ -27,8 +27,8 @@ use leptos_router::{SsrMode, path};
 use pages::{
     AccessibilityPage, ApplicationPage, ApplyPackagePage, ApplyStartPage, CatalogPage, GuidePage,
     HallsPage, HomePage, LoginPage, MePage, MessagesPage, MyApplicationsPage, NotFoundPage,
-    PackagePage, ProgressPage, RegisterPage, StaffDeskPage, StaffEnrolPage, StaffLoginPage,
-    WithdrawPage,
+    PackagePage, ProgressPage, RegisterPage, StaffCasePage, StaffDeskPage, StaffEnrolPage,
+    StaffLoginPage, WithdrawPage,
 };
 
 /// The application root, shared by the server renderer and the browser.
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/totp") view=StaffEnrolPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=StaffDeskPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/cases/:case_no") view=StaffCasePage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -74,6 +74,8 @@ pub const APPLY: WithId = WithId::new("/apply/", "code", "");
 pub const APPLY_PACKAGE: WithId = WithId::new("/apply/package/", "id", "");
 /// One application: its form while a draft or in 补正, its receipt and progress afterwards.
 pub const APPLICATION: WithId = WithId::new("/applications/", "id", "");
+/// One case on the staff workbench (一窗受理).
+pub const STAFF_CASE: WithId = WithId::new("/staff/cases/", "case_no", "");
 /// The receipt's QR code (an SVG image of the progress lookup's address).
 pub const RECEIPT_QR: WithId = WithId::new("/applications/", "id", "/qr.svg");
 
@@ -115,6 +117,10 @@ pub mod action {
     pub const APPLICATION: WithId = super::APPLICATION;
     pub const WITHDRAW: WithId = WithId::new("/applications/", "id", "/withdraw");
     pub const MARK_READ: WithId = WithId::new("/messages/", "id", "/read");
+    /// 受理 of a case on the workbench.
+    pub const ACCEPT: WithId = WithId::new("/staff/cases/", "case_no", "/accept");
+    /// 不予受理 of a case on the workbench.
+    pub const REFUSE: WithId = WithId::new("/staff/cases/", "case_no", "/refuse");
 }
 
 #[cfg(test)]

@@ -73,7 +73,8 @@ async function citizenWithCases(request: APIRequestContext) {
   expect(saved.status()).toBe(200);
   const submitted = await request.post(`/api/v1/applications/${sent.id}/submit`, { headers });
   expect(submitted.status()).toBe(201);
-  return { phone, password, pages: [`/applications/${draft.id}`, `/applications/${packageDraft.id}`, `/applications/${sent.id}`, `/applications/${sent.id}/withdraw`] };
+  const caseNo = (await submitted.json()).case_no as string;
+  return { phone, password, caseNo, pages: [`/applications/${draft.id}`, `/applications/${packageDraft.id}`, `/applications/${sent.id}`, `/applications/${sent.id}/withdraw`] };
 }
 
 async function logIn(page: Page, account: string, password: string) {
@@ -148,7 +149,8 @@ test.describe("on a 360 px phone", () => {
     await context.close();
   });
 
-  test("the staff pages fit too, with their own navigation and the enrolment's QR code", async ({ page, baseURL }) => {
+  test("the staff pages fit too, with their own navigation and the enrolment's QR code", async ({ page, baseURL, request }) => {
+    const citizen = await citizenWithCases(request);
     await page.goto("/staff/login");
     await page.getByLabel("用户名").fill("supervisor01");
     await page.getByLabel("密码").fill("Demo-Staff-2026");
@@ -162,9 +164,14 @@ test.describe("on a 360 px phone", () => {
     await expect(page).toHaveURL(/\/staff$/);
     for (const mode of MODES) {
       await page.context().addCookies([{ name: "display_mode", value: mode, url: baseURL! }]);
-      await expectToFit(page, "/staff", mode);
-      await expectNoSeriousAxeViolations(page);
+      for (const path of ["/staff", "/staff?queue=all", `/staff/cases/${citizen.caseNo}`]) {
+        await expectToFit(page, path, mode);
+        await expectNoSeriousAxeViolations(page);
+      }
     }
+    // The supervisor reads every case, and the case page names the applicant masked.
+    await page.goto(`/staff/cases/${citizen.caseNo}`);
+    await expect(page.getByText("孙*")).toBeVisible();
     const banner = page.getByRole("banner");
     await banner.getByText("菜单").click();
     await expect(banner.getByRole("link", { name: "工作台" })).toBeVisible();

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod applications;
 pub mod catalog;
+pub mod intake;
 pub mod site;
 
 /// The first page of a list as the web pages show it: the newest hundred. (Page links come

@@ -687,6 +687,10 @@ fn Receipt(view: ApplicationView, timeline: Vec<TimelineEvent>) -> impl IntoView
                     <dt>"预计办结"</dt>
                     <dd>{format!("受理后 {} 个工作日内，预计 {} 前", estimate.working_days, estimate.due_date)}</dd>
                 })}
+                {view.clock.clone().map(|clock| view! {
+                    <dt>"办理时限"</dt>
+                    <dd>{format!("承诺 {} 前办结；{}", clock.promised_due, clock.text())}</dd>
+                })}
             </dl>
             {submitted.then(|| view! {
                 <h3>"接下来"</h3>

@@ -142,6 +142,7 @@ fn Desk(
     let unit_names = desk.unit_names.clone();
     view! {
         <p>{format!("{name_masked}，{role_label}（{}）", scope_text(&scope, &desk.unit_names))}</p>
+        {(role != StaffRole::Admin).then(|| view! { <super::intake::QueuePanel /> })}
         {may_look_up.then(|| view! {
             <section aria-labelledby="lookup-heading" class="panel">
                 <h2 id="lookup-heading">"查询申请人"</h2>

@@ -831,7 +831,105 @@ async fn a_form_needs_its_session_and_its_token(backend: Backend) {
     );
 }
 
+/// The workbench without JavaScript: the clerk finds the case in the queue, opens it (the
+/// applicant sees the read), is told which review point is not ticked, accepts, and the
+/// applicant's page shows 已受理 with the working days left.
+async fn a_clerk_accepts_on_the_workbench_without_javascript(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = app.citizen_token().await;
+    let draft = start(
+        &app,
+        &token,
+        json!({ "item_code": "1133010000250002364000400000033" }),
+    )
+    .await;
+    let filled = fill_in(&app, &token, &draft).await;
+    let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
+    let case_no = case["case_no"].as_str().unwrap().to_owned();
+    let (clerk, secret) = app
+        .enrolled_staff_at("clerk", "clerk01", "city", "social")
+        .await;
+    let (status, headers, _) = post_form(
+        &app,
+        "/staff/login",
+        &[
+            ("account", clerk.as_str()),
+            ("password", STAFF_PASSWORD),
+            ("totp", &app.totp_now(&secret)),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(status, 303);
+    let staff = session_token(&headers);
+    let (_, desk) = get_page(&app, "/staff", Some(&staff)).await;
+    let page = format!("/staff/cases/{case_no}");
+    assert!(
+        desk.contains(&format!(r#"href="{page}""#)),
+        "queued: {desk}"
+    );
+    assert!(desk.contains("张*"), "the applicant masked");
+    let (status, html) = get_page(&app, &page, Some(&staff)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("户口簿户主页与本人页齐全") && html.contains("受理后开始计时"));
+    let csrf = csrf_in(&html);
+    let accept = format!("{page}/accept");
+    let (status, _, html) = post_form(&app, &accept, &[("csrf_token", &csrf)], Some(&staff)).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("请核对“落户方户口簿”：户口簿户主页与本人页齐全"),
+        "{html}"
+    );
+    let point = {
+        let marker = r#"name="checked" value=""#;
+        let start = html.find(marker).unwrap() + marker.len();
+        html[start..].split('"').next().unwrap().to_owned()
+    };
+    let (status, headers, _) = post_form(
+        &app,
+        &accept,
+        &[("csrf_token", &csrf), ("checked", &point)],
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(headers["location"], page.as_str());
+    let (_, html) = get_page(&app, &page, Some(&staff)).await;
+    assert!(
+        html.contains("已受理") && html.contains("承诺剩余 1 个工作日"),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&format!(r#"action="{accept}""#)),
+        "no second 受理"
+    );
+
+    let (_, headers, _) = post_form(
+        &app,
+        "/login",
+        &[("account", PHONE), ("password", CITIZEN_PASSWORD)],
+        None,
+    )
+    .await;
+    let citizen = session_token(&headers);
+    let (_, mine) = get_page(
+        &app,
+        &format!("/applications/{}", filled["id"].as_str().unwrap()),
+        Some(&citizen),
+    )
+    .await;
+    assert!(
+        mine.contains("已受理") && mine.contains("承诺剩余 1 个工作日"),
+        "{mine}"
+    );
+    let (_, me) = get_page(&app, "/me", Some(&citizen)).await;
+    assert!(me.contains("查看办件"), "the read is in 谁查看了我的信息");
+}
+
 on_both_databases!(
+    a_clerk_accepts_on_the_workbench_without_javascript,
     a_form_needs_its_session_and_its_token,
     each_login_page_opens_for_its_own_accounts,
     every_form_on_me_shows_its_own_feedback,

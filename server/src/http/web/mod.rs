@@ -6,6 +6,7 @@ mod applications;
 mod auth;
 mod business;
 mod form;
+mod intake;
 mod me;
 mod messages;
 mod progress;
@@ -24,4 +25,5 @@ pub fn routes() -> Router<AppState> {
         .merge(applications::routes())
         .merge(progress::routes())
         .merge(messages::routes())
+        .merge(intake::routes())
 }

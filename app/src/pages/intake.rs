@@ -1,0 +1,255 @@
+//! 一窗受理 on the workbench: the work queues of the staff member's scope, and one case with its
+//! frozen form, materials, pre-review, clock and timeline, and the clerk's decisions — 受理 after
+//! checking every manual review point, or 不予受理 with the reason and its legal basis.
+
+use crate::api::intake::{load_queue, load_staff_case};
+use crate::components::layout::use_signed_in;
+use crate::components::time::When;
+use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, FormName, use_feedback};
+use crate::paths;
+use domain::application::CaseAction;
+use domain::form::Answer;
+use domain::intake::{Queue, QueueEntry, StaffCaseView};
+use domain::prereview::{Level, MaterialChoice};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The queue tabs and the chosen queue's cases, most urgent first.
+#[component]
+pub fn QueuePanel() -> impl IntoView {
+    let query = use_query_map();
+    let chosen = move || {
+        query
+            .with(|q| q.get("queue"))
+            .and_then(|q| Queue::parse(&q))
+            .unwrap_or(Queue::Intake)
+    };
+    let cases = Resource::new_blocking(chosen, |queue| load_queue(queue, 1));
+    view! {
+        <section aria-labelledby="queue-heading" class="panel">
+            <h2 id="queue-heading">"办件队列"</h2>
+            <nav class="tabs" aria-label="队列">
+                {[Queue::Intake, Queue::Review, Queue::All].into_iter().map(|queue| {
+                    let href = format!("{}?queue={}", paths::STAFF, serde_plain(queue));
+                    view! {
+                        <a href=href aria-current=move || (chosen() == queue).then_some("page")>{queue.label()}</a>
+                    }
+                }).collect_view()}
+            </nav>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match cases.await {
+                        Ok(Some(page)) if page.items.is_empty() => view! { <p>"队列中没有办件。"</p> }.into_any(),
+                        Ok(Some(page)) => view! {
+                            <p class="muted">{format!("共 {} 件，最紧急的在前", page.total)}</p>
+                            <table class="table">
+                                <caption class="visually-hidden">"办件队列"</caption>
+                                <thead><tr>
+                                    <th scope="col">"办件"</th><th scope="col">"申请人"</th><th scope="col">"状态"</th>
+                                    <th scope="col">"来源"</th><th scope="col">"时限"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|entry| view! { <QueueRow entry /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// A queue's name as its address says it (`intake`).
+fn serde_plain(queue: Queue) -> &'static str {
+    match queue {
+        Queue::Intake => "intake",
+        Queue::Review => "review",
+        Queue::Issuing => "issuing",
+        Queue::All => "all",
+    }
+}
+
+#[component]
+fn QueueRow(entry: QueueEntry) -> impl IntoView {
+    let limit = match &entry.clock {
+        Some(clock) => format!("{}（{}）", clock.text(), entry.urgency.label()),
+        None => "受理后开始计时".to_owned(),
+    };
+    view! {
+        <tr>
+            <td data-label="办件">
+                <a href=paths::STAFF_CASE.at(&entry.case_no)>{entry.item_name}</a>
+                <br /><span class="muted">{entry.case_no}</span>
+            </td>
+            <td data-label="申请人">{entry.applicant}</td>
+            <td data-label="状态">{entry.state_label}<br /><span class="muted">"提交于 " <When at=entry.submitted_at/></span></td>
+            <td data-label="来源">{entry.channel.label()}</td>
+            <td data-label="时限">{limit}</td>
+        </tr>
+    }
+}
+
+/// One case on the workbench (an audited read each time it opens).
+#[component]
+pub fn StaffCasePage() -> impl IntoView {
+    let params = use_params_map();
+    let case_no = move || params.with(|p| p.get("case_no").unwrap_or_default());
+    let case = Resource::new_blocking(case_no, load_staff_case);
+    let feedback = use_feedback();
+    let signed_in = use_signed_in();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let feedback = feedback.await.unwrap_or_default();
+                let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
+                match case.await {
+                    Ok(Some(view)) => view! { <CaseDesk view feedback csrf /> }.into_any(),
+                    Ok(None) => view! {
+                        <Title text="办件" />
+                        <h1>"没有找到该办件"</h1>
+                        <p>"该办件不存在，或不在您的办理范围内。"</p>
+                        <p><a href=paths::STAFF>"返回工作台"</a></p>
+                    }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn answer_text(answer: &Answer) -> String {
+    match answer {
+        Answer::Text(text) => text.clone(),
+        Answer::Choices(choices) => choices.join("、"),
+        Answer::Entries(entries) => format!("{} 项", entries.len()),
+    }
+}
+
+fn choice_text(choice: Option<&MaterialChoice>) -> String {
+    match choice {
+        Some(MaterialChoice::Document { .. }) => "已上传".into(),
+        Some(MaterialChoice::Deferred { until }) => format!("容缺，承诺 {until} 前补交"),
+        Some(MaterialChoice::Committed) => "告知承诺代替".into(),
+        None => "未提供".into(),
+    }
+}
+
+#[component]
+fn CaseDesk(view: StaffCaseView, feedback: FormFeedback, csrf: String) -> impl IntoView {
+    let case = view.case.clone();
+    let case_no = case.case_no.clone().unwrap_or_default();
+    let title = format!("{}（{case_no}）", case.item_name);
+    let acceptance = view
+        .actions
+        .iter()
+        .copied()
+        .find(|a| matches!(a, CaseAction::Accept | CaseAction::AcceptWithDeferrals));
+    let may_refuse = view.actions.contains(&CaseAction::Refuse);
+    let blocking: Vec<_> = view
+        .findings
+        .iter()
+        .filter(|f| f.level == Level::Blocking)
+        .cloned()
+        .collect();
+    let accept_form = FormName::Accept;
+    let refuse_form = FormName::Refuse;
+    view! {
+        <Title text=title.clone() />
+        <h1>{title}</h1>
+        <dl class="facts">
+            <dt>"申请人"</dt><dd>{view.applicant.clone()}</dd>
+            <dt>"来源"</dt><dd>{view.channel.label()}</dd>
+            <dt>"状态"</dt><dd>{case.state_label.clone()}</dd>
+            <dt>"提交时间"</dt><dd>{case.submitted_at.map(|at| view! { <When at/> })}</dd>
+            <dt>"时限"</dt><dd>{match &view.clock {
+                Some(clock) => format!("{}（承诺 {} 前办结）", clock.text(), clock.promised_due),
+                None => "受理后开始计时".to_owned(),
+            }}</dd>
+        </dl>
+        <section aria-labelledby="form-heading">
+            <h2 id="form-heading">"申请表"</h2>
+            <dl class="facts">
+                {case.form.fields.iter().map(|field| view! {
+                    <dt>{field.label.clone()}</dt>
+                    <dd>{case.answers.get(&field.key).map(answer_text).unwrap_or_else(|| "—".into())}</dd>
+                }).collect_view()}
+            </dl>
+        </section>
+        <section aria-labelledby="materials-heading">
+            <h2 id="materials-heading">"申请材料"</h2>
+            <ul class="plain-list">
+                {case.materials.iter().map(|material| view! {
+                    <li><strong>{material.name.clone()}</strong> {choice_text(case.choices.get(&material.code))}</li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <section aria-labelledby="review-heading">
+            <h2 id="review-heading">"自动预审"</h2>
+            {if blocking.is_empty() {
+                view! { <p>"自动预审未发现问题。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul>{blocking.into_iter().map(|f| view! { <li>{f.message}<span class="muted">{format!("（{}）", f.hint)}</span></li> }).collect_view()}</ul>
+                }.into_any()
+            }}
+        </section>
+        {acceptance.map(|action| {
+            let label = match action {
+                CaseAction::AcceptWithDeferrals => "容缺受理",
+                _ => "受理",
+            };
+            view! {
+                <section aria-labelledby="accept-heading" class="panel">
+                    <h2 id="accept-heading">{label}</h2>
+                    <ErrorSummary feedback=feedback.clone() form=accept_form />
+                    <form method="post" action=paths::action::ACCEPT.at(&case_no) class="form" novalidate>
+                        <CsrfField token=csrf.clone() />
+                        <fieldset>
+                            <legend>"形式审查要点（逐项核对后勾选）"</legend>
+                            {view.manual_points.is_empty().then(|| view! { <p>"本事项没有需要人工核对的要点。"</p> })}
+                            {view.manual_points.iter().map(|point| {
+                                let id = format!("accept-checked-{}", point.id.replace('.', "-"));
+                                let label_for = id.clone();
+                                let checked = feedback.value(accept_form, &format!("checked.{}", point.id)) == "on";
+                                view! {
+                                    <label class="choice" for=label_for>
+                                        <input type="checkbox" id=id name="checked" value=point.id.clone() checked=checked />
+                                        {format!("{}：{}", point.material_name, point.text)}
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <button type="submit" class="button">{label}</button>
+                    </form>
+                </section>
+            }
+        })}
+        {may_refuse.then(|| view! {
+            <section aria-labelledby="refuse-heading" class="panel">
+                <h2 id="refuse-heading">"不予受理"</h2>
+                <ErrorSummary feedback=feedback.clone() form=refuse_form />
+                <form method="post" action=paths::action::REFUSE.at(&case_no) class="form" novalidate>
+                    <CsrfField token=csrf.clone() />
+                    <Field form=refuse_form name="reason" label="不予受理的理由"
+                        value=feedback.value(refuse_form, "reason") errors=feedback.errors_for(refuse_form, "reason") />
+                    <Field form=refuse_form name="legal_basis" label="法律依据" hint="如：《中华人民共和国行政许可法》第三十二条"
+                        value=feedback.value(refuse_form, "legal_basis") errors=feedback.errors_for(refuse_form, "legal_basis") />
+                    <button type="submit" class="button button--secondary">"不予受理"</button>
+                </form>
+            </section>
+        })}
+        <section aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">"办理过程"</h2>
+            <ol class="timeline">
+                {view.timeline.into_iter().map(|event| view! {
+                    <li><When at=event.at/> " " {event.text} {event.actor.map(|actor| view! { <span class="muted">{format!("（{actor}）")}</span> })}</li>
+                }).collect_view()}
+            </ol>
+        </section>
+        <p><a href=paths::STAFF>"返回工作台"</a></p>
+    }
+}

@@ -1,0 +1,115 @@
+//! 一窗受理 on the workbench: the clerk's 受理 (every manual review point ticked) and 不予受理,
+//! each answered by the case's page again.
+
+use super::form::{Body, SignedIn, WebForm, values};
+use crate::http::AppState;
+use app::forms::FormName;
+use app::paths::{self, action};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::response::Response;
+use axum::routing::post;
+use domain::intake::{AcceptRequest, RefuseRequest};
+use serde::Deserialize;
+use service::applications;
+use std::collections::BTreeMap;
+
+/// This area's form routes, merged into the page router beside the pages they post from.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(&action::ACCEPT.route(), post(accept))
+        .route(&action::REFUSE.route(), post(refuse))
+}
+
+/// 受理: the ticked review points arrive as repeated `checked` fields.
+struct AcceptForm {
+    csrf_token: String,
+    checked: Vec<String>,
+}
+
+impl Body for AcceptForm {
+    async fn decode(_content_type: String, bytes: Bytes) -> Result<Self, String> {
+        let mut form = Self {
+            csrf_token: String::new(),
+            checked: Vec::new(),
+        };
+        for (name, value) in form_urlencoded::parse(&bytes) {
+            match name.as_ref() {
+                "csrf_token" => form.csrf_token = value.into_owned(),
+                "checked" => form.checked.push(value.into_owned()),
+                _ => {}
+            }
+        }
+        Ok(form)
+    }
+}
+
+impl WebForm for AcceptForm {
+    const NAME: FormName = FormName::Accept;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    /// The ticks stay ticked on a refusal.
+    fn kept(&self) -> BTreeMap<String, String> {
+        self.checked
+            .iter()
+            .map(|id| (format!("checked.{id}"), "on".to_owned()))
+            .collect()
+    }
+}
+
+/// `POST /staff/cases/{case_no}/accept`.
+async fn accept(Path(case_no): Path<String>, post: SignedIn<AcceptForm>) -> Response {
+    let SignedIn {
+        session,
+        form,
+        reply,
+    } = post;
+    let request = AcceptRequest {
+        checked: form.checked,
+    };
+    match applications::accept(reply.portal(), &session, &case_no, request).await {
+        Ok(_) => reply.redirect(&paths::STAFF_CASE.at(&case_no)),
+        Err(error) => reply.refuse(error).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RefuseForm {
+    csrf_token: String,
+    reason: String,
+    legal_basis: String,
+}
+
+impl WebForm for RefuseForm {
+    const NAME: FormName = FormName::Refuse;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        values([("reason", &self.reason), ("legal_basis", &self.legal_basis)])
+    }
+}
+
+/// `POST /staff/cases/{case_no}/refuse`.
+async fn refuse(Path(case_no): Path<String>, post: SignedIn<RefuseForm>) -> Response {
+    let SignedIn {
+        session,
+        form,
+        reply,
+    } = post;
+    let request = RefuseRequest {
+        reason: form.reason,
+        legal_basis: form.legal_basis,
+    };
+    match applications::refuse(reply.portal(), &session, &case_no, request).await {
+        Ok(_) => reply.redirect(&paths::STAFF_CASE.at(&case_no)),
+        Err(error) => reply.refuse(error).await,
+    }
+}
