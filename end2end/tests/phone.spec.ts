@@ -150,6 +150,7 @@ test.describe("on a 360 px phone", () => {
   });
 
   test("the staff pages fit too, with their own navigation and the enrolment's QR code", async ({ page, baseURL, request }) => {
+    test.setTimeout(90_000);
     const citizen = await citizenWithCases(request);
     await page.goto("/staff/login");
     await page.getByLabel("用户名").fill("supervisor01");
