@@ -368,22 +368,21 @@ mod browser {
             .and_then(|_| request.set_request_header("Content-Type", "application/json"))
             .and_then(|_| request.set_request_header("X-CSRF-Token", &csrf));
         state.in_flight.set_value(true);
+        // What will be stored once this save lands: the next change compares with it, so a
+        // change undone while this one travels is still sent (the page says so if it fails).
+        state.setup.update_value(|s| {
+            s.answers.extend(change.answers);
+            for (code, choice) in change.materials {
+                match choice {
+                    Some(choice) => s.choices.insert(code, choice),
+                    None => s.choices.remove(&code),
+                };
+            }
+        });
         let done = request.clone();
         let on_load = Closure::once_into_js(move || {
             state.in_flight.set_value(false);
             let ok = done.status().is_ok_and(|status| status == 200);
-            if ok {
-                // What is stored now: the next save compares with it.
-                state.setup.update_value(|s| {
-                    s.answers.extend(change.answers);
-                    for (code, choice) in change.materials {
-                        match choice {
-                            Some(choice) => s.choices.insert(code, choice),
-                            None => s.choices.remove(&code),
-                        };
-                    }
-                });
-            }
             state.signals.save_state.set(if ok {
                 SaveState::Saved
             } else {

@@ -27,12 +27,18 @@ pub enum Queue {
 
 impl Queue {
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "intake" => Some(Self::Intake),
-            "review" => Some(Self::Review),
-            "issuing" => Some(Self::Issuing),
-            "all" => Some(Self::All),
-            _ => None,
+        [Self::Intake, Self::Review, Self::Issuing, Self::All]
+            .into_iter()
+            .find(|queue| queue.as_str() == text)
+    }
+
+    /// As addresses and the API name it (`intake`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Intake => "intake",
+            Self::Review => "review",
+            Self::Issuing => "issuing",
+            Self::All => "all",
         }
     }
 
@@ -169,7 +175,6 @@ pub struct StaffCaseView {
     pub manual_points: Vec<ManualPoint>,
     /// What this caller may do now, by the state machine and their role.
     pub actions: Vec<CaseAction>,
-    pub clock: Option<ClockReading>,
     pub timeline: Vec<TimelineEvent>,
 }
 

@@ -4,7 +4,8 @@
 --   hall_id   the hall that handles it: the guide's place of handling online, the accepting hall
 --             at the window (就近办); with zone, the clerks who see it;
 --   accepted_at / accepted_by   the acceptance (受理), its instant and the clerk's staff id.
--- Cases submitted before this migration take their item's hall and zone.
+-- Cases submitted before this migration take the hall and zone of the guide version they were
+-- filed under, as submission does from now on.
 ALTER TABLE applications ADD COLUMN channel TEXT NOT NULL DEFAULT 'online'
     CHECK (channel IN ('online', 'window'));
 ALTER TABLE applications ADD COLUMN hall_id TEXT;
@@ -14,7 +15,8 @@ ALTER TABLE applications ADD COLUMN accepted_by TEXT;
 ALTER TABLE case_events ADD COLUMN actor TEXT;
 
 UPDATE applications SET
-    zone = (SELECT zone FROM items WHERE items.code = applications.item_code),
+    zone = (SELECT json_extract(v.document, '$.zone') FROM item_versions v
+            WHERE v.item_code = applications.item_code AND v.version = applications.item_version),
     hall_id = (SELECT json_extract(v.document, '$.hall') FROM item_versions v
                WHERE v.item_code = applications.item_code AND v.version = applications.item_version)
 WHERE case_no IS NOT NULL;

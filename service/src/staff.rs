@@ -50,7 +50,7 @@ impl Capability for LookUpCitizen {
     ];
 }
 
-/// The front desk's case actions (一窗受理): 补正 notices, and acceptance to come.
+/// The front desk's case actions (一窗受理): 受理, 容缺受理, 不予受理 and 补正 notices.
 pub struct Intake;
 impl Capability for Intake {
     const ROLES: &'static [StaffRole] = &[StaffRole::Clerk];

@@ -31,7 +31,7 @@ pub fn QueuePanel() -> impl IntoView {
             <h2 id="queue-heading">"办件队列"</h2>
             <nav class="tabs" aria-label="队列">
                 {[Queue::Intake, Queue::Review, Queue::All].into_iter().map(|queue| {
-                    let href = format!("{}?queue={}", paths::STAFF, serde_plain(queue));
+                    let href = format!("{}?queue={}", paths::STAFF, queue.as_str());
                     view! {
                         <a href=href aria-current=move || (chosen() == queue).then_some("page")>{queue.label()}</a>
                     }
@@ -60,16 +60,6 @@ pub fn QueuePanel() -> impl IntoView {
                 })}
             </Suspense>
         </section>
-    }
-}
-
-/// A queue's name as its address says it (`intake`).
-fn serde_plain(queue: Queue) -> &'static str {
-    match queue {
-        Queue::Intake => "intake",
-        Queue::Review => "review",
-        Queue::Issuing => "issuing",
-        Queue::All => "all",
     }
 }
 
@@ -165,7 +155,7 @@ fn CaseDesk(view: StaffCaseView, feedback: FormFeedback, csrf: String) -> impl I
             <dt>"来源"</dt><dd>{view.channel.label()}</dd>
             <dt>"状态"</dt><dd>{case.state_label.clone()}</dd>
             <dt>"提交时间"</dt><dd>{case.submitted_at.map(|at| view! { <When at/> })}</dd>
-            <dt>"时限"</dt><dd>{match &view.clock {
+            <dt>"时限"</dt><dd>{match &view.case.clock {
                 Some(clock) => format!("{}（承诺 {} 前办结）", clock.text(), clock.promised_due),
                 None => "受理后开始计时".to_owned(),
             }}</dd>

@@ -118,10 +118,13 @@ async fn a_clerk_accepts_a_case_of_their_zone_and_the_applicant_sees_the_clock(b
     )
     .await;
     let promised_due = due["due_date"].as_str().unwrap().to_owned();
-    assert_eq!(accepted["clock"]["promised_due"], promised_due.as_str());
-    assert_eq!(accepted["clock"]["promised_left"], 1);
-    assert_eq!(accepted["clock"]["legal_left"], 5);
-    assert_eq!(accepted["clock"]["urgency"], "warning");
+    assert_eq!(
+        accepted["case"]["clock"]["promised_due"],
+        promised_due.as_str()
+    );
+    assert_eq!(accepted["case"]["clock"]["promised_left"], 1);
+    assert_eq!(accepted["case"]["clock"]["legal_left"], 5);
+    assert_eq!(accepted["case"]["clock"]["urgency"], "warning");
 
     // The applicant sees the state, the clock, the event (its actor masked) and a message.
     let (_, mine) = get_json(&app, &format!("/api/v1/applications/{case_no}"), &citizen).await;
@@ -157,16 +160,16 @@ async fn a_clerk_accepts_a_case_of_their_zone_and_the_applicant_sees_the_clock(b
         "{inbox}"
     );
 
-    // Accepted once: a second decision is a state conflict.
-    let again = app
-        .call(
-            "POST",
-            &accept,
-            Auth::Bearer(&clerk),
-            Some(json!({ "checked": [point["id"]] })),
-        )
-        .await;
-    error_envelope(again, 409, "state_conflict").await;
+    // Accepted once: a second decision is a state conflict, whatever its body says.
+    for body in [
+        json!({ "checked": [point["id"]] }),
+        json!({ "checked": [] }),
+    ] {
+        let again = app
+            .call("POST", &accept, Auth::Bearer(&clerk), Some(body))
+            .await;
+        error_envelope(again, 409, "state_conflict").await;
+    }
     let (_, review) = get_json(&app, "/api/v1/staff/applications?queue=review", &clerk).await;
     assert_eq!(review["items"][0]["case_no"], case_no.as_str(), "{review}");
     assert_eq!(review["items"][0]["clock"]["promised_left"], 1);
@@ -291,6 +294,18 @@ async fn who_may_see_and_decide_a_case(backend: Backend) {
             .await;
         let expected_queue = if *who == "citizen" { 403 } else { 200 };
         assert_eq!(queue.status(), expected_queue, "{who} queue");
+        if *who != "citizen" {
+            let listed = body_json(queue).await["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["case_no"] == case_no.as_str());
+            assert_eq!(
+                listed,
+                read_status == 200,
+                "{who}'s queues list exactly what they may open"
+            );
+        }
     }
     let anonymous = app.call("GET", &read, Auth::Anonymous, None).await;
     error_envelope(anonymous, 401, "unauthorized").await;

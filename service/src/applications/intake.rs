@@ -5,7 +5,10 @@
 //! case's timeline and a message to the applicant.
 
 use super::submit::add_event;
-use super::{Stored, fetch, filing, read_clock, review, timeline_of, to_json, transition, view};
+use super::{
+    Stored, fetch, filing, read_clock, review, state_conflict, timeline_of, to_json, transition,
+    view,
+};
 use crate::auth::{Session, StaffPrincipal};
 use crate::clock::{stamp, stored_instant, today_at};
 use crate::messages::{self, NewMessage};
@@ -55,12 +58,17 @@ pub async fn queue(
     paging: PageRequest,
 ) -> Result<Page<QueueEntry>> {
     let staff = session.require_staff(&StaffRole::ALL)?;
+    // An issuer's queues hold only what is ready to issue, whichever queue is asked for.
     let states = queue
         .states()
         .iter()
+        .filter(|state| staff.role != StaffRole::Issuer || Queue::Issuing.states().contains(state))
         .map(|state| format!("'{}'", state.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .collect::<Vec<_>>();
+    if states.is_empty() {
+        return Ok(Page::of(&[], paging));
+    }
+    let states = states.join(", ");
     let scope = match (&staff.scope, staff.role) {
         (StaffScope::Platform, _) => String::new(),
         (StaffScope::Zone { .. }, StaffRole::Clerk | StaffRole::Issuer) => {
@@ -101,12 +109,10 @@ pub async fn queue(
             }
             None => None,
         };
-        let applicant = match row.try_get::<Option<String>, _>("org_name")? {
-            Some(org) => org,
-            None => PersonName::parse(&row.try_get::<String, _>("owner_name")?)
-                .map(|name| name.masked())
-                .unwrap_or_else(|_| "*".into()),
-        };
+        let applicant = applicant_shown(
+            row.try_get("org_name")?,
+            &row.try_get::<String, _>("owner_name")?,
+        );
         entries.push(QueueEntry {
             case_no: row.try_get("case_no")?,
             item_name: row.try_get("item_name")?,
@@ -168,7 +174,6 @@ async fn staff_view(
     };
     let case = view(portal, application, filing).await?;
     Ok(StaffCaseView {
-        clock: case.clock.clone(),
         case,
         applicant,
         channel,
@@ -200,11 +205,18 @@ async fn applicant_of(portal: &Portal, application: &Stored) -> Result<String> {
     .bind(&application.id)
     .fetch_one(portal.db().pool())
     .await?;
-    Ok(match row.try_get::<Option<String>, _>("org_name")? {
-        Some(org) => org,
-        None => PersonName::parse(&row.try_get::<String, _>("name")?)
+    Ok(applicant_shown(
+        row.try_get("org_name")?,
+        &row.try_get::<String, _>("name")?,
+    ))
+}
+
+/// How staff see the applicant: the business's name, or the person's name masked.
+fn applicant_shown(org_name: Option<String>, person: &str) -> String {
+    org_name.unwrap_or_else(|| {
+        PersonName::parse(person)
             .map(|name| name.masked())
-            .unwrap_or_else(|_| "*".into()),
+            .unwrap_or_else(|_| "*".into())
     })
 }
 
@@ -236,11 +248,13 @@ pub async fn accept(
     request: AcceptRequest,
 ) -> Result<StaffCaseView> {
     let (staff, application) = clerk_and_case(portal, session, case_no).await?;
+    let action = acceptance_of(&application);
+    // A case already decided is a conflict, whatever the request says.
+    application.state.next(action).map_err(state_conflict)?;
     let filing = filing(portal, &application).await?;
     request
         .check(&manual_points(&filing.materials))
         .map_err(Error::Invalid)?;
-    let action = acceptance_of(&application);
     let now = portal.now();
     let calendar = calendar::load(portal.db()).await?;
     let promised_due =
@@ -306,6 +320,10 @@ pub async fn refuse(
     request: RefuseRequest,
 ) -> Result<StaffCaseView> {
     let (staff, application) = clerk_and_case(portal, session, case_no).await?;
+    application
+        .state
+        .next(CaseAction::Refuse)
+        .map_err(state_conflict)?;
     request.check().map_err(Error::Invalid)?;
     let filing = filing(portal, &application).await?;
     let now = portal.now();

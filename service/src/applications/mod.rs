@@ -435,8 +435,9 @@ async fn fetch(portal: &Portal, reference: CaseRef<'_>) -> Result<Option<Stored>
 const NOT_FOUND: Error = Error::NotFound("没有找到该办件");
 
 /// Moves a case by `action`: the state machine (`CaseState::next`) names the next state, and one
-/// conditional `UPDATE … WHERE state = $from` makes sure no concurrent action moved the case
-/// first, so of two people acting at once one succeeds and the other gets 409 `state_conflict`.
+/// conditional `UPDATE … WHERE state = $from AND revision = $read` makes sure no concurrent
+/// action moved (or save changed) the case first, so of two people acting at once one succeeds
+/// and the other gets 409 `state_conflict`.
 async fn transition(
     conn: &mut sqlx::AnyConnection,
     application: &Stored,
@@ -444,14 +445,17 @@ async fn transition(
     now: time::OffsetDateTime,
 ) -> Result<CaseState> {
     let next = application.state.next(action).map_err(state_conflict)?;
+    // The revision too: a save that landed after this row was read (and reviewed) stops the
+    // move, so a submission never freezes answers nobody pre-reviewed.
     let moved = sqlx::query(
         "UPDATE applications SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4 \
-         RETURNING id",
+         AND revision = $5 RETURNING id",
     )
     .bind(next.as_str())
     .bind(stamp(now))
     .bind(&application.id)
     .bind(application.state.as_str())
+    .bind(application.revision)
     .fetch_optional(conn)
     .await?;
     match moved {

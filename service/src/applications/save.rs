@@ -329,21 +329,111 @@ async fn merged(
 }
 
 /// Merges `incoming` into `stored`: a masked ID or phone number sent back unchanged keeps the
-/// stored one.
+/// stored one, in repeatable groups too (entry by entry, as the page masks them).
 fn merge_answers(fields: &[FieldSpec], stored: &mut Answers, incoming: Answers) {
     for (key, answer) in incoming {
         let field = fields.iter().find(|f| f.key == key);
-        let keep = match (field.map(|f| &f.kind), &answer, stored.get(&key)) {
-            (Some(FieldKind::IdNumber { .. }), Answer::Text(text), Some(Answer::Text(old))) => {
-                text.contains('*') && mask_id(old) == *text
+        let merged = match (field.map(|f| &f.kind), answer, stored.get(&key)) {
+            (Some(FieldKind::IdNumber { .. }), Answer::Text(text), Some(Answer::Text(old)))
+                if text.contains('*') && mask_id(old) == text =>
+            {
+                continue;
             }
-            (Some(FieldKind::Phone), Answer::Text(text), Some(Answer::Text(old))) => {
-                text.contains('*') && mask_phone(old) == *text
+            (Some(FieldKind::Phone), Answer::Text(text), Some(Answer::Text(old)))
+                if text.contains('*') && mask_phone(old) == text =>
+            {
+                continue;
             }
-            _ => false,
+            (
+                Some(FieldKind::Group { fields, .. }),
+                Answer::Entries(entries),
+                Some(Answer::Entries(old)),
+            ) => Answer::Entries(
+                entries
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, entry)| {
+                        let mut kept = old.get(n).cloned().unwrap_or_default();
+                        kept.retain(|sub, _| entry.contains_key(sub));
+                        merge_answers(fields, &mut kept, entry);
+                        kept
+                    })
+                    .collect(),
+            ),
+            (_, answer, _) => answer,
         };
-        if !keep {
-            stored.insert(key, answer);
+        stored.insert(key, merged);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::form::FieldSpec;
+
+    fn field(key: &str, kind: FieldKind) -> FieldSpec {
+        FieldSpec {
+            key: key.into(),
+            label: key.into(),
+            hint: String::new(),
+            required: true,
+            kind,
+            prefill: None,
         }
+    }
+
+    #[test]
+    fn a_masked_number_sent_back_keeps_the_stored_one_in_groups_too() {
+        let fields = [
+            field("phone", FieldKind::Phone),
+            field(
+                "shareholders",
+                FieldKind::Group {
+                    fields: vec![
+                        field("name", FieldKind::Text { max_len: 50 }),
+                        field("id_number", FieldKind::IdNumber { min_age: None }),
+                    ],
+                    min: 1,
+                    max: 5,
+                },
+            ),
+        ];
+        let id = "11010519491231002X";
+        let entry = |name: &str, id: &str| -> Answers {
+            [
+                ("name".to_owned(), Answer::Text(name.into())),
+                ("id_number".to_owned(), Answer::Text(id.into())),
+            ]
+            .into()
+        };
+        let mut stored: Answers = [
+            ("phone".to_owned(), Answer::Text("13800138000".into())),
+            (
+                "shareholders".to_owned(),
+                Answer::Entries(vec![entry("张三", id)]),
+            ),
+        ]
+        .into();
+        let masked_id = mask_id(id);
+        let incoming: Answers = [
+            ("phone".to_owned(), Answer::Text("138****8000".into())),
+            (
+                "shareholders".to_owned(),
+                Answer::Entries(vec![entry("张三丰", &masked_id), entry("李四", "")]),
+            ),
+        ]
+        .into();
+        merge_answers(&fields, &mut stored, incoming);
+        assert_eq!(stored["phone"], Answer::Text("13800138000".into()));
+        let Answer::Entries(entries) = &stored["shareholders"] else {
+            panic!("entries");
+        };
+        assert_eq!(
+            entries[0]["id_number"],
+            Answer::Text(id.into()),
+            "kept, not masked"
+        );
+        assert_eq!(entries[0]["name"], Answer::Text("张三丰".into()));
+        assert_eq!(entries[1]["name"], Answer::Text("李四".into()));
     }
 }
