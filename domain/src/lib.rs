@@ -13,6 +13,7 @@ pub mod case_clock;
 pub mod catalog;
 pub mod display;
 pub mod errors;
+pub mod event_codes;
 pub mod form;
 pub mod form_post;
 pub mod identity;

@@ -83,7 +83,35 @@ async fn the_calculator_is_documented(backend: Backend) {
     assert!(document["components"]["schemas"]["DueDateEstimate"].is_object());
 }
 
+/// The timeline's event codes, as a mini-program reads them to label events.
+async fn the_event_codes_are_published(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else {
+        return;
+    };
+    let response = app.get("/api/v1/event-codes").await;
+    assert_eq!(response.status(), 200);
+    let table = body_json(response).await;
+    let items = table["items"].as_array().unwrap();
+    assert_eq!(table["total"], items.len(), "one page holds the table");
+    let accepted = items.iter().find(|c| c["code"] == "accepted").unwrap();
+    assert_eq!(accepted["name"], "受理");
+    assert_eq!(accepted["inform"], true);
+    for code in [
+        "submitted",
+        "needs_supplement",
+        "refused",
+        "withdrawn",
+        "overdue",
+    ] {
+        assert!(items.iter().any(|c| c["code"] == code), "{code}");
+    }
+    let bad = app.get("/api/v1/event-codes?page=0").await;
+    let error = error_envelope(bad, 422, "validation_failed").await;
+    assert!(error["fields"]["page"].is_array(), "{error}");
+}
+
 on_both_databases!(
+    the_event_codes_are_published,
     due_date_skips_national_day,
     a_year_without_data_is_flagged,
     bad_parameters_are_422_naming_each,

@@ -237,6 +237,10 @@ pub(super) async fn add_event(
     at: time::OffsetDateTime,
     actor: Option<&str>,
 ) -> Result<()> {
+    debug_assert!(
+        domain::event_codes::find(kind).is_some(),
+        "{kind} is not a published event code"
+    );
     sqlx::query(
         "INSERT INTO case_events (application_id, seq, at, kind, text, actor) \
          SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5 FROM case_events \

@@ -1,11 +1,14 @@
-//! `GET /api/v1/calendar/due-date`: the working-day calculator.
+//! The portal's public reference tables: the working-day calculator (`GET /calendar/due-date`)
+//! and the timeline's event codes (`GET /event-codes`).
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::extract::ApiQuery;
+use super::extract::{ApiQuery, Paging};
 use crate::http::AppState;
 use axum::Json;
 use axum::extract::State;
 use domain::calendar::DueDateEstimate;
+use domain::event_codes::{EVENT_CODES, EventCode};
+use domain::paging::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -47,4 +50,23 @@ pub async fn due_date(
     )
     .await?;
     Ok(Json(estimate))
+}
+
+/// The codes a case's timeline events carry, with their names and whether the applicant is
+/// told (a fixed table, paged like every list).
+#[utoipa::path(
+    get,
+    path = "/event-codes",
+    tag = "calendar",
+    summary = "办件过程事件代码表",
+    params(Paging),
+    responses(
+        (status = 200, description = "事件代码", body = Page<EventCode>),
+        (status = 422, description = "分页参数有误", body = ErrorEnvelope),
+    )
+)]
+pub async fn event_codes(
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Result<Json<Page<EventCode>>, ApiError> {
+    Ok(Json(Page::of(EVENT_CODES, paging.request()?)))
 }

@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(openapi_json))
         .routes(routes!(calendar::due_date))
+        .routes(routes!(calendar::event_codes))
         .routes(routes!(catalog::list_items))
         .routes(routes!(catalog::item_guide))
         .routes(routes!(catalog::list_packages))
