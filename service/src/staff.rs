@@ -344,26 +344,7 @@ pub async fn look_up_citizen(
     .await?
     .ok_or(Error::NotFound("没有找到该公民的注册信息"))?;
     let citizen_id: String = row.try_get("id")?;
-    let unit = staff_unit(portal, &staff.scope).await?;
-    let detail = serde_json::to_string(&StaffViewDetail {
-        staff_name_masked: staff.name.masked(),
-        unit,
-        purpose: purpose.to_owned(),
-    })
-    .map_err(anyhow::Error::from)?;
-    let mut tx = portal.db().begin_write().await?;
-    audit::append(
-        &mut tx,
-        NewEntry {
-            actor: &session.principal.audit_actor(),
-            action: "staff.view",
-            subject: &format!("citizen:{citizen_id}"),
-            detail: &detail,
-        },
-        &stamp(portal.now()),
-    )
-    .await?;
-    tx.commit().await?;
+    record_staff_view(portal, session, staff, &citizen_id, "staff.view", purpose).await?;
     let phone = Phone::parse(&row.try_get::<String, _>("phone")?)
         .map_err(|_| anyhow::anyhow!("stored phone does not parse"))?;
     Ok(CitizenRecord {
@@ -383,10 +364,32 @@ pub(crate) async fn record_case_view(
     owner_citizen_id: &str,
     case_no: &str,
 ) -> Result<()> {
+    let purpose = format!("办理办件 {case_no}");
+    record_staff_view(
+        portal,
+        session,
+        staff,
+        owner_citizen_id,
+        "staff.view_case",
+        &purpose,
+    )
+    .await
+}
+
+/// One audited staff read of a citizen's data (`action`: what was read), with the staff member
+/// masked, their unit and the purpose, as the citizen will read it later.
+async fn record_staff_view(
+    portal: &Portal,
+    session: &Session,
+    staff: &StaffPrincipal,
+    citizen_id: &str,
+    action: &str,
+    purpose: &str,
+) -> Result<()> {
     let detail = serde_json::to_string(&StaffViewDetail {
         staff_name_masked: staff.name.masked(),
         unit: staff_unit(portal, &staff.scope).await?,
-        purpose: format!("办理办件 {case_no}"),
+        purpose: purpose.to_owned(),
     })
     .map_err(anyhow::Error::from)?;
     let mut tx = portal.db().begin_write().await?;
@@ -394,8 +397,8 @@ pub(crate) async fn record_case_view(
         &mut tx,
         NewEntry {
             actor: &session.principal.audit_actor(),
-            action: "staff.view_case",
-            subject: &format!("citizen:{owner_citizen_id}"),
+            action,
+            subject: &format!("citizen:{citizen_id}"),
             detail: &detail,
         },
         &stamp(portal.now()),

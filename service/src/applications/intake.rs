@@ -239,6 +239,44 @@ fn actor_of(staff: &StaffPrincipal) -> String {
     format!("窗口工作人员 {}", staff.name.masked())
 }
 
+/// What the applicant is told of a decision in the message centre.
+struct Told {
+    title: String,
+    body: String,
+    dedup_key: String,
+}
+
+/// A clerk's decision on the timeline (the clerk masked) and, when its event code is one the
+/// applicant hears of (`inform` in the published table), in their message centre.
+async fn record_decision(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    portal: &Portal,
+    staff: &StaffPrincipal,
+    application: &Stored,
+    kind: &'static str,
+    text: &str,
+    told: Told,
+) -> Result<()> {
+    let now = portal.now();
+    add_event(tx, &application.id, kind, text, now, Some(&actor_of(staff))).await?;
+    if domain::event_codes::find(kind).is_some_and(|code| code.inform) {
+        messages::send(
+            tx,
+            portal,
+            NewMessage {
+                citizen_id: &application.owner,
+                kind,
+                title: told.title,
+                body: told.body,
+                application_id: Some(application.id.clone()),
+                dedup_key: told.dedup_key,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// 受理 (or 容缺受理): every manual review point checked, the case moves on and its clock starts
 /// today; the applicant hears the promised date.
 pub async fn accept(
@@ -278,31 +316,16 @@ pub async fn accept(
             _ => "",
         }
     );
-    add_event(
-        &mut tx,
-        &application.id,
-        kind,
-        &text,
-        now,
-        Some(&actor_of(staff)),
-    )
-    .await?;
-    messages::send(
-        &mut tx,
-        portal,
-        NewMessage {
-            citizen_id: &application.owner,
-            kind,
-            title: format!("申请已{how}"),
-            body: format!(
-                "您的“{}”申请（办件编号 {case_no}）已{how}，承诺于 {promised_due} 前办结。",
-                filing.name
-            ),
-            application_id: Some(application.id.clone()),
-            dedup_key: format!("{kind}:{}", application.id),
-        },
-    )
-    .await?;
+    let body = format!(
+        "您的“{}”申请（办件编号 {case_no}）已{how}，承诺于 {promised_due} 前办结。",
+        filing.name
+    );
+    let told = Told {
+        title: format!("申请已{how}"),
+        body,
+        dedup_key: format!("{kind}:{}", application.id),
+    };
+    record_decision(&mut tx, portal, staff, &application, kind, &text, told).await?;
     tx.commit().await?;
     let accepted = Stored {
         state,
@@ -331,31 +354,15 @@ pub async fn refuse(
     let mut tx = portal.db().begin_write().await?;
     let state = transition(&mut tx, &application, CaseAction::Refuse, now).await?;
     let text = format!("不予受理。理由：{reason}。依据：{basis}。");
-    add_event(
-        &mut tx,
-        &application.id,
-        "refused",
-        &text,
-        now,
-        Some(&actor_of(staff)),
-    )
-    .await?;
-    messages::send(
-        &mut tx,
-        portal,
-        NewMessage {
-            citizen_id: &application.owner,
-            kind: "refused",
-            title: "申请不予受理".into(),
-            body: format!(
-                "您的“{}”申请（办件编号 {case_no}）不予受理。理由：{reason}。依据：{basis}。",
-                filing.name
-            ),
-            application_id: Some(application.id.clone()),
-            dedup_key: format!("refused:{}", application.id),
-        },
-    )
-    .await?;
+    let told = Told {
+        title: "申请不予受理".into(),
+        body: format!(
+            "您的“{}”申请（办件编号 {case_no}）不予受理。理由：{reason}。依据：{basis}。",
+            filing.name
+        ),
+        dedup_key: format!("refused:{}", application.id),
+    };
+    record_decision(&mut tx, portal, staff, &application, "refused", &text, told).await?;
     tx.commit().await?;
     staff_view(
         portal,
@@ -418,31 +425,23 @@ pub async fn request_supplement(
         "窗口工作人员一次性告知需补正 {} 项内容，请按告知修改后重新提交。",
         notice.items.len()
     );
-    let actor = actor_of(staff);
-    add_event(
-        &mut tx,
-        &application.id,
-        "needs_supplement",
-        &text,
-        now,
-        Some(&actor),
-    )
-    .await?;
-    messages::send(
+    let told = Told {
+        title: "申请需要补正".into(),
+        body: format!(
+            "您的“{}”申请（办件编号 {case_no}）需要补正 {} 项内容，请查看补正告知并重新提交。",
+            filing.name,
+            notice.items.len()
+        ),
+        dedup_key: format!("needs_supplement:{}:{}", application.id, stamp(now)),
+    };
+    record_decision(
         &mut tx,
         portal,
-        NewMessage {
-            citizen_id: &application.owner,
-            kind: "needs_supplement",
-            title: "申请需要补正".into(),
-            body: format!(
-                "您的“{}”申请（办件编号 {case_no}）需要补正 {} 项内容，请查看补正告知并重新提交。",
-                filing.name,
-                notice.items.len()
-            ),
-            application_id: Some(application.id.clone()),
-            dedup_key: format!("needs_supplement:{}:{}", application.id, stamp(now)),
-        },
+        staff,
+        &application,
+        "needs_supplement",
+        &text,
+        told,
     )
     .await?;
     tx.commit().await?;
