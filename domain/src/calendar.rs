@@ -5,6 +5,7 @@
 //! a time; a year without data falls back to plain weekends, and callers can ask whether that
 //! happened ([`WorkCalendar::covers`]) so the answer can say so.
 
+use crate::form::parse_date;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use time::{Date, Duration, Weekday};
@@ -160,12 +161,6 @@ impl WorkCalendar {
             calendar_complete: self.covers_span(from, due_date),
         }
     }
-}
-
-/// Parses a `YYYY-MM-DD` date as people and programs write it.
-pub fn parse_date(text: &str) -> Option<Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text.trim(), &format).ok()
 }
 
 /// Validates the calculator's two inputs, naming each field that is wrong.

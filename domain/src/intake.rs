@@ -7,8 +7,10 @@ use crate::case_clock::{ClockReading, Urgency};
 use crate::catalog::{Material, ReviewCheck};
 use crate::errors::FieldErrors;
 use crate::instant::Instant;
-use crate::prereview::Finding;
+use crate::prereview::{Finding, MaterialChoice};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use time::{Date, Duration};
 
 /// A staff work queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,14 +140,25 @@ pub struct QueueEntry {
 pub struct ManualPoint {
     /// `<material code>.<n>`, n counting the material's points from 1.
     pub id: String,
+    pub material_code: String,
     pub material_name: String,
     pub text: String,
 }
 
-/// Every manual review point of the materials, in the catalog's order.
-pub fn manual_points(materials: &[Material]) -> Vec<ManualPoint> {
+/// Every manual review point of the materials the clerk has in hand, in the catalog's order: a
+/// material deferred (容缺) or replaced by a signed commitment (告知承诺) has nothing to check yet.
+pub fn manual_points(
+    materials: &[Material],
+    choices: &BTreeMap<String, MaterialChoice>,
+) -> Vec<ManualPoint> {
     materials
         .iter()
+        .filter(|material| {
+            !matches!(
+                choices.get(&material.code),
+                Some(MaterialChoice::Deferred { .. } | MaterialChoice::Committed)
+            )
+        })
         .flat_map(|material| {
             material
                 .review_points
@@ -154,9 +167,41 @@ pub fn manual_points(materials: &[Material]) -> Vec<ManualPoint> {
                 .filter(|(_, point)| point.check == ReviewCheck::Manual)
                 .map(|(n, point)| ManualPoint {
                     id: format!("{}.{}", material.code, n + 1),
+                    material_code: material.code.clone(),
                     material_name: material.name.clone(),
                     text: point.text.clone(),
                 })
+        })
+        .collect()
+}
+
+/// A material the clerk may accept without (容缺) at this case: the catalog allows it and it is
+/// in hand now, so 容缺 would let the applicant bring a better copy later.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeferrableMaterial {
+    pub code: String,
+    pub name: String,
+}
+
+/// The materials the clerk may still defer: deferrable by the catalog and not already deferred
+/// or replaced by a commitment.
+pub fn deferrable_materials(
+    materials: &[Material],
+    choices: &BTreeMap<String, MaterialChoice>,
+) -> Vec<DeferrableMaterial> {
+    materials
+        .iter()
+        .filter(|material| {
+            material.deferrable
+                && !matches!(
+                    choices.get(&material.code),
+                    Some(MaterialChoice::Deferred { .. } | MaterialChoice::Committed)
+                )
+        })
+        .map(|material| DeferrableMaterial {
+            code: material.code.clone(),
+            name: material.name.clone(),
         })
         .collect()
 }
@@ -173,25 +218,64 @@ pub struct StaffCaseView {
     pub findings: Vec<Finding>,
     /// The manual points to check before accepting.
     pub manual_points: Vec<ManualPoint>,
+    /// The materials the clerk may accept without, the applicant committing to a date (容缺).
+    pub deferrable_materials: Vec<DeferrableMaterial>,
     /// What this caller may do now, by the state machine and their role.
     pub actions: Vec<CaseAction>,
     pub timeline: Vec<TimelineEvent>,
 }
 
-/// 受理: the manual points the clerk checked (every one is needed).
+/// 受理: the manual points the clerk checked, and the materials accepted without (容缺), each with
+/// the date the applicant commits to. Every manual point of a material in hand is needed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptRequest {
     /// The ids of the checked points ([`ManualPoint::id`]).
     #[serde(default)]
     pub checked: Vec<String>,
+    /// 容缺 decided at the window: material code → the date the applicant commits to bring it
+    /// by (`YYYY-MM-DD`).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+    pub deferrals: BTreeMap<String, Date>,
+}
+
+/// What an acceptance is judged against.
+pub struct AcceptanceCase<'a> {
+    pub materials: &'a [Material],
+    pub choices: &'a BTreeMap<String, MaterialChoice>,
+    pub today: Date,
+    /// The latest committed date, in days from today (the pre-review's rule).
+    pub max_deferral_days: u32,
 }
 
 impl AcceptRequest {
-    /// Every manual point unchecked, each named (一次告知), and no point the case lacks.
-    pub fn check(&self, points: &[ManualPoint]) -> Result<(), FieldErrors> {
+    /// Every manual point of a material in hand checked, each missing one named (一次告知); no
+    /// point the case lacks; each deferral a deferrable material of the case with a date after
+    /// today and within the limit.
+    pub fn check(&self, case: &AcceptanceCase) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::new();
-        for point in points {
+        let deferrable = deferrable_materials(case.materials, case.choices);
+        let latest = case.today + Duration::days(case.max_deferral_days.into());
+        for (code, until) in &self.deferrals {
+            let key = format!("deferrals.{code}");
+            let Some(material) = deferrable.iter().find(|m| &m.code == code) else {
+                errors.add(key, "所选材料不能容缺受理，或已在容缺中");
+                continue;
+            };
+            if *until <= case.today || *until > latest {
+                errors.add(
+                    key,
+                    format!(
+                        "“{}”的承诺补交日期须在今天之后、{}日之内（最晚 {}）",
+                        material.name, case.max_deferral_days, latest
+                    ),
+                );
+            }
+        }
+        let points = manual_points(case.materials, case.choices);
+        let deferred_now = |point: &ManualPoint| self.deferrals.contains_key(&point.material_code);
+        for point in points.iter().filter(|point| !deferred_now(point)) {
             if !self.checked.contains(&point.id) {
                 errors.add(
                     format!("checked.{}", point.id),
@@ -270,9 +354,22 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_manual_point_must_be_checked_and_each_missing_one_is_named() {
-        let materials = [
+    const TODAY: Date = time::macros::date!(2026 - 12 - 07);
+
+    fn judged<'a>(
+        materials: &'a [Material],
+        choices: &'a BTreeMap<String, MaterialChoice>,
+    ) -> AcceptanceCase<'a> {
+        AcceptanceCase {
+            materials,
+            choices,
+            today: TODAY,
+            max_deferral_days: 30,
+        }
+    }
+
+    fn lease_and_id_card() -> [Material; 2] {
+        [
             material(
                 "lease",
                 &[
@@ -282,11 +379,18 @@ mod tests {
                 ],
             ),
             material("id_card", &[("证件在有效期内", ReviewCheck::Automatic)]),
-        ];
-        let points = manual_points(&materials);
+        ]
+    }
+
+    #[test]
+    fn every_manual_point_must_be_checked_and_each_missing_one_is_named() {
+        let materials = lease_and_id_card();
+        let choices = BTreeMap::new();
+        let case = judged(&materials, &choices);
+        let points = manual_points(&materials, &choices);
         let ids: Vec<&str> = points.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["lease.1", "lease.3"]);
-        let none = AcceptRequest::default().check(&points).unwrap_err();
+        let none = AcceptRequest::default().check(&case).unwrap_err();
         assert_eq!(none.iter().count(), 2);
         assert_eq!(
             none.get("checked.lease.3").unwrap(),
@@ -294,18 +398,70 @@ mod tests {
         );
         let stray = AcceptRequest {
             checked: vec!["lease.1".into(), "lease.3".into(), "id_card.1".into()],
+            ..AcceptRequest::default()
         };
         assert!(
             stray
-                .check(&points)
+                .check(&case)
                 .unwrap_err()
                 .get("checked.id_card.1")
                 .is_some()
         );
         let all = AcceptRequest {
             checked: vec!["lease.3".into(), "lease.1".into()],
+            ..AcceptRequest::default()
         };
-        assert_eq!(all.check(&points), Ok(()));
+        assert_eq!(all.check(&case), Ok(()));
+    }
+
+    #[test]
+    fn a_material_deferred_online_or_at_the_window_has_no_points_to_check() {
+        let mut materials = lease_and_id_card();
+        materials[0].deferrable = true;
+        let online = BTreeMap::from([(
+            "lease".to_owned(),
+            MaterialChoice::Deferred {
+                until: TODAY + Duration::days(10),
+            },
+        )]);
+        assert!(manual_points(&materials, &online).is_empty());
+        assert!(deferrable_materials(&materials, &online).is_empty());
+        assert_eq!(
+            AcceptRequest::default().check(&judged(&materials, &online)),
+            Ok(())
+        );
+
+        let in_hand = BTreeMap::new();
+        let at_window = AcceptRequest {
+            deferrals: BTreeMap::from([("lease".to_owned(), TODAY + Duration::days(30))]),
+            ..AcceptRequest::default()
+        };
+        assert_eq!(at_window.check(&judged(&materials, &in_hand)), Ok(()));
+    }
+
+    #[test]
+    fn a_window_deferral_needs_a_deferrable_material_and_a_date_in_range() {
+        let mut materials = lease_and_id_card();
+        materials[0].deferrable = true;
+        let choices = BTreeMap::new();
+        let case = judged(&materials, &choices);
+        let request = |code: &str, days: i64| AcceptRequest {
+            checked: vec!["lease.1".into(), "lease.3".into()],
+            deferrals: BTreeMap::from([(code.to_owned(), TODAY + Duration::days(days))]),
+        };
+        let not_deferrable = request("id_card", 5).check(&case).unwrap_err();
+        assert!(not_deferrable.get("deferrals.id_card").is_some());
+        for days in [0, 31] {
+            assert_eq!(
+                request("lease", days)
+                    .check(&case)
+                    .unwrap_err()
+                    .get("deferrals.lease")
+                    .unwrap(),
+                ["“材料lease”的承诺补交日期须在今天之后、30日之内（最晚 2027-01-06）"]
+            );
+        }
+        assert_eq!(request("lease", 1).check(&case), Ok(()));
     }
 
     #[test]

@@ -2,9 +2,8 @@
 //! holiday schedule (the seed files under `seed/calendar/`).
 
 use crate::{Db, Error, Result};
-use domain::calendar::{
-    CalendarDay, DayKind, DueDateEstimate, WorkCalendar, parse_date, parse_due_date_query,
-};
+use domain::calendar::{CalendarDay, DayKind, DueDateEstimate, WorkCalendar, parse_due_date_query};
+use domain::form::parse_date;
 use serde::Deserialize;
 use sqlx::{Any, Row, Transaction};
 use time::Date;

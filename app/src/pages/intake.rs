@@ -213,6 +213,29 @@ fn CaseDesk(view: StaffCaseView, feedback: FormFeedback, csrf: String) -> impl I
                                 }
                             }).collect_view()}
                         </fieldset>
+                        {(!view.deferrable_materials.is_empty()).then(|| view! {
+                            <fieldset>
+                                <legend>"容缺受理（可选）"</legend>
+                                <p class="muted">"材料可容缺的，填写申请人承诺的补交日期；材料已齐的留空。"</p>
+                                {view.deferrable_materials.iter().map(|material| {
+                                    let key = format!("deferrals.{}", material.code);
+                                    let id = format!("accept-deferrals-{}", material.code);
+                                    let errors = feedback.errors_for(accept_form, &key);
+                                    let invalid = !errors.is_empty();
+                                    let error_id = format!("{id}-error");
+                                    view! {
+                                        <div class="field" class:field--invalid=invalid>
+                                            <label for=id.clone()>{format!("“{}”承诺补交日期", material.name)}</label>
+                                            {invalid.then(|| view! {
+                                                <p class="field__error" id=error_id.clone()>{errors.join("；")}</p>
+                                            })}
+                                            <input type="date" id=id name=key.clone() value=feedback.value(accept_form, &key)
+                                                aria-invalid=invalid.then_some("true") aria-describedby=invalid.then_some(error_id) />
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                        })}
                         <button type="submit" class="button">{label}</button>
                     </form>
                 </section>

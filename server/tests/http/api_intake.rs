@@ -372,8 +372,128 @@ async fn two_clerks_accepting_at_once_give_one_acceptance(backend: Backend) {
     }
 }
 
+/// 食品经营许可: filed by a business at the city hall's economic zone; its layout drawing may be
+/// handed in later (容缺).
+const FOOD_LICENCE: &str = "11330100002500010U4000100000002";
+
+async fn a_clerk_defers_a_material_at_acceptance_and_the_applicant_hears_the_date(
+    backend: Backend,
+) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    service::seed::demo_accounts(&app.portal)
+        .await
+        .expect("demo accounts");
+    let company = app
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            Auth::Anonymous,
+            Some(
+                json!({ "account": "91350100M000100Y43", "agent": "13800138000",
+                         "password": "Demo2026pass" }),
+            ),
+        )
+        .await;
+    let company = body_json(company).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let draft = start(&app, &company, json!({ "item_code": FOOD_LICENCE })).await;
+    let filled = fill_in(&app, &company, &draft).await;
+    let case = submit(&app, &company, filled["id"].as_str().unwrap()).await;
+    let case_no = case["case_no"].as_str().unwrap().to_owned();
+    let clerk = staff(&app, "clerk", "clerk09", "city", "economic").await;
+    let url = format!("/api/v1/staff/applications/{case_no}");
+    let (_, view) = get_json(&app, &url, &clerk).await;
+    assert_eq!(
+        view["deferrable_materials"],
+        json!([{ "code": "layout", "name": "经营场所平面布局图和设备布局、操作流程图" }])
+    );
+    let today = time::Date::parse(
+        &case["submitted_at"].as_str().unwrap()[..10],
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap();
+    let in_days = |days: i64| (today + time::Duration::days(days)).to_string();
+    let accept = format!("{url}/accept");
+    let attempt = |body: Value| {
+        let (app, clerk, accept) = (&app, &clerk, &accept);
+        async move {
+            app.call("POST", accept, Auth::Bearer(clerk), Some(body))
+                .await
+        }
+    };
+
+    // Only a deferrable material, with a date after today and within the limit; a material
+    // in hand keeps its review point, a deferred one needs none.
+    let wrong = attempt(json!({
+        "checked": ["application.1"],
+        "deferrals": { "application": in_days(5), "layout": in_days(0) },
+    }))
+    .await;
+    let error = error_envelope(wrong, 422, "validation_failed").await;
+    assert!(
+        error["fields"]["deferrals.application"].is_array(),
+        "{error}"
+    );
+    assert!(
+        error["fields"]["deferrals.layout"][0]
+            .as_str()
+            .unwrap()
+            .contains("承诺补交日期须在今天之后"),
+        "{error}"
+    );
+    let until = in_days(5);
+    let accepted = attempt(json!({
+        "checked": ["application.1"],
+        "deferrals": { "layout": until },
+    }))
+    .await;
+    assert_eq!(accepted.status(), 200, "{}", body_text(accepted).await);
+    let accepted = body_json(accepted).await;
+    assert_eq!(accepted["case"]["state"], "accepted");
+    assert_eq!(
+        accepted["case"]["choices"]["layout"],
+        json!({ "kind": "deferred", "until": until })
+    );
+    assert_eq!(accepted["deferrable_materials"], json!([]));
+
+    let (_, timeline) = get_json(
+        &app,
+        &format!("/api/v1/applications/{case_no}/timeline"),
+        &company,
+    )
+    .await;
+    let last = timeline["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["kind"], "accepted_with_deferrals", "{timeline}");
+    assert!(
+        last["text"].as_str().unwrap().contains(&format!(
+            "“经营场所平面布局图和设备布局、操作流程图”于 {until} 前补交"
+        )),
+        "{last}"
+    );
+    let (_, inbox) = get_json(&app, "/api/v1/messages", &company).await;
+    assert!(
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["title"] == "申请已容缺受理"
+                && m["body"].as_str().unwrap().contains(&until)),
+        "{inbox}"
+    );
+}
+
 on_both_databases!(
     a_clerk_accepts_a_case_of_their_zone_and_the_applicant_sees_the_clock,
+    a_clerk_defers_a_material_at_acceptance_and_the_applicant_hears_the_date,
     a_refusal_names_its_reason_and_basis,
     who_may_see_and_decide_a_case,
     two_clerks_accepting_at_once_give_one_acceptance,

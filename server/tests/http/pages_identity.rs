@@ -928,8 +928,84 @@ async fn a_clerk_accepts_on_the_workbench_without_javascript(backend: Backend) {
     assert!(me.contains("查看办件"), "the read is in 谁查看了我的信息");
 }
 
+/// 容缺 at the window without JavaScript: the clerk gives the date the applicant commits to for a
+/// material still to come; a date that is no date is refused and kept, a good one accepts the
+/// case with the material deferred.
+async fn a_clerk_defers_a_material_on_the_workbench(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = app.citizen_token().await;
+    let retirement = json!({ "item_code": "1133010000250007024000400000038" });
+    let draft = start(&app, &token, retirement).await;
+    let filled = fill_in(&app, &token, &draft).await;
+    let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
+    let case_no = case["case_no"].as_str().unwrap().to_owned();
+    let (clerk, secret) = app
+        .enrolled_staff_at("clerk", "clerk01", "city", "social")
+        .await;
+    let (_, headers, _) = post_form(
+        &app,
+        "/staff/login",
+        &[
+            ("account", clerk.as_str()),
+            ("password", STAFF_PASSWORD),
+            ("totp", &app.totp_now(&secret)),
+        ],
+        None,
+    )
+    .await;
+    let staff = session_token(&headers);
+    let page = format!("/staff/cases/{case_no}");
+    let (_, html) = get_page(&app, &page, Some(&staff)).await;
+    assert!(
+        html.contains("“参加工作时间证明（招工、招干登记表等）”承诺补交日期"),
+        "{html}"
+    );
+    let csrf = csrf_in(&html);
+    let accept = format!("{page}/accept");
+    let (status, _, html) = post_form(
+        &app,
+        &accept,
+        &[
+            ("csrf_token", &csrf),
+            ("deferrals.work_history", "2026-02-30"),
+        ],
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("请按“年-月-日”填写承诺补交日期"), "{html}");
+    assert!(
+        html.contains(r#"value="2026-02-30""#),
+        "the typed date is kept"
+    );
+    let today = &case["submitted_at"].as_str().unwrap()[..10];
+    let until = (time::Date::parse(
+        today,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap()
+        + time::Duration::days(7))
+    .to_string();
+    let (status, _, html) = post_form(
+        &app,
+        &accept,
+        &[("csrf_token", &csrf), ("deferrals.work_history", &until)],
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = get_page(&app, &page, Some(&staff)).await;
+    assert!(
+        html.contains("已受理") && html.contains(&format!("容缺，承诺 {until} 前补交")),
+        "{html}"
+    );
+}
+
 on_both_databases!(
     a_clerk_accepts_on_the_workbench_without_javascript,
+    a_clerk_defers_a_material_on_the_workbench,
     a_form_needs_its_session_and_its_token,
     each_login_page_opens_for_its_own_accounts,
     every_form_on_me_shows_its_own_feedback,

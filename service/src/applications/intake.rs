@@ -23,7 +23,8 @@ use domain::form::FormSchema;
 use domain::identity::PersonName;
 use domain::instant::Instant;
 use domain::intake::{
-    AcceptRequest, Channel, Queue, QueueEntry, RefuseRequest, StaffCaseView, manual_points,
+    AcceptRequest, AcceptanceCase, Channel, Queue, QueueEntry, RefuseRequest, StaffCaseView,
+    deferrable_materials, manual_points,
 };
 use domain::paging::{Page, PageRequest};
 use domain::prereview::MaterialChoice;
@@ -157,12 +158,13 @@ async fn staff_view(
     let filing = filing(portal, &application).await?;
     let findings = review(portal, &application, &filing).await?;
     let timeline = timeline_of(portal, &application.id).await?;
-    let points = manual_points(&filing.materials);
+    let points = manual_points(&filing.materials, &application.choices);
+    let deferrable = deferrable_materials(&filing.materials, &application.choices);
     let applicant = applicant_of(portal, &application).await?;
     let channel = application.channel;
     let actions = if staff.role == StaffRole::Clerk {
         [
-            acceptance_of(&application),
+            acceptance_of(&application, &AcceptRequest::default()),
             CaseAction::RequestSupplement,
             CaseAction::Refuse,
         ]
@@ -179,18 +181,19 @@ async fn staff_view(
         channel,
         findings,
         manual_points: points,
+        deferrable_materials: deferrable,
         actions,
         timeline,
     })
 }
 
-/// 容缺受理 when any material is deferred, plain 受理 otherwise.
-fn acceptance_of(application: &Stored) -> CaseAction {
+/// 容缺受理 when any material is deferred, online or by this acceptance; plain 受理 otherwise.
+fn acceptance_of(application: &Stored, request: &AcceptRequest) -> CaseAction {
     let deferred = application
         .choices
         .values()
         .any(|choice| matches!(choice, MaterialChoice::Deferred { .. }));
-    if deferred {
+    if deferred || !request.deferrals.is_empty() {
         CaseAction::AcceptWithDeferrals
     } else {
         CaseAction::Accept
@@ -277,8 +280,10 @@ async fn record_decision(
     Ok(())
 }
 
-/// 受理 (or 容缺受理): every manual review point checked, the case moves on and its clock starts
-/// today; the applicant hears the promised date.
+/// 受理 (or 容缺受理): every manual review point of the materials in hand checked, the case moves
+/// on and its clock starts today; materials the clerk accepts without become 容缺 with the
+/// applicant's committed dates. The applicant hears the promised date and every date they
+/// committed to.
 pub async fn accept(
     portal: &Portal,
     session: &Session,
@@ -286,38 +291,59 @@ pub async fn accept(
     request: AcceptRequest,
 ) -> Result<StaffCaseView> {
     let (staff, application) = clerk_and_case(portal, session, case_no).await?;
-    let action = acceptance_of(&application);
+    let action = acceptance_of(&application, &request);
     // A case already decided is a conflict, whatever the request says.
     application.state.next(action).map_err(state_conflict)?;
     let filing = filing(portal, &application).await?;
-    request
-        .check(&manual_points(&filing.materials))
-        .map_err(Error::Invalid)?;
     let now = portal.now();
+    request
+        .check(&AcceptanceCase {
+            materials: &filing.materials,
+            choices: &application.choices,
+            today: today_at(now),
+            max_deferral_days: portal.application_settings().max_deferral_days,
+        })
+        .map_err(Error::Invalid)?;
     let calendar = calendar::load(portal.db()).await?;
     let promised_due =
         CaseClock::new(&calendar, today_at(now), &[]).due(filing.promised_days, today_at(now));
+    let mut choices = application.choices.clone();
+    for (code, until) in &request.deferrals {
+        choices.insert(code.clone(), MaterialChoice::Deferred { until: *until });
+    }
+    let deferred: Vec<String> = filing
+        .materials
+        .iter()
+        .filter_map(|material| match choices.get(&material.code) {
+            Some(MaterialChoice::Deferred { until }) => {
+                Some(format!("“{}”于 {until} 前补交", material.name))
+            }
+            _ => None,
+        })
+        .collect();
     let mut tx = portal.db().begin_write().await?;
     let state = transition(&mut tx, &application, action, now).await?;
-    sqlx::query("UPDATE applications SET accepted_at = $1, accepted_by = $2 WHERE id = $3")
-        .bind(stamp(now))
-        .bind(&staff.staff_id)
-        .bind(&application.id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE applications SET accepted_at = $1, accepted_by = $2, materials = $3 WHERE id = $4",
+    )
+    .bind(stamp(now))
+    .bind(&staff.staff_id)
+    .bind(to_json(&choices)?)
+    .bind(&application.id)
+    .execute(&mut *tx)
+    .await?;
     let (kind, how) = match action {
         CaseAction::AcceptWithDeferrals => ("accepted_with_deferrals", "容缺受理"),
         _ => ("accepted", "受理"),
     };
-    let text = format!(
-        "您的申请已{how}，承诺于 {promised_due} 前办结{}。",
-        match action {
-            CaseAction::AcceptWithDeferrals => "；请在承诺日期前补交容缺材料",
-            _ => "",
-        }
-    );
+    let commitments = if deferred.is_empty() {
+        String::new()
+    } else {
+        format!("；请按承诺将{}", deferred.join("，"))
+    };
+    let text = format!("您的申请已{how}，承诺于 {promised_due} 前办结{commitments}。");
     let body = format!(
-        "您的“{}”申请（办件编号 {case_no}）已{how}，承诺于 {promised_due} 前办结。",
+        "您的“{}”申请（办件编号 {case_no}）已{how}，承诺于 {promised_due} 前办结{commitments}。可在办件页查看并打印受理通知书。",
         filing.name
     );
     let told = Told {
@@ -330,6 +356,7 @@ pub async fn accept(
     let accepted = Stored {
         state,
         accepted_at: Some(stamp(now)),
+        choices,
         ..application
     };
     staff_view(portal, staff, accepted).await

@@ -10,9 +10,11 @@ use axum::body::Bytes;
 use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::post;
+use domain::form::parse_date;
 use domain::intake::{AcceptRequest, RefuseRequest};
 use serde::Deserialize;
-use service::applications;
+use service::{Error, applications};
+
 use std::collections::BTreeMap;
 
 /// This area's form routes, merged into the page router beside the pages they post from.
@@ -22,10 +24,12 @@ pub fn routes() -> Router<AppState> {
         .route(&action::REFUSE.route(), post(refuse))
 }
 
-/// 受理: the ticked review points arrive as repeated `checked` fields.
+/// 受理: the ticked review points arrive as repeated `checked` fields, the 容缺 dates as
+/// `deferrals.<material code>` (left empty for a material in hand).
 struct AcceptForm {
     csrf_token: String,
     checked: Vec<String>,
+    deferrals: BTreeMap<String, String>,
 }
 
 impl Body for AcceptForm {
@@ -33,12 +37,18 @@ impl Body for AcceptForm {
         let mut form = Self {
             csrf_token: String::new(),
             checked: Vec::new(),
+            deferrals: BTreeMap::new(),
         };
         for (name, value) in form_urlencoded::parse(&bytes) {
             match name.as_ref() {
                 "csrf_token" => form.csrf_token = value.into_owned(),
                 "checked" => form.checked.push(value.into_owned()),
-                _ => {}
+                name => {
+                    if let Some(code) = name.strip_prefix("deferrals.") {
+                        form.deferrals
+                            .insert(code.to_owned(), value.trim().to_owned());
+                    }
+                }
             }
         }
         Ok(form)
@@ -52,12 +62,17 @@ impl WebForm for AcceptForm {
         &self.csrf_token
     }
 
-    /// The ticks stay ticked on a refusal.
+    /// The ticks stay ticked and the dates filled on a refusal.
     fn kept(&self) -> BTreeMap<String, String> {
-        self.checked
+        let ticks = self
+            .checked
             .iter()
-            .map(|id| (format!("checked.{id}"), "on".to_owned()))
-            .collect()
+            .map(|id| (format!("checked.{id}"), "on".to_owned()));
+        let dates = self
+            .deferrals
+            .iter()
+            .map(|(code, until)| (format!("deferrals.{code}"), until.clone()));
+        ticks.chain(dates).collect()
     }
 }
 
@@ -68,8 +83,22 @@ async fn accept(Path(case_no): Path<String>, post: SignedIn<AcceptForm>) -> Resp
         form,
         reply,
     } = post;
+    let mut deferrals = BTreeMap::new();
+    for (code, until) in form.deferrals.iter().filter(|(_, until)| !until.is_empty()) {
+        match parse_date(until) {
+            Some(until) => deferrals.insert(code.clone(), until),
+            None => {
+                let error = Error::invalid(
+                    &format!("deferrals.{code}"),
+                    "请按“年-月-日”填写承诺补交日期",
+                );
+                return reply.refuse(error).await;
+            }
+        };
+    }
     let request = AcceptRequest {
         checked: form.checked,
+        deferrals,
     };
     match applications::accept(reply.portal(), &session, &case_no, request).await {
         Ok(_) => reply.redirect(&paths::STAFF_CASE.at(&case_no)),
