@@ -27,8 +27,8 @@ use leptos_router::{SsrMode, path};
 use pages::{
     AccessibilityPage, ApplicationPage, ApplyPackagePage, ApplyStartPage, CatalogPage, GuidePage,
     HallsPage, HomePage, LoginPage, MePage, MessagesPage, MyApplicationsPage, NotFoundPage,
-    PackagePage, ProgressPage, RegisterPage, StaffCasePage, StaffDeskPage, StaffEnrolPage,
-    StaffLoginPage, WithdrawPage,
+    NoticesPage, PackagePage, ProgressPage, RegisterPage, StaffCasePage, StaffDeskPage,
+    StaffEnrolPage, StaffLoginPage, StaffNoticesPage, WithdrawPage,
 };
 
 /// The application root, shared by the server renderer and the browser.
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/applications") view=MyApplicationsPage ssr=SsrMode::Async />
                     <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async />
                     <Route path=path!("/applications/:id/withdraw") view=WithdrawPage ssr=SsrMode::Async />
+                    <Route path=path!("/applications/:id/notices") view=NoticesPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/totp") view=StaffEnrolPage ssr=SsrMode::Async />
                     <Route path=path!("/staff") view=StaffDeskPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/cases/:case_no") view=StaffCasePage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/cases/:case_no/notices") view=StaffNoticesPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

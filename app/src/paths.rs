@@ -74,8 +74,12 @@ pub const APPLY: WithId = WithId::new("/apply/", "code", "");
 pub const APPLY_PACKAGE: WithId = WithId::new("/apply/package/", "id", "");
 /// One application: its form while a draft or in 补正, its receipt and progress afterwards.
 pub const APPLICATION: WithId = WithId::new("/applications/", "id", "");
+/// The printable notices of one application (受理通知书, 不予受理通知书).
+pub const NOTICES: WithId = WithId::new("/applications/", "id", "/notices");
 /// One case on the staff workbench (一窗受理).
 pub const STAFF_CASE: WithId = WithId::new("/staff/cases/", "case_no", "");
+/// The printable notices of one case, as the workbench hands them over.
+pub const STAFF_NOTICES: WithId = WithId::new("/staff/cases/", "case_no", "/notices");
 /// The receipt's QR code (an SVG image of the progress lookup's address).
 pub const RECEIPT_QR: WithId = WithId::new("/applications/", "id", "/qr.svg");
 

@@ -581,8 +581,12 @@ pub struct CitizenRecord {
     pub citizen_id: String,
     pub name: String,
     pub id_number_masked: String,
+    /// The login phone, or for an offline record the contact phone left at the window.
     pub phone_masked: String,
     pub address: String,
+    /// A person recorded at a window without an account (线下登记): no login until they register
+    /// with the same ID number, name and phone.
+    pub offline: bool,
 }
 
 /// What an administrator fills in to create a staff account.

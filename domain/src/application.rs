@@ -479,6 +479,58 @@ pub struct ProgressQuery {
     pub applicant_name: String,
 }
 
+/// The five steps the applicant's case page shows as a progress bar: 提交 → 受理 → 审查 → 决定 →
+/// 出件.
+pub const PROGRESS_STEPS: [&str; 5] = ["提交", "受理", "审查", "决定", "出件"];
+
+/// Where a step of the progress bar stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StepStatus {
+    Done,
+    /// The step the case is at now.
+    Current,
+    /// Where the case ended without going on (不予受理, 撤回, 撤销).
+    Stopped,
+    Ahead,
+}
+
+impl StepStatus {
+    /// As a screen reader says it after the step's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Done => "已完成",
+            Self::Current => "进行中",
+            Self::Stopped => "已终止",
+            Self::Ahead => "未开始",
+        }
+    }
+}
+
+impl CaseState {
+    /// The progress bar for this state, one status per [`PROGRESS_STEPS`] entry.
+    pub fn progress(self) -> [StepStatus; 5] {
+        use StepStatus::{Ahead, Current, Done, Stopped};
+        // (the step the case is at, and whether it stopped there)
+        let (at, stopped) = match self {
+            Self::Draft => (0, false),
+            Self::Submitted | Self::NeedsSupplement => (1, false),
+            Self::Refused | Self::Withdrawn => (1, true),
+            Self::Accepted | Self::InReview | Self::Suspended => (2, false),
+            Self::Revoked => (2, true),
+            Self::Approved | Self::Denied | Self::Issuing => (4, false),
+            Self::Completed => (5, false),
+        };
+        std::array::from_fn(|step| match step.cmp(&at) {
+            std::cmp::Ordering::Less => Done,
+            std::cmp::Ordering::Equal if stopped => Stopped,
+            std::cmp::Ordering::Equal => Current,
+            std::cmp::Ordering::Greater => Ahead,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -494,6 +546,28 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_progress_bar_follows_the_case() {
+        use StepStatus::{Ahead, Current, Done, Stopped};
+        assert_eq!(
+            CaseState::Submitted.progress(),
+            [Done, Current, Ahead, Ahead, Ahead]
+        );
+        assert_eq!(
+            CaseState::InReview.progress(),
+            [Done, Done, Current, Ahead, Ahead]
+        );
+        assert_eq!(
+            CaseState::Refused.progress(),
+            [Done, Stopped, Ahead, Ahead, Ahead]
+        );
+        assert_eq!(
+            CaseState::Approved.progress(),
+            [Done, Done, Done, Done, Current]
+        );
+        assert_eq!(CaseState::Completed.progress(), [Done; 5]);
+    }
 
     /// Every (state, action) pair: the allowed ones with their next state, all others refused.
     #[test]

@@ -223,6 +223,9 @@ pub struct StaffCaseView {
     /// What this caller may do now, by the state machine and their role.
     pub actions: Vec<CaseAction>,
     pub timeline: Vec<TimelineEvent>,
+    /// The notices the case's decisions produced (受理通知书, 不予受理通知书), the person
+    /// addressed masked.
+    pub notices: Vec<crate::notice::CaseNotice>,
 }
 
 /// 受理: the manual points the clerk checked, and the materials accepted without (容缺), each with

@@ -21,6 +21,7 @@ pub mod instant;
 pub mod intake;
 pub mod message;
 pub mod money;
+pub mod notice;
 pub mod package;
 pub mod paging;
 pub mod password;

@@ -66,7 +66,12 @@ pub(crate) async fn register_business_unthrottled(
         .await?;
     let new_hash = match &existing {
         Some(row) => {
-            let stored: String = row.try_get("password_hash")?;
+            let Some(stored) = row.try_get::<Option<String>, _>("password_hash")? else {
+                return Err(Error::Conflict {
+                    code: "id_number_taken",
+                    message: "该经办人已在服务大厅登记，请先以本人身份完成个人注册".into(),
+                });
+            };
             if !verify_password(&valid.agent.password, Some(&stored)).await? {
                 return Err(Error::invalid(
                     "agent.password",
@@ -150,6 +155,9 @@ async fn insert_citizen(
     .fetch_optional(&mut **tx)
     .await?;
     if inserted.is_none() {
+        if let Some(id) = take_over_offline_record(tx, citizen, password_hash, &now).await? {
+            return Ok(id);
+        }
         let id_taken = sqlx::query("SELECT 1 AS taken FROM citizens WHERE id_number = $1")
             .bind(citizen.id_number.expose())
             .fetch_optional(&mut **tx)
@@ -182,6 +190,73 @@ async fn insert_citizen(
     Ok(id)
 }
 
+/// A registration for a person a clerk recorded at a window (an offline record, no login)
+/// takes the record over: the row becomes the account and keeps the cases and messages made
+/// for it. Until 实名核验 verifies registrations, the name and the contact phone left at the
+/// window must both match, so that knowing someone's ID number is not enough. None when the ID
+/// number is not an offline record's; a mismatch is refused without saying which part differs.
+async fn take_over_offline_record(
+    tx: &mut Transaction<'static, Any>,
+    citizen: &ValidCitizenSignup,
+    password_hash: &str,
+    now: &str,
+) -> Result<Option<String>> {
+    let Some(record) = sqlx::query(
+        "SELECT id, name, contact_phone FROM citizens WHERE id_number = $1 AND phone IS NULL",
+    )
+    .bind(citizen.id_number.expose())
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let matches = record.try_get::<String, _>("name")? == citizen.name.expose()
+        && record
+            .try_get::<Option<String>, _>("contact_phone")?
+            .as_deref()
+            == Some(citizen.phone.expose());
+    if !matches {
+        return Err(Error::Conflict {
+            code: "id_number_taken",
+            message: "该公民身份号码已在服务大厅登记。请使用登记时的姓名和联系电话注册，或携带身份证到窗口办理".into(),
+        });
+    }
+    let phone_taken = sqlx::query("SELECT 1 AS taken FROM citizens WHERE phone = $1")
+        .bind(citizen.phone.expose())
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some();
+    if phone_taken {
+        return Err(Error::Conflict {
+            code: "phone_taken",
+            message: "该手机号码已被其他账号使用，请更换手机号码".into(),
+        });
+    }
+    let id: String = record.try_get("id")?;
+    sqlx::query(
+        "UPDATE citizens SET phone = $1, password_hash = $2, taken_over_at = $3          WHERE id = $4 AND phone IS NULL",
+    )
+    .bind(citizen.phone.expose())
+    .bind(password_hash)
+    .bind(now)
+    .bind(&id)
+    .execute(&mut **tx)
+    .await?;
+    let actor = format!("citizen:{id}");
+    audit::append(
+        tx,
+        NewEntry {
+            actor: &actor,
+            action: "account.took_over",
+            subject: &actor,
+            detail: "个人注册，承接窗口线下登记的档案",
+        },
+        now,
+    )
+    .await?;
+    Ok(Some(id))
+}
+
 /// An opaque, unguessable account id (`c_…` citizens, `b_…` businesses, `s_…` staff).
 pub(crate) fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", random_token(12))
@@ -198,8 +273,10 @@ pub async fn citizen_account(portal: &Portal, session: &Session) -> Result<Citiz
     .fetch_one(portal.db().pool())
     .await?;
     let id_number = stored_id_number(&row)?;
-    let phone = Phone::parse(&row.try_get::<String, _>("phone")?)
-        .map_err(|_| anyhow::anyhow!("stored phone does not parse"))?;
+    let phone = row
+        .try_get::<Option<String>, _>("phone")?
+        .and_then(|phone| Phone::parse(&phone).ok())
+        .ok_or_else(|| anyhow::anyhow!("a signed-in citizen has a login phone"))?;
     let businesses = sqlx::query(
         "SELECT b.id, b.credit_code, b.org_name, a.agent_role FROM business_agents a \
          JOIN businesses b ON b.id = a.business_id \
@@ -315,14 +392,14 @@ pub async fn change_password(
     if let Err(message) = check(new) {
         return Err(Error::invalid("new_password", message));
     }
-    let stored: String = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let stored: Option<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT password_hash FROM {table} WHERE id = $1"
     )))
     .bind(&id)
     .fetch_one(portal.db().pool())
     .await?
     .try_get("password_hash")?;
-    if !verify_password(current, Some(&stored)).await? {
+    if !verify_password(current, stored.as_deref()).await? {
         return Err(Error::invalid("current_password", "当前密码不正确"));
     }
     if current == new {

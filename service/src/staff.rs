@@ -337,7 +337,8 @@ pub async fn look_up_citizen(
         return Err(Error::Invalid(errors));
     };
     let row = sqlx::query(
-        "SELECT id, id_number, name, phone, address FROM citizens WHERE id_number = $1",
+        "SELECT id, id_number, name, phone, contact_phone, address FROM citizens \
+         WHERE id_number = $1",
     )
     .bind(id.expose())
     .fetch_optional(portal.db().pool())
@@ -345,14 +346,18 @@ pub async fn look_up_citizen(
     .ok_or(Error::NotFound("没有找到该公民的注册信息"))?;
     let citizen_id: String = row.try_get("id")?;
     record_staff_view(portal, session, staff, &citizen_id, "staff.view", purpose).await?;
-    let phone = Phone::parse(&row.try_get::<String, _>("phone")?)
-        .map_err(|_| anyhow::anyhow!("stored phone does not parse"))?;
+    let login_phone: Option<String> = row.try_get("phone")?;
+    let offline = login_phone.is_none();
+    let phone = login_phone
+        .or(row.try_get("contact_phone")?)
+        .and_then(|phone| Phone::parse(&phone).ok());
     Ok(CitizenRecord {
         citizen_id,
         name: person_name(row.try_get("name")?)?.expose().to_owned(),
         id_number_masked: id.masked(),
-        phone_masked: phone.masked(),
+        phone_masked: phone.map_or_else(|| "未留电话".to_owned(), |phone| phone.masked()),
         address: row.try_get("address")?,
+        offline,
     })
 }
 

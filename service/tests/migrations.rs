@@ -114,3 +114,74 @@ async fn sqlite_cases_take_their_items_hall_and_zone() {
 async fn postgres_cases_take_their_items_hall_and_zone() {
     cases_take_their_items_hall_and_zone(Backend::Postgres).await;
 }
+
+/// 0012 rebuilds citizens on SQLite so that an offline record may lack a login: accounts, and the
+/// cases that point at them, come through whole; a row with a phone but no password is refused.
+async fn accounts_survive_the_offline_record_rebuild(backend: Backend) {
+    let Some(test) = TestDb::unmigrated(backend).await else {
+        return;
+    };
+    test.db.migrate_to(11).await.unwrap();
+    service::seed::run(&test.db).await.unwrap();
+    sqlx::query(
+        "INSERT INTO citizens (id, id_number, name, phone, password_hash, address, created_at) \
+         VALUES ('c_1', '11010519491231002X', '张三', '13800138000', 'x', '人民大道1号', \
+         '2026-12-01T00:00:00Z')",
+    )
+    .execute(test.db.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO applications (id, owner_citizen_id, item_code, item_version, state, answers, \
+         materials, created_at, updated_at, draft_expires_at) VALUES ('a_1', 'c_1', \
+         '1133010000250002364000400000033', 1, 'draft', '{}', '{}', '2026-12-01T00:00:00Z', \
+         '2026-12-01T00:00:00Z', '2026-12-31T00:00:00Z')",
+    )
+    .execute(test.db.pool())
+    .await
+    .unwrap();
+    test.db.migrate().await.unwrap();
+    let row = sqlx::query(
+        "SELECT c.phone, c.address, a.id FROM citizens c JOIN applications a \
+         ON a.owner_citizen_id = c.id WHERE c.id = 'c_1'",
+    )
+    .fetch_one(test.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        row.try_get::<Option<String>, _>("phone")
+            .unwrap()
+            .as_deref(),
+        Some("13800138000")
+    );
+    assert_eq!(row.try_get::<String, _>("address").unwrap(), "人民大道1号");
+    let half = sqlx::query(
+        "INSERT INTO citizens (id, id_number, name, phone, created_at) \
+         VALUES ('c_2', '440304198503150028', '王五', '13900139000', '2026-12-01T00:00:00Z')",
+    )
+    .execute(test.db.pool())
+    .await;
+    assert!(
+        half.is_err(),
+        "a phone without a password is neither account nor offline record"
+    );
+    let orphan = sqlx::query(
+        "INSERT INTO applications (id, owner_citizen_id, item_code, item_version, state, answers, \
+         materials, created_at, updated_at, draft_expires_at) VALUES ('a_2', 'c_nobody', \
+         '1133010000250002364000400000033', 1, 'draft', '{}', '{}', '2026-12-01T00:00:00Z', \
+         '2026-12-01T00:00:00Z', '2026-12-31T00:00:00Z')",
+    )
+    .execute(test.db.pool())
+    .await;
+    assert!(orphan.is_err(), "cases still point at citizens");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_accounts_survive_the_offline_record_rebuild() {
+    accounts_survive_the_offline_record_rebuild(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_accounts_survive_the_offline_record_rebuild() {
+    accounts_survive_the_offline_record_rebuild(Backend::Postgres).await;
+}

@@ -71,6 +71,21 @@ pub async fn load_timeline(id: String) -> Result<Vec<TimelineEvent>, ServerFnErr
     }
 }
 
+/// The case's notices, addressed to the applicant in full; empty when not signed in or not
+/// theirs.
+#[server(prefix = "/_sf", endpoint = "notices")]
+pub async fn load_notices(id: String) -> Result<Vec<domain::notice::CaseNotice>, ServerFnError> {
+    let Some(session) = super::account::current_session() else {
+        return Ok(Vec::new());
+    };
+    let portal = expect_context::<service::Portal>();
+    match service::applications::notices(&portal, &session, &id).await {
+        Ok(notices) => Ok(notices),
+        Err(service::Error::NotFound(_) | service::Error::Forbidden { .. }) => Ok(Vec::new()),
+        Err(other) => Err(server_error(other)),
+    }
+}
+
 /// A file in the citizen's vault, as the application form offers it for reuse (一份材料).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultFile {

@@ -6,10 +6,13 @@
 
 use crate::api::account::load_submit_key;
 use crate::api::applications::{
-    VaultFile, load_application, load_my_applications, load_open_drafts, load_timeline, load_vault,
+    VaultFile, load_application, load_my_applications, load_notices, load_open_drafts,
+    load_timeline, load_vault,
 };
 use crate::api::catalog::{load_guide, load_package};
+use crate::components::case_progress::CaseProgress;
 use crate::components::layout::{use_signed_in, use_site_info};
+use crate::components::notice::NoticeDocument;
 use crate::components::time::When;
 use crate::forms::{CsrfField, ErrorSummary, FormFeedback, FormName, use_feedback};
 use crate::live_form::{LiveForm, LiveFormSetup, finding_anchor};
@@ -20,6 +23,7 @@ use domain::application::{
 use domain::catalog::Material;
 use domain::form::{Answer, Answers, FieldKind, FieldSpec};
 use domain::form_post::VaultEntry;
+use domain::notice::CaseNotice;
 use domain::prereview::{Finding, Level, MaterialChoice};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -200,6 +204,7 @@ pub fn ApplicationPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let application = Resource::new_blocking(id, load_application);
     let timeline = Resource::new_blocking(id, load_timeline);
+    let notices = Resource::new_blocking(id, load_notices);
     let vault = Resource::new_blocking(|| (), |_| load_vault());
     let submit_key = Resource::new_blocking(|| (), |_| load_submit_key());
     let feedback = use_feedback();
@@ -211,6 +216,7 @@ pub fn ApplicationPage() -> impl IntoView {
                 let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
                 let submit_key = submit_key.await.unwrap_or_default();
                 let timeline = timeline.await.unwrap_or_default();
+                let notices = notices.await.unwrap_or_default();
                 let vault = vault.await.unwrap_or_default();
                 match application.await {
                     Ok(Some(view)) if view.state.editable() => view! {
@@ -221,7 +227,7 @@ pub fn ApplicationPage() -> impl IntoView {
                         // A form post that reached a case already sent (another tab, a stale page).
                         <ErrorSummary feedback=feedback.clone() form=FormName::Application />
                         <ErrorSummary feedback form=FormName::Withdraw />
-                        <Receipt view timeline />
+                        <Receipt view timeline notices />
                     }.into_any(),
                     Ok(None) => view! {
                         <Title text="办件" />
@@ -656,7 +662,11 @@ fn SupplementNoticePanel(notice: SupplementNotice) -> impl IntoView {
 }
 
 #[component]
-fn Receipt(view: ApplicationView, timeline: Vec<TimelineEvent>) -> impl IntoView {
+fn Receipt(
+    view: ApplicationView,
+    timeline: Vec<TimelineEvent>,
+    notices: Vec<CaseNotice>,
+) -> impl IntoView {
     let case_no = view.case_no.clone().unwrap_or_default();
     let submitted = view.state == CaseState::Submitted;
     let site = use_site_info();
@@ -675,6 +685,13 @@ fn Receipt(view: ApplicationView, timeline: Vec<TimelineEvent>) -> impl IntoView
         } else {
             view! { <h1>{format!("{}：{}", view.item_name, view.state_label)}</h1> }.into_any()
         }}
+        <CaseProgress state=view.state />
+        {(!notices.is_empty()).then(|| view! {
+            <p class="notice" role="status">
+                {format!("已出具{}。", notices.iter().map(|n| n.title.as_str()).collect::<Vec<_>>().join("、"))}
+                <a href=paths::NOTICES.at(&view.id)>"查看并打印"</a>
+            </p>
+        })}
         <section class="panel receipt" aria-labelledby="receipt-heading">
             <h2 id="receipt-heading">"受理回执"</h2>
             <dl class="facts">
@@ -757,6 +774,33 @@ fn Receipt(view: ApplicationView, timeline: Vec<TimelineEvent>) -> impl IntoView
             <p><a class="button button--secondary" href=paths::action::WITHDRAW.at(&view.id)>"撤回申请"</a></p>
         })}
         <p><a href=paths::APPLICATIONS>"返回我的办件"</a></p>
+    }
+}
+
+/// The application's notices as issued, ready to print (受理通知书, 不予受理通知书).
+#[component]
+pub fn NoticesPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let notices = Resource::new_blocking(id, load_notices);
+    view! {
+        <Title text="办件文书" />
+        <h1>"办件文书"</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match notices.await {
+                    Ok(notices) if notices.is_empty() => view! {
+                        <p>"该办件还没有出具文书，或您无权查看。受理或不予受理后，文书会出现在这里。"</p>
+                    }.into_any(),
+                    Ok(notices) => view! {
+                        <super::guide::PrintButton what="文书".to_string() />
+                        {notices.into_iter().map(|notice| view! { <NoticeDocument notice /> }).collect_view()}
+                    }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p class="no-print"><a href=paths::APPLICATION.at(&id())>"返回办件"</a></p>
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::api::intake::{load_queue, load_staff_case};
 use crate::components::layout::use_signed_in;
+use crate::components::notice::NoticeDocument;
 use crate::components::time::When;
 use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, FormName, use_feedback};
 use crate::paths;
@@ -108,6 +109,32 @@ pub fn StaffCasePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A case's notices as the workbench prints them (an audited read, like the case page).
+#[component]
+pub fn StaffNoticesPage() -> impl IntoView {
+    let params = use_params_map();
+    let case_no = move || params.with(|p| p.get("case_no").unwrap_or_default());
+    let case = Resource::new_blocking(case_no, load_staff_case);
+    view! {
+        <Title text="办件文书" />
+        <h1>"办件文书"</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Ok(Some(view)) if view.notices.is_empty() => view! { <p>"该办件还没有出具文书。"</p> }.into_any(),
+                    Ok(Some(view)) => view! {
+                        <super::guide::PrintButton what="文书".to_string() />
+                        {view.notices.into_iter().map(|notice| view! { <NoticeDocument notice /> }).collect_view()}
+                    }.into_any(),
+                    Ok(None) => view! { <p>"该办件不存在，或不在您的办理范围内。"</p> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p class="no-print"><a href=paths::STAFF_CASE.at(&case_no())>"返回办件"</a></p>
     }
 }
 
@@ -253,6 +280,15 @@ fn CaseDesk(view: StaffCaseView, feedback: FormFeedback, csrf: String) -> impl I
                         value=feedback.value(refuse_form, "legal_basis") errors=feedback.errors_for(refuse_form, "legal_basis") />
                     <button type="submit" class="button button--secondary">"不予受理"</button>
                 </form>
+            </section>
+        })}
+        {(!view.notices.is_empty()).then(|| view! {
+            <section aria-labelledby="notices-heading">
+                <h2 id="notices-heading">"文书"</h2>
+                <p>
+                    {format!("已出具{}。", view.notices.iter().map(|n| n.title.as_str()).collect::<Vec<_>>().join("、"))}
+                    <a href=paths::STAFF_NOTICES.at(&case_no)>"查看并打印"</a>
+                </p>
             </section>
         })}
         <section aria-labelledby="timeline-heading">

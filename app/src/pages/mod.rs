@@ -17,13 +17,14 @@ mod staff;
 
 pub use accessibility::AccessibilityPage;
 pub use apply::{
-    ApplicationPage, ApplyPackagePage, ApplyStartPage, MyApplicationsPage, WithdrawPage,
+    ApplicationPage, ApplyPackagePage, ApplyStartPage, MyApplicationsPage, NoticesPage,
+    WithdrawPage,
 };
 pub use catalog::CatalogPage;
 pub use guide::GuidePage;
 pub use halls::HallsPage;
 pub use home::HomePage;
-pub use intake::StaffCasePage;
+pub use intake::{StaffCasePage, StaffNoticesPage};
 pub use login::{LoginPage, RegisterPage};
 pub use me::MePage;
 pub use messages::MessagesPage;

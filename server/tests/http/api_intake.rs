@@ -2,7 +2,7 @@
 //! every manual review point, 不予受理, the clock the applicant then sees, and who may do what.
 
 use crate::common::cases::{fill_in, start, submit};
-use crate::common::{Auth, TestApp, body_json, body_text, error_envelope};
+use crate::common::{Auth, CITIZEN_PASSWORD, TestApp, body_json, body_text, error_envelope};
 use serde_json::{Value, json};
 use service::Backend;
 
@@ -216,6 +216,48 @@ async fn a_refusal_names_its_reason_and_basis(backend: Backend) {
             .unwrap()
             .contains("户口登记条例》第七条")
     );
+
+    // The 不予受理通知书: the reason, the basis and how to challenge it, addressed in full to
+    // the applicant and masked to staff.
+    let (status, notices) = get_json(
+        &app,
+        &format!("/api/v1/applications/{case_no}/notices"),
+        &citizen,
+    )
+    .await;
+    assert_eq!(status, 200, "{notices}");
+    let notice = &notices["items"][0];
+    assert_eq!(notice["title"], "不予受理通知书");
+    assert_eq!(notice["addressee"], "张三");
+    assert_eq!(
+        notice["issuer"], "示范市公安局 · 受理地点：示范市民中心（市政务服务中心）",
+        "{notice}"
+    );
+    assert!(
+        notice["paragraphs"][0]
+            .as_str()
+            .unwrap()
+            .contains("经审查，申请人户籍不在本辖区"),
+        "{notice}"
+    );
+    assert!(notice["remedy"].as_str().unwrap().contains("行政复议"));
+    let (_, case) = get_json(
+        &app,
+        &format!("/api/v1/staff/applications/{case_no}"),
+        &clerk,
+    )
+    .await;
+    assert_eq!(case["notices"][0]["addressee"], "张*");
+    app.register_citizen("440304198503150028", "13900139000")
+        .await;
+    let stranger = app.api_login("13900139000", CITIZEN_PASSWORD).await;
+    let (status, _) = get_json(
+        &app,
+        &format!("/api/v1/applications/{case_no}/notices"),
+        &stranger,
+    )
+    .await;
+    assert_eq!(status, 404, "another citizen's notices do not exist");
 }
 
 /// Every intake route × role × in or out of scope: only a clerk of the case's hall and zone
@@ -478,6 +520,31 @@ async fn a_clerk_defers_a_material_at_acceptance_and_the_applicant_hears_the_dat
             "“经营场所平面布局图和设备布局、操作流程图”于 {until} 前补交"
         )),
         "{last}"
+    );
+    let (_, notices) = get_json(
+        &app,
+        &format!("/api/v1/applications/{case_no}/notices"),
+        &company,
+    )
+    .await;
+    let notice = &notices["items"][0];
+    assert_eq!(notice["title"], "受理通知书", "{notices}");
+    assert_eq!(notice["addressee"], "示范市星火科技有限公司");
+    assert_eq!(
+        notice["commitments"],
+        json!([{ "material_name": "经营场所平面布局图和设备布局、操作流程图", "until": until }])
+    );
+    assert_eq!(
+        notice["promised_due"],
+        accepted["case"]["clock"]["promised_due"]
+    );
+    assert_eq!(notice["legal_due"], accepted["case"]["clock"]["legal_due"]);
+    assert!(
+        notice["legal_basis"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("《食品经营许可和备案管理办法》第二十五条")),
+        "{notice}"
     );
     let (_, inbox) = get_json(&app, "/api/v1/messages", &company).await;
     assert!(

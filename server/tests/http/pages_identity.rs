@@ -1001,6 +1001,37 @@ async fn a_clerk_defers_a_material_on_the_workbench(backend: Backend) {
         html.contains("已受理") && html.contains(&format!("容缺，承诺 {until} 前补交")),
         "{html}"
     );
+    let notices = format!("{page}/notices");
+    assert!(html.contains(&format!(r#"href="{notices}""#)), "{html}");
+    let (_, printed) = get_page(&app, &notices, Some(&staff)).await;
+    assert!(
+        printed.contains("受理通知书") && printed.contains("张*：") && printed.contains(&until),
+        "the workbench's copy, the person masked: {printed}"
+    );
+
+    // The applicant: the progress bar at 审查, and their notice addressed to them in full.
+    let (_, headers, _) = post_form(
+        &app,
+        "/login",
+        &[("account", PHONE), ("password", CITIZEN_PASSWORD)],
+        None,
+    )
+    .await;
+    let citizen = session_token(&headers);
+    let id = filled["id"].as_str().unwrap();
+    let (_, mine) = get_page(&app, &format!("/applications/{id}"), Some(&citizen)).await;
+    assert!(
+        mine.contains("受理<span class=\"visually-hidden\">（已完成）</span>")
+            && mine.contains("审查<span class=\"visually-hidden\">（进行中）</span>"),
+        "{mine}"
+    );
+    let (status, notice) =
+        get_page(&app, &format!("/applications/{id}/notices"), Some(&citizen)).await;
+    assert_eq!(status, 200);
+    assert!(
+        notice.contains("张三：") && notice.contains("其余材料容缺受理"),
+        "{notice}"
+    );
 }
 
 on_both_databases!(

@@ -6,8 +6,8 @@
 
 use super::submit::add_event;
 use super::{
-    Stored, fetch, filing, read_clock, review, state_conflict, timeline_of, to_json, transition,
-    view,
+    Stored, fetch, filing, notices, read_clock, review, state_conflict, timeline_of, to_json,
+    transition, view,
 };
 use crate::auth::{Session, StaffPrincipal};
 use crate::clock::{stamp, stored_instant, today_at};
@@ -26,6 +26,7 @@ use domain::intake::{
     AcceptRequest, AcceptanceCase, Channel, Queue, QueueEntry, RefuseRequest, StaffCaseView,
     deferrable_materials, manual_points,
 };
+use domain::notice::{Commitment, Promise};
 use domain::paging::{Page, PageRequest};
 use domain::prereview::MaterialChoice;
 use sqlx::Row;
@@ -160,7 +161,16 @@ async fn staff_view(
     let timeline = timeline_of(portal, &application.id).await?;
     let points = manual_points(&filing.materials, &application.choices);
     let deferrable = deferrable_materials(&filing.materials, &application.choices);
-    let applicant = applicant_of(portal, &application).await?;
+    let addressee = notices::addressee_of(portal, &application).await?;
+    let applicant = match addressee.is_person {
+        true => applicant_shown(None, &addressee.name),
+        false => addressee.name.clone(),
+    };
+    let notices = notices::notices_of(portal, &application.id)
+        .await?
+        .into_iter()
+        .map(|notice| notice.masked_for_staff(addressee.is_person))
+        .collect();
     let channel = application.channel;
     let actions = if staff.role == StaffRole::Clerk {
         [
@@ -183,6 +193,7 @@ async fn staff_view(
         manual_points: points,
         deferrable_materials: deferrable,
         actions,
+        notices,
         timeline,
     })
 }
@@ -198,20 +209,6 @@ fn acceptance_of(application: &Stored, request: &AcceptRequest) -> CaseAction {
     } else {
         CaseAction::Accept
     }
-}
-
-async fn applicant_of(portal: &Portal, application: &Stored) -> Result<String> {
-    let row = sqlx::query(
-        "SELECT c.name, b.org_name FROM applications a JOIN citizens c ON c.id = a.owner_citizen_id \
-         LEFT JOIN businesses b ON b.id = a.business_id WHERE a.id = $1",
-    )
-    .bind(&application.id)
-    .fetch_one(portal.db().pool())
-    .await?;
-    Ok(applicant_shown(
-        row.try_get("org_name")?,
-        &row.try_get::<String, _>("name")?,
-    ))
 }
 
 /// How staff see the applicant: the business's name, or the person's name masked.
@@ -305,22 +302,47 @@ pub async fn accept(
         })
         .map_err(Error::Invalid)?;
     let calendar = calendar::load(portal.db()).await?;
-    let promised_due =
-        CaseClock::new(&calendar, today_at(now), &[]).due(filing.promised_days, today_at(now));
+    let clock = CaseClock::new(&calendar, today_at(now), &[]);
+    let promised_due = clock.due(filing.promised_days, today_at(now));
+    let legal_due = clock.due(filing.legal_days, today_at(now));
     let mut choices = application.choices.clone();
     for (code, until) in &request.deferrals {
         choices.insert(code.clone(), MaterialChoice::Deferred { until: *until });
     }
-    let deferred: Vec<String> = filing
+    let commitments: Vec<Commitment> = filing
         .materials
         .iter()
         .filter_map(|material| match choices.get(&material.code) {
-            Some(MaterialChoice::Deferred { until }) => {
-                Some(format!("“{}”于 {until} 前补交", material.name))
-            }
+            Some(MaterialChoice::Deferred { until }) => Some(Commitment {
+                material_name: material.name.clone(),
+                until: *until,
+            }),
             _ => None,
         })
         .collect();
+    let deferred: Vec<String> = commitments
+        .iter()
+        .map(|c| format!("“{}”于 {} 前补交", c.material_name, c.until))
+        .collect();
+    let addressee = notices::addressee_of(portal, &application).await?;
+    let issuer = notices::issuer_of(portal, &application, &filing).await?;
+    let item_basis = filing
+        .guides
+        .iter()
+        .flat_map(|guide| &guide.legal_basis)
+        .map(|basis| format!("{}{}", basis.title, basis.article))
+        .collect();
+    let notice = domain::notice::acceptance(
+        notices::notice_case(portal, &application, &filing, &addressee, &issuer),
+        Promise {
+            promised_days: filing.promised_days,
+            promised_due,
+            legal_days: filing.legal_days,
+            legal_due,
+        },
+        commitments,
+        item_basis,
+    );
     let mut tx = portal.db().begin_write().await?;
     let state = transition(&mut tx, &application, action, now).await?;
     sqlx::query(
@@ -352,6 +374,7 @@ pub async fn accept(
         dedup_key: format!("{kind}:{}", application.id),
     };
     record_decision(&mut tx, portal, staff, &application, kind, &text, told).await?;
+    notices::store(&mut tx, &application.id, &notice).await?;
     tx.commit().await?;
     let accepted = Stored {
         state,
@@ -378,6 +401,13 @@ pub async fn refuse(
     let filing = filing(portal, &application).await?;
     let now = portal.now();
     let (reason, basis) = (request.reason.trim(), request.legal_basis.trim());
+    let addressee = notices::addressee_of(portal, &application).await?;
+    let issuer = notices::issuer_of(portal, &application, &filing).await?;
+    let notice = domain::notice::refusal(
+        notices::notice_case(portal, &application, &filing, &addressee, &issuer),
+        reason,
+        basis,
+    );
     let mut tx = portal.db().begin_write().await?;
     let state = transition(&mut tx, &application, CaseAction::Refuse, now).await?;
     let text = format!("不予受理。理由：{reason}。依据：{basis}。");
@@ -390,6 +420,7 @@ pub async fn refuse(
         dedup_key: format!("refused:{}", application.id),
     };
     record_decision(&mut tx, portal, staff, &application, "refused", &text, told).await?;
+    notices::store(&mut tx, &application.id, &notice).await?;
     tx.commit().await?;
     staff_view(
         portal,

@@ -3,11 +3,13 @@
 //! 补正, withdrawal, the timeline, and the housekeeping that reminds of and removes old drafts.
 
 mod intake;
+mod notices;
 mod progress;
 mod save;
 mod submit;
 
 pub use intake::{accept, case_for_staff, queue, refuse, request_supplement};
+pub use notices::notices;
 pub use progress::progress;
 pub use save::{Change, Intent, PostedFile, PostedForm, Saved, save_form};
 pub use submit::{submit, withdraw};
@@ -354,10 +356,13 @@ async fn prefill(
     citizen: &CitizenPrincipal,
     form: &FormSchema,
 ) -> Result<Answers> {
-    let person = sqlx::query("SELECT name, id_number, phone, address FROM citizens WHERE id = $1")
-        .bind(&citizen.citizen_id)
-        .fetch_one(portal.db().pool())
-        .await?;
+    let person = sqlx::query(
+        "SELECT name, id_number, COALESCE(phone, contact_phone) AS phone, address FROM citizens \
+         WHERE id = $1",
+    )
+    .bind(&citizen.citizen_id)
+    .fetch_one(portal.db().pool())
+    .await?;
     let business =
         match &citizen.acting_for {
             Some(acting) => sqlx::query(

@@ -71,7 +71,8 @@ impl Table {
 struct Credentials {
     table: Table,
     id: String,
-    password_hash: String,
+    /// None for an offline person record, which nobody can log in as.
+    password_hash: Option<String>,
     locked_until: Option<String>,
     totp_secret: Option<String>,
     totp_last_step: Option<i64>,
@@ -135,7 +136,9 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     }
     let password_ok = verify_password(
         attempt.password,
-        credentials.as_ref().map(|c| c.password_hash.as_str()),
+        credentials
+            .as_ref()
+            .and_then(|c| c.password_hash.as_deref()),
     )
     .await?;
     let credentials = match credentials {

@@ -13,6 +13,7 @@ use domain::application::{
 };
 use domain::catalog::FileType;
 use domain::instant::Instant;
+use domain::notice::CaseNotice;
 use domain::paging::Page;
 use serde::{Deserialize, Serialize};
 use service::applications;
@@ -243,6 +244,28 @@ pub async fn timeline(
 ) -> Result<Json<Page<TimelineEvent>>, ApiError> {
     let paging = paging.request()?;
     let all = applications::timeline(&state.portal, &session, &case_no).await?;
+    Ok(Json(Page::of(&all, paging)))
+}
+
+/// The notices the case's decisions produced (受理通知书, 不予受理通知书), addressed to the
+/// applicant in full, as issued.
+#[utoipa::path(
+    get, path = "/applications/{case_no}/notices", tag = "applications", summary = "办件文书",
+    params(("case_no" = String, Path, description = "办件编号"), Paging),
+    responses(
+        (status = 200, description = "文书，先出具的在前", body = Page<CaseNotice>),
+        (status = 404, description = "没有该办件（或不是您的）", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn notices(
+    State(state): State<AppState>,
+    Authenticated(session): Authenticated,
+    Path(case_no): Path<String>,
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Result<Json<Page<CaseNotice>>, ApiError> {
+    let paging = paging.request()?;
+    let all = applications::notices(&state.portal, &session, &case_no).await?;
     Ok(Json(Page::of(&all, paging)))
 }
 

@@ -73,6 +73,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(applications::submit))
         .routes(routes!(applications::withdraw))
         .routes(routes!(applications::timeline))
+        .routes(routes!(applications::notices))
         .routes(routes!(intake::queue))
         .routes(routes!(intake::read))
         .routes(routes!(intake::accept))
