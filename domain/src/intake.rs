@@ -6,6 +6,7 @@ use crate::application::{ApplicationView, CaseAction, CaseState, TimelineEvent};
 use crate::case_clock::{ClockReading, Urgency};
 use crate::catalog::{Material, ReviewCheck};
 use crate::errors::FieldErrors;
+use crate::identity::{CreditCode, IdNumber, PersonName, Phone};
 use crate::instant::Instant;
 use crate::prereview::{Finding, MaterialChoice};
 use serde::{Deserialize, Serialize};
@@ -299,6 +300,122 @@ impl AcceptRequest {
     }
 }
 
+/// 窗口收件: the item, and whom the clerk registers it for — a registered person by ID number, a
+/// business by credit code, or someone without an account (often an elderly person) by ID number
+/// with name and a contact phone, for whom an offline record is made.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WindowStart {
+    /// The item's 实施编码.
+    #[serde(default)]
+    pub item_code: String,
+    /// The person's 公民身份号码 (for a person's item).
+    #[serde(default)]
+    pub id_number: Option<String>,
+    /// The business's 统一社会信用代码 (for a business's item); the case is filed in its name
+    /// through its administrating 经办人.
+    #[serde(default)]
+    pub credit_code: Option<String>,
+    /// For a person without an account: the name on their ID card…
+    #[serde(default)]
+    pub name: Option<String>,
+    /// …and a phone to reach them (theirs or a family member's).
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+}
+
+/// Whom a window case is for, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WindowApplicant {
+    /// A person by ID number; with their name and contact phone when they may have no account.
+    Person {
+        id_number: IdNumber,
+        offline: Option<(PersonName, Phone)>,
+    },
+    Business(CreditCode),
+}
+
+impl WindowStart {
+    /// Each wrong or missing part named: one of ID number and credit code; for a person given
+    /// with a name, the contact phone too (and the other way round).
+    pub fn check(&self, today: Date) -> Result<WindowApplicant, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if self.item_code.trim().is_empty() {
+            errors.add("item_code", "请选择办理的事项");
+        }
+        let given = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|text| !text.is_empty())
+                .map(str::to_owned)
+        };
+        let (id_number, credit_code) = (given(&self.id_number), given(&self.credit_code));
+        let (name, phone) = (given(&self.name), given(&self.contact_phone));
+        let applicant = match (id_number, credit_code) {
+            (Some(_), Some(_)) => {
+                errors.add(
+                    "credit_code",
+                    "个人事项填写身份号码，法人事项填写统一社会信用代码，二者只填一项",
+                );
+                None
+            }
+            (None, None) => {
+                errors.add(
+                    "id_number",
+                    "请填写申请人的公民身份号码，或单位的统一社会信用代码",
+                );
+                None
+            }
+            (None, Some(code)) => match CreditCode::parse(&code) {
+                Ok(code) => Some(WindowApplicant::Business(code)),
+                Err(error) => {
+                    errors.add("credit_code", error.to_string());
+                    None
+                }
+            },
+            (Some(number), None) => {
+                let id_number = IdNumber::parse(&number, today)
+                    .map_err(|error| errors.add("id_number", error.to_string()))
+                    .ok();
+                let offline = match (name, phone) {
+                    (None, None) => None,
+                    (name, phone) => {
+                        let name = match name.as_deref().map(PersonName::parse) {
+                            Some(Ok(name)) => Some(name),
+                            Some(Err(message)) => {
+                                errors.add("name", message);
+                                None
+                            }
+                            None => {
+                                errors.add("name", "请填写申请人身份证上的姓名");
+                                None
+                            }
+                        };
+                        let phone = match phone.as_deref().map(Phone::parse) {
+                            Some(Ok(phone)) => Some(phone),
+                            Some(Err(message)) => {
+                                errors.add("contact_phone", message);
+                                None
+                            }
+                            None => {
+                                errors.add("contact_phone", "请填写联系电话，便于告知办理结果");
+                                None
+                            }
+                        };
+                        name.zip(phone)
+                    }
+                };
+                id_number.map(|id_number| WindowApplicant::Person { id_number, offline })
+            }
+        };
+        match applicant {
+            Some(applicant) if errors.is_empty() => Ok(applicant),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// 不予受理: why, and under which provision; both go into the 不予受理通知书.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -465,6 +582,69 @@ mod tests {
             );
         }
         assert_eq!(request("lease", 1).check(&case), Ok(()));
+    }
+
+    #[test]
+    fn a_window_case_names_its_applicant_one_way() {
+        let start =
+            |id: Option<&str>, code: Option<&str>, name: Option<&str>, phone: Option<&str>| {
+                WindowStart {
+                    item_code: "1133010000250007024000400000038".into(),
+                    id_number: id.map(Into::into),
+                    credit_code: code.map(Into::into),
+                    name: name.map(Into::into),
+                    contact_phone: phone.map(Into::into),
+                }
+                .check(TODAY)
+            };
+        assert!(
+            start(None, None, None, None)
+                .unwrap_err()
+                .get("id_number")
+                .is_some()
+        );
+        assert!(
+            start(
+                Some("11010519491231002X"),
+                Some("91350100M000100Y43"),
+                None,
+                None
+            )
+            .unwrap_err()
+            .get("credit_code")
+            .is_some()
+        );
+        assert!(matches!(
+            start(Some("11010519491231002X"), None, None, None),
+            Ok(WindowApplicant::Person { offline: None, .. })
+        ));
+        let half = start(Some("11010519491231002X"), None, Some("张三"), None).unwrap_err();
+        assert_eq!(
+            half.get("contact_phone").unwrap(),
+            ["请填写联系电话，便于告知办理结果"]
+        );
+        assert!(matches!(
+            start(
+                Some("11010519491231002X"),
+                None,
+                Some("张三"),
+                Some("13800138000")
+            ),
+            Ok(WindowApplicant::Person {
+                offline: Some(_),
+                ..
+            })
+        ));
+        assert!(matches!(
+            start(None, Some("91350100M000100Y43"), None, None),
+            Ok(WindowApplicant::Business(_))
+        ));
+        assert!(
+            start(Some("110105194912310021"), None, None, None)
+                .unwrap_err()
+                .get("id_number")
+                .is_some()
+        );
     }
 
     #[test]

@@ -126,6 +126,25 @@ pub async fn upload(
     bytes: Bytes,
 ) -> Result<DocumentView> {
     let citizen = session.require_citizen()?;
+    upload_to(
+        portal,
+        &Holder::of(citizen),
+        &citizen.citizen_id,
+        original_name,
+        bytes,
+    )
+    .await
+}
+
+/// Stores an upload in `holder`'s vault, recorded as brought by `uploader` (a citizen id): the
+/// signed-in citizen's own, or the applicant's when a clerk scans a material at the window.
+pub(crate) async fn upload_to(
+    portal: &Portal,
+    holder: &Holder,
+    uploader: &str,
+    original_name: &str,
+    bytes: Bytes,
+) -> Result<DocumentView> {
     let limit = portal.application_settings().upload_max_bytes();
     if bytes.len() as u64 > limit {
         return Err(Error::TooLarge(format!(
@@ -140,16 +159,7 @@ pub async fn upload(
         Error::UnsupportedType("只接受 PDF、JPG、PNG 或 OFD 文件（按文件内容识别）".into())
     })?;
     let file_name = sanitise_file_name(original_name, file_type);
-    store(
-        portal,
-        &Holder::of(citizen),
-        &citizen.citizen_id,
-        &file_name,
-        file_type,
-        None,
-        bytes,
-    )
-    .await
+    store(portal, holder, uploader, &file_name, file_type, None, bytes).await
 }
 
 /// Puts an issued e-licence into its holder's vault, where it satisfies 免提交 materials.
@@ -217,7 +227,11 @@ async fn store(
 /// The caller's vault (the business's while acting for one): e-licences first, then uploads,
 /// newest first.
 pub async fn list(portal: &Portal, session: &Session) -> Result<Vec<DocumentView>> {
-    let holder = Holder::of(session.require_citizen()?);
+    list_of(portal, &Holder::of(session.require_citizen()?)).await
+}
+
+/// `holder`'s vault, in the same order.
+pub(crate) async fn list_of(portal: &Portal, holder: &Holder) -> Result<Vec<DocumentView>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT id, file_name, file_type, size_bytes, licence_type, created_at FROM documents \
          WHERE {} ORDER BY licence_type IS NULL, created_at DESC, id",

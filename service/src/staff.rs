@@ -361,6 +361,18 @@ pub async fn look_up_citizen(
     })
 }
 
+/// Records a staff member's read of a person's record (the window's lookup before 窗口收件) in
+/// their 谁查看了我的信息.
+pub(crate) async fn record_citizen_view(
+    portal: &Portal,
+    session: &Session,
+    staff: &StaffPrincipal,
+    citizen_id: &str,
+    purpose: &str,
+) -> Result<()> {
+    record_staff_view(portal, session, staff, citizen_id, "staff.view", purpose).await
+}
+
 /// Records a staff member's read of a case in the applicant's 谁查看了我的信息.
 pub(crate) async fn record_case_view(
     portal: &Portal,

@@ -33,16 +33,21 @@ use sqlx::Row;
 
 const NOT_FOUND: Error = Error::NotFound("没有找到该办件，或不在您的办理范围内");
 
-/// Whether `staff` may see the case: a clerk the cases of their hall and zone, an issuer those
-/// of their hall zone ready to issue, supervisors and admins everything; approvers see the cases
-/// routed to their department once review is built (the department-approval issue).
+/// Whether `staff` may see the case: a clerk the cases of their hall and zone and every case
+/// their hall took in at a window (全域办: any item, any zone), an issuer those of their hall
+/// zone ready to issue, supervisors and admins everything; approvers see the cases routed to
+/// their department once review is built (the department-approval issue).
 fn in_scope(staff: &StaffPrincipal, application: &Stored) -> bool {
     let same_zone = |hall_id: &str, zone: &str| {
         application.hall_id.as_deref() == Some(hall_id) && application.zone.as_deref() == Some(zone)
     };
     match (&staff.scope, staff.role) {
         (StaffScope::Platform, _) => true,
-        (StaffScope::Zone { hall_id, zone }, StaffRole::Clerk) => same_zone(hall_id, zone.as_str()),
+        (StaffScope::Zone { hall_id, zone }, StaffRole::Clerk) => {
+            same_zone(hall_id, zone.as_str())
+                || (application.channel == Channel::Window
+                    && application.hall_id.as_deref() == Some(hall_id))
+        }
         (StaffScope::Zone { hall_id, zone }, StaffRole::Issuer) => {
             same_zone(hall_id, zone.as_str())
                 && Queue::Issuing.states().contains(&application.state)
@@ -73,7 +78,10 @@ pub async fn queue(
     let states = states.join(", ");
     let scope = match (&staff.scope, staff.role) {
         (StaffScope::Platform, _) => String::new(),
-        (StaffScope::Zone { .. }, StaffRole::Clerk | StaffRole::Issuer) => {
+        (StaffScope::Zone { .. }, StaffRole::Clerk) => {
+            "AND a.hall_id = $1 AND (a.zone = $2 OR a.channel = 'window')".to_owned()
+        }
+        (StaffScope::Zone { .. }, StaffRole::Issuer) => {
             "AND a.hall_id = $1 AND a.zone = $2".to_owned()
         }
         // Nothing is routed to a department before review exists.

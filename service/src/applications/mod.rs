@@ -7,14 +7,16 @@ mod notices;
 mod progress;
 mod save;
 mod submit;
+mod window;
 
 pub use intake::{accept, case_for_staff, queue, refuse, request_supplement};
 pub use notices::notices;
 pub use progress::progress;
 pub use save::{Change, Intent, PostedFile, PostedForm, Saved, save_form};
 pub use submit::{submit, withdraw};
+pub use window::{save_window, scan_material, start_window, submit_window, window_application};
 
-use crate::auth::{CitizenPrincipal, Session};
+use crate::auth::Session;
 use crate::clock::{china_minute, parse_stamp, stamp, stored_instant, today_at};
 use crate::documents::{self, Holder};
 use crate::messages::{self, NewMessage};
@@ -322,19 +324,59 @@ pub async fn create_draft(
             (Filing::package(package, guides, for_business), members)
         }
     };
+    let applicant = Applicant {
+        citizen_id: citizen.citizen_id.clone(),
+        business_id: citizen.acting_for.as_ref().map(|a| a.business_id.clone()),
+    };
+    let id = insert_draft(portal, &applicant, &filing, &members, Arrival::Online).await?;
+    get(portal, session, &id).await
+}
+
+/// Whom an application is for: the citizen (the 经办人 when filing for a business) and the
+/// business.
+struct Applicant {
+    citizen_id: String,
+    business_id: Option<String>,
+}
+
+/// How a draft comes in: online, or registered by a clerk at a hall's window (the hall that
+/// takes it in handles it: 就近办).
+enum Arrival<'a> {
+    Online,
+    Window { hall_id: &'a str, staff_id: &'a str },
+}
+
+/// Writes a new draft, prefilled from 一人一档 / 一企一档; answers its id.
+async fn insert_draft(
+    portal: &Portal,
+    applicant: &Applicant,
+    filing: &Filing,
+    members: &[MemberVersion],
+    arrival: Arrival<'_>,
+) -> Result<String> {
     let lead = &filing.guides[0];
-    let answers = prefill(portal, citizen, &filing.form).await?;
+    let answers = prefill(portal, applicant, &filing.form).await?;
     let now = portal.now();
     let id = new_application_id();
     let expires = now + Duration::days(portal.application_settings().draft_days.into());
+    let (channel, hall_id, zone, registered_by) = match arrival {
+        Arrival::Online => (Channel::Online, None, None, None),
+        Arrival::Window { hall_id, staff_id } => (
+            Channel::Window,
+            Some(hall_id),
+            Some(lead.zone.as_str()),
+            Some(staff_id),
+        ),
+    };
     sqlx::query(
         "INSERT INTO applications (id, owner_citizen_id, business_id, item_code, item_version, \
          package_id, package_members, state, answers, materials, created_at, updated_at, \
-         draft_expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, '{}', $9, $9, $10)",
+         draft_expires_at, channel, hall_id, zone, registered_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, '{}', $9, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
-    .bind(&citizen.citizen_id)
-    .bind(citizen.acting_for.as_ref().map(|a| a.business_id.clone()))
+    .bind(&applicant.citizen_id)
+    .bind(&applicant.business_id)
     .bind(&lead.code)
     .bind(i64::from(lead.version))
     .bind(filing.package.as_ref().map(|(p, _)| p.id.clone()))
@@ -345,31 +387,31 @@ pub async fn create_draft(
     .bind(to_json(&answers)?)
     .bind(stamp(now))
     .bind(stamp(expires))
+    .bind(channel.as_str())
+    .bind(hall_id)
+    .bind(zone)
+    .bind(registered_by)
     .execute(portal.db().pool())
     .await?;
-    get(portal, session, &id).await
+    Ok(id)
 }
 
 /// 一次录入，多次复用: the profile values the form's fields ask to be prefilled with.
-async fn prefill(
-    portal: &Portal,
-    citizen: &CitizenPrincipal,
-    form: &FormSchema,
-) -> Result<Answers> {
+async fn prefill(portal: &Portal, applicant: &Applicant, form: &FormSchema) -> Result<Answers> {
     let person = sqlx::query(
         "SELECT name, id_number, COALESCE(phone, contact_phone) AS phone, address FROM citizens \
          WHERE id = $1",
     )
-    .bind(&citizen.citizen_id)
+    .bind(&applicant.citizen_id)
     .fetch_one(portal.db().pool())
     .await?;
     let business =
-        match &citizen.acting_for {
-            Some(acting) => sqlx::query(
+        match &applicant.business_id {
+            Some(business_id) => sqlx::query(
                 "SELECT org_name, credit_code, registered_address, legal_rep_name FROM businesses \
              WHERE id = $1",
             )
-            .bind(&acting.business_id)
+            .bind(business_id)
             .fetch_optional(portal.db().pool())
             .await?,
             None => None,

@@ -83,6 +83,19 @@ pub async fn save_form(
     intent: Intent,
 ) -> Result<Saved> {
     let application = load_owned(portal, session, id_or_case_no).await?;
+    let uploader = session.require_citizen()?.citizen_id.clone();
+    save_loaded(portal, application, &uploader, change, intent).await
+}
+
+/// [`save_form`] on an application the caller may edit (the applicant's own, or a clerk's
+/// window draft); uploads are recorded as brought by `uploader`.
+pub(super) async fn save_loaded(
+    portal: &Portal,
+    application: Stored,
+    uploader: &str,
+    change: Change,
+    intent: Intent,
+) -> Result<Saved> {
     if !application.state.editable() {
         return match intent {
             // A retried submission finds the case sent: the first answer again, or, under
@@ -108,7 +121,7 @@ pub async fn save_form(
     let (patch, mut findings) = match change {
         Change::Patch(patch) => (patch, Vec::new()),
         Change::Posted(posted) => {
-            read_posted(portal, session, &application, &filing, posted).await?
+            read_posted(portal, uploader, &application, &filing, posted).await?
         }
     };
     let refused_uploads = !findings.is_empty();
@@ -134,7 +147,7 @@ pub async fn save_form(
     }
 }
 
-fn not_editable(message: &str) -> Error {
+pub(super) fn not_editable(message: &str) -> Error {
     Error::Conflict {
         code: "not_editable",
         message: message.into(),
@@ -146,7 +159,7 @@ fn not_editable(message: &str) -> Error {
 /// vault refuses it, a finding.
 async fn read_posted(
     portal: &Portal,
-    session: &Session,
+    uploader: &str,
     application: &Stored,
     filing: &Filing,
     posted: PostedForm,
@@ -157,7 +170,8 @@ async fn read_posted(
     {
         entries.push(Answers::new());
     }
-    let vault: Vec<VaultEntry> = documents::list(portal, session)
+    let holder = application.holder();
+    let vault: Vec<VaultEntry> = documents::list_of(portal, &holder)
         .await?
         .into_iter()
         .filter_map(|document| {
@@ -190,7 +204,7 @@ async fn read_posted(
                 "本事项没有这项材料",
             ));
         };
-        match documents::upload(portal, session, &file.file_name, file.bytes).await {
+        match documents::upload_to(portal, &holder, uploader, &file.file_name, file.bytes).await {
             Ok(document) => {
                 materials.insert(
                     file.material_code,

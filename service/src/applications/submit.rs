@@ -10,6 +10,7 @@ use crate::idempotency::{self, Key, Outcome};
 use crate::messages::{self, NewMessage};
 use crate::{Error, Portal, Result};
 use domain::application::{ApplicationView, CaseAction, CaseState, case_day, case_number};
+use domain::intake::Channel;
 use domain::package::{answers_for, child_case_number};
 use domain::prereview;
 use sqlx::{Any, Row, Transaction};
@@ -24,16 +25,19 @@ pub async fn submit(
     key: Option<&Key>,
 ) -> Result<Outcome<ApplicationView>> {
     let (owned_portal, session, id) = (portal.clone(), session.clone(), id_or_case_no.to_owned());
-    let work = async move { review_and_send(&owned_portal, &session, &id).await };
+    let work = async move {
+        let application = load_owned(&owned_portal, &session, &id).await?;
+        review_and_send(&owned_portal, application).await
+    };
     idempotency::once(portal, key, work).await
 }
 
-async fn review_and_send(
+/// Runs the pre-review on an application the caller may send and sends it, or names every
+/// blocking finding.
+pub(super) async fn review_and_send(
     portal: &Portal,
-    session: &Session,
-    id_or_case_no: &str,
+    application: Stored,
 ) -> Result<ApplicationView> {
-    let application = load_owned(portal, session, id_or_case_no).await?;
     if !application.state.editable() {
         return Err(already_submitted());
     }
@@ -128,11 +132,16 @@ async fn first_submission(
     let now = portal.now();
     let today = today_at(now);
     let state = transition(tx, &application, CaseAction::Submit, now).await?;
-    // The lead item's place of handling and zone: its clerks see the case.
+    // Online, the lead item's place of handling and zone: its clerks see the case. At a window,
+    // the hall that took it in (就近办, 全域办), in the item's zone.
     let lead = &filing.guides[0];
+    let hall_id = match (application.channel, &application.hall_id) {
+        (Channel::Window, Some(hall_id)) => hall_id.clone(),
+        _ => lead.hall.clone(),
+    };
     sqlx::query("UPDATE applications SET submitted_at = $1, hall_id = $2, zone = $3 WHERE id = $4")
         .bind(stamp(now))
-        .bind(&lead.hall)
+        .bind(&hall_id)
         .bind(lead.zone.as_str())
         .bind(&application.id)
         .execute(&mut **tx)
@@ -151,6 +160,9 @@ async fn first_submission(
         Some(_) => format!(
             "您已在线提交“{}”，办件编号 {case_no}。各事项已同步分送办理，结果会通过站内信告知。",
             filing.name
+        ),
+        None if application.channel == Channel::Window => format!(
+            "服务大厅窗口已为您收件，办件编号 {case_no}。窗口工作人员将进行受理审查，结果会通过站内信告知。"
         ),
         None => format!(
             "您已在线提交申请，办件编号 {case_no}。窗口工作人员将进行受理审查，结果会通过站内信告知。"
@@ -198,7 +210,7 @@ async fn first_submission(
         case_no: Some(case_no),
         state,
         submitted_at: Some(stamp(now)),
-        hall_id: Some(lead.hall.clone()),
+        hall_id: Some(hall_id),
         zone: Some(lead.zone.as_str().to_owned()),
         ..application
     })

@@ -15,6 +15,7 @@ mod messages;
 mod openapi;
 mod progress;
 mod staff;
+mod window;
 
 use crate::http::AppState;
 use axum::Extension;
@@ -79,6 +80,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(intake::accept))
         .routes(routes!(intake::refuse))
         .routes(routes!(intake::request_supplement))
+        .routes(routes!(window::start))
+        .routes(routes!(window::read, window::update))
+        .routes(routes!(window::scan))
+        .routes(routes!(window::submit))
         .routes(routes!(messages::inbox))
         .routes(routes!(messages::mark_read))
         .routes(routes!(progress::progress_query))

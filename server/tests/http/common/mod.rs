@@ -188,6 +188,18 @@ impl TestApp {
 
     /// Uploads `bytes` to the vault as `wx.uploadFile` sends it (multipart, field `file`).
     pub async fn upload(&self, token: &str, name: &str, bytes: &[u8]) -> Response<Body> {
+        self.upload_to("/api/v1/documents", token, name, bytes)
+            .await
+    }
+
+    /// Posts `bytes` as `wx.uploadFile` sends a file (multipart, field `file`) to `uri`.
+    pub async fn upload_to(
+        &self,
+        uri: &str,
+        token: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Response<Body> {
         let boundary = "portal-test-boundary";
         let mut body = format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
@@ -196,7 +208,7 @@ impl TestApp {
         .into_bytes();
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = Request::post("/api/v1/documents")
+        let request = Request::post(uri)
             .header("authorization", format!("Bearer {token}"))
             .header(
                 "content-type",
