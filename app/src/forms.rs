@@ -40,6 +40,7 @@ pub enum FormName {
     Messages,
     Accept,
     Refuse,
+    WindowStart,
 }
 
 impl FormName {
@@ -67,6 +68,7 @@ impl FormName {
             Self::Messages => "messages",
             Self::Accept => "accept",
             Self::Refuse => "refuse",
+            Self::WindowStart => "window_start",
         }
     }
 }
@@ -107,6 +109,7 @@ impl FormName {
                 Some(case_no) => paths::STAFF_CASE.at(case_no),
                 None => paths::STAFF.into(),
             },
+            Self::WindowStart => paths::STAFF_WINDOW.into(),
         }
     }
 }

@@ -20,7 +20,11 @@ use std::collections::BTreeMap;
 /// What the form's island needs to run the pre-review in the browser and to save.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveFormSetup {
-    pub application_id: String,
+    /// Where a background save is `PUT` (the applicant's own application, or a clerk's window
+    /// draft).
+    pub save_url: String,
+    /// Where a chosen file is uploaded.
+    pub upload_url: String,
     pub csrf_token: String,
     pub form: FormSchema,
     pub materials: Vec<Material>,
@@ -352,12 +356,9 @@ mod browser {
             state.queued.set_value(Some(next));
             return;
         }
-        let (url, csrf) = state.setup.with_value(|s| {
-            (
-                format!("/api/v1/applications/{}", s.application_id),
-                s.csrf_token.clone(),
-            )
-        });
+        let (url, csrf) = state
+            .setup
+            .with_value(|s| (s.save_url.clone(), s.csrf_token.clone()));
         let body = serde_json::json!({ "answers": change.answers, "materials": change.materials });
         let Ok(request) = XmlHttpRequest::new() else {
             state.signals.save_state.set(SaveState::Failed);
@@ -517,8 +518,9 @@ mod browser {
             );
         });
         request.set_onloadend(Some(on_load.unchecked_ref()));
-        let sent = request
-            .open_with_async("POST", "/api/v1/documents", true)
+        let sent = state
+            .setup
+            .with_value(|s| request.open_with_async("POST", &s.upload_url, true))
             .and_then(|_| {
                 state
                     .setup

@@ -78,6 +78,10 @@ pub const APPLICATION: WithId = WithId::new("/applications/", "id", "");
 pub const NOTICES: WithId = WithId::new("/applications/", "id", "/notices");
 /// One case on the staff workbench (一窗受理).
 pub const STAFF_CASE: WithId = WithId::new("/staff/cases/", "case_no", "");
+/// 窗口收件: the clerk starts a case for someone at the window (page and form post).
+pub const STAFF_WINDOW: &str = "/staff/window";
+/// A window draft as the clerk fills it in (page and form post).
+pub const STAFF_WINDOW_DRAFT: WithId = WithId::new("/staff/window/", "id", "");
 /// The printable notices of one case, as the workbench hands them over.
 pub const STAFF_NOTICES: WithId = WithId::new("/staff/cases/", "case_no", "/notices");
 /// The receipt's QR code (an SVG image of the progress lookup's address).
@@ -123,6 +127,9 @@ pub mod action {
     pub const MARK_READ: WithId = WithId::new("/messages/", "id", "/read");
     /// 受理 of a case on the workbench.
     pub const ACCEPT: WithId = WithId::new("/staff/cases/", "case_no", "/accept");
+    pub const STAFF_WINDOW: &str = super::STAFF_WINDOW;
+    /// Saves, reviews or submits a window draft (the page's own address).
+    pub const STAFF_WINDOW_DRAFT: WithId = super::STAFF_WINDOW_DRAFT;
     /// 不予受理 of a case on the workbench.
     pub const REFUSE: WithId = WithId::new("/staff/cases/", "case_no", "/refuse");
 }

@@ -84,6 +84,17 @@ pub async fn guide(db: &Db, code: &str) -> Result<GuideDetail> {
     })
 }
 
+/// Every item in catalog order, as the window's item list offers them (全域办: any hall takes
+/// any item in).
+pub async fn items(db: &Db) -> Result<Vec<ItemSummary>> {
+    let department_names = department_names(db).await?;
+    Ok(current_guides(db)
+        .await?
+        .iter()
+        .map(|guide| summary(guide, &department_names))
+        .collect())
+}
+
 /// 搜索即服务 and the catalog lists: filter, rank by relevance when there are search words,
 /// then page.
 pub async fn search_items(

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod catalog;
 pub mod intake;
 pub mod site;
+pub mod window;
 
 /// The first page of a list as the web pages show it: the newest hundred. (Page links come
 /// with the phone-first pages.)

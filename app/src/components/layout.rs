@@ -75,7 +75,7 @@ fn Header() -> impl IntoView {
     let site = expect_context::<SiteInfoResource>();
     let signed_in = use_signed_in();
     let location = use_location();
-    let is_current = move |target: &str| {
+    let within = move |target: &str| {
         let path = location.pathname.get();
         path == target || path.starts_with(&format!("{target}/"))
     };
@@ -112,7 +112,14 @@ fn Header() -> impl IntoView {
                                                     <li>
                                                         <a
                                                             href=target
-                                                            aria-current=move || is_current(target).then_some("page")
+                                                            // The closest link is the current one: /staff/window is
+                                                            // 窗口收件, not also 工作台.
+                                                            aria-current=move || {
+                                                                let closer = links.iter().any(|&(_, other)| {
+                                                                    other.len() > target.len() && within(other)
+                                                                });
+                                                                (within(target) && !closer).then_some("page")
+                                                            }
                                                         >
                                                             {label}
                                                         </a>
@@ -134,7 +141,8 @@ fn Header() -> impl IntoView {
 }
 
 /// The staff's own navigation: the desk, not the citizen's services.
-const STAFF_NAVIGATION: [(&str, &str); 1] = [("工作台", paths::STAFF)];
+const STAFF_NAVIGATION: [(&str, &str); 2] =
+    [("工作台", paths::STAFF), ("窗口收件", paths::STAFF_WINDOW)];
 
 /// 登录 / 注册 for visitors; the reader's own name, their links and 退出 for the signed in.
 #[component]

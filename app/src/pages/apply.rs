@@ -278,15 +278,50 @@ fn Findings(findings: Vec<Finding>) -> impl IntoView {
     }
 }
 
+/// Who fills an application form in: the applicant, or a clerk at the window for them (窗口收件).
+/// The form is the same; where it posts and saves differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Filer {
+    Applicant,
+    WindowClerk,
+}
+
+impl Filer {
+    /// The form's own address, where it posts.
+    fn action(self, id: &str) -> String {
+        match self {
+            Self::Applicant => paths::APPLICATION.at(id),
+            Self::WindowClerk => paths::STAFF_WINDOW_DRAFT.at(id),
+        }
+    }
+
+    /// Where the live form saves in the background (the API's `PUT`).
+    fn save_url(self, id: &str) -> String {
+        match self {
+            Self::Applicant => format!("/api/v1/applications/{id}"),
+            Self::WindowClerk => format!("/api/v1/staff/window-applications/{id}"),
+        }
+    }
+
+    /// Where the live form uploads a chosen file.
+    fn upload_url(self, id: &str) -> String {
+        match self {
+            Self::Applicant => "/api/v1/documents".into(),
+            Self::WindowClerk => format!("/api/v1/staff/window-applications/{id}/documents"),
+        }
+    }
+}
+
 #[component]
-fn DraftForm(
+pub(crate) fn DraftForm(
     view: ApplicationView,
     feedback: FormFeedback,
     csrf: String,
     submit_key: String,
     vault: Vec<VaultFile>,
+    #[prop(default = Filer::Applicant)] filer: Filer,
 ) -> impl IntoView {
-    let action = paths::APPLICATION.at(&view.id);
+    let action = filer.action(&view.id);
     // Problems the form handler found outside the pre-review (a bad upload, a missing 容缺 date)
     // are shown the same way.
     let mut all = feedback.findings.clone();
@@ -320,7 +355,8 @@ fn DraftForm(
     };
     let answers = view.answers.clone();
     let setup = LiveFormSetup {
-        application_id: view.id.clone(),
+        save_url: filer.save_url(&view.id),
+        upload_url: filer.upload_url(&view.id),
         csrf_token: csrf.clone(),
         form: view.form.clone(),
         materials: view.materials.clone(),
@@ -341,8 +377,11 @@ fn DraftForm(
         masked: masked_names(&answers, ""),
     };
     let supplement = view.supplement_notice.clone();
-    let (heading, submit_label) = match (&supplement, &view.case_no) {
-        (Some(_), Some(case_no)) => (format!("补正：{}（{case_no}）", view.item_name), "重新提交"),
+    let (heading, submit_label) = match (&supplement, &view.case_no, filer) {
+        (Some(_), Some(case_no), _) => {
+            (format!("补正：{}（{case_no}）", view.item_name), "重新提交")
+        }
+        (_, _, Filer::WindowClerk) => (format!("窗口收件：{}", view.item_name), "提交收件"),
         _ => (format!("申请：{}", view.item_name), "提交申请"),
     };
     view! {
@@ -392,7 +431,7 @@ fn DraftForm(
         </form>
         </LiveForm>
         // A case sent back for 补正 may still be withdrawn, as the state machine says.
-        {(view.state.allows(CaseAction::Withdraw) && view.part_of.is_none()).then(|| view! {
+        {(filer == Filer::Applicant && view.state.allows(CaseAction::Withdraw) && view.part_of.is_none()).then(|| view! {
             <p><a class="button button--secondary" href=paths::action::WITHDRAW.at(&view.id)>"撤回申请"</a></p>
         })}
     }

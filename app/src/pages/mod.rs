@@ -14,6 +14,7 @@ mod not_found;
 mod package;
 mod progress;
 mod staff;
+mod window;
 
 pub use accessibility::AccessibilityPage;
 pub use apply::{
@@ -32,3 +33,4 @@ pub use not_found::NotFoundPage;
 pub use package::PackagePage;
 pub use progress::ProgressPage;
 pub use staff::{StaffDeskPage, StaffEnrolPage, StaffLoginPage};
+pub use window::{WindowDraftPage, WindowStartPage};

@@ -1034,8 +1034,122 @@ async fn a_clerk_defers_a_material_on_the_workbench(backend: Backend) {
     );
 }
 
+/// 窗口收件 without JavaScript: the clerk records an elderly person without an account, fills
+/// the form for her with one scanned material and one 容缺, submits, and lands on the case's
+/// workbench page, where it waits for 受理 as a window case.
+async fn a_clerk_registers_a_walk_in_without_javascript(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let (clerk, secret) = app
+        .enrolled_staff_at("clerk", "clerk01", "qingshan", "social")
+        .await;
+    let (_, headers, _) = post_form(
+        &app,
+        "/staff/login",
+        &[
+            ("account", clerk.as_str()),
+            ("password", STAFF_PASSWORD),
+            ("totp", &app.totp_now(&secret)),
+        ],
+        None,
+    )
+    .await;
+    let staff = session_token(&headers);
+    let (status, html) = get_page(&app, "/staff/window", Some(&staff)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("退休审批（"), "every item is offered: {html}");
+    let csrf = csrf_in(&html);
+    let retirement = "1133010000250007024000400000038";
+    let (status, _, html) = post_form(
+        &app,
+        "/staff/window",
+        &[
+            ("csrf_token", &csrf),
+            ("item_code", retirement),
+            ("id_number", "330106194807210016"),
+        ],
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("该身份号码尚未注册"), "{html}");
+    assert!(
+        html.contains(r#"value="330106194807210016""#),
+        "the number is kept"
+    );
+    let (status, headers, html) = post_form(
+        &app,
+        "/staff/window",
+        &[
+            ("csrf_token", &csrf),
+            ("item_code", retirement),
+            ("id_number", "330106194807210016"),
+            ("name", "赵桂兰"),
+            ("contact_phone", "13705710003"),
+        ],
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let draft_path = headers["location"].to_str().unwrap().to_owned();
+    assert!(draft_path.starts_with("/staff/window/a_"), "{draft_path}");
+    let (_, html) = get_page(&app, &draft_path, Some(&staff)).await;
+    assert!(html.contains("窗口收件：退休审批"), "{html}");
+    assert!(
+        html.contains(r#"value="赵桂兰""#),
+        "prefilled from the record"
+    );
+    assert!(
+        !html.contains("撤回申请"),
+        "a clerk does not withdraw for the applicant"
+    );
+    let submit_key = {
+        let marker = r#"name="submit_key" value=""#;
+        let start = html.find(marker).unwrap() + marker.len();
+        html[start..].split('"').next().unwrap().to_owned()
+    };
+    let until = "2026-12-31";
+    let (status, headers, html) = post_multipart(
+        &app,
+        &draft_path,
+        &staff,
+        multipart(
+            &[
+                ("csrf_token", &csrf),
+                ("submit_key", &submit_key),
+                ("action", "submit"),
+                ("answer.contact_address", "示范市青山街道幸福里3号"),
+                ("answer.retirement_type", "正常退休"),
+                ("answer.work_unit", "示范市第一纺织厂"),
+                ("answer.first_contribution_date", "1968-09-01"),
+                ("material.work_history.mode", "deferred"),
+                ("material.work_history.until", until),
+            ],
+            Some((
+                "material.id_document.file",
+                "身份证.pdf",
+                b"%PDF-1.7\n% scanned\n",
+            )),
+        ),
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let case_page = headers["location"].to_str().unwrap().to_owned();
+    assert!(case_page.starts_with("/staff/cases/"), "{case_page}");
+    let (_, html) = get_page(&app, &case_page, Some(&staff)).await;
+    assert!(
+        html.contains("窗口收件") && html.contains("赵**") && html.contains("容缺受理"),
+        "{html}"
+    );
+    // Sent, the draft's address no longer opens it for editing.
+    let (_, html) = get_page(&app, &draft_path, Some(&staff)).await;
+    assert!(html.contains("没有找到该窗口草稿"), "{html}");
+}
+
 on_both_databases!(
     a_clerk_accepts_on_the_workbench_without_javascript,
+    a_clerk_registers_a_walk_in_without_javascript,
     a_clerk_defers_a_material_on_the_workbench,
     a_form_needs_its_session_and_its_token,
     each_login_page_opens_for_its_own_accounts,

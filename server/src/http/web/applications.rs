@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request};
 use axum::response::Response;
 use axum::routing::post;
-use service::applications::{self, Change, Intent, PostedFile, PostedForm};
+use service::applications::{self, Change, Intent, PostedFile, PostedForm, Saved};
 use service::idempotency::Key;
 
 /// This area's form routes, merged into the page router beside the pages they post from.
@@ -67,14 +67,14 @@ async fn withdraw(Path(id): Path<String>, post: SignedIn<WithdrawButton>) -> Res
     }
 }
 
-/// One post of the application form.
-struct ApplicationForm {
+/// One post of the application form (the applicant's own, or a clerk's window draft).
+pub(super) struct ApplicationForm {
     csrf_token: String,
     /// The key the page minted for 提交, so a repeated post meets the first answer.
     submit_key: String,
     /// The button pressed: `save`, `review`, `submit` or `add:<group>`.
     action: String,
-    fields: PostedForm,
+    pub(super) fields: PostedForm,
 }
 
 impl WebForm for ApplicationForm {
@@ -149,28 +149,50 @@ async fn save(Path(id): Path<String>, post: SignedIn<ApplicationForm>) -> Respon
         form,
         reply,
     } = post;
-    let intent = match form.action.as_str() {
-        "review" => Intent::Prereview,
-        // The same key space and operation as the API's submit, so a retried post and a
-        // retried API call of one person meet the same answer.
-        "submit" => match form.submit_key.as_str() {
-            "" => Intent::Submit(None),
-            key => {
-                let operation = format!("POST /applications/{id}/submit");
-                match Key::new(&session.idempotency_scope(), key, &operation, &[]) {
-                    Ok(key) => Intent::Submit(Some(key)),
-                    Err(error) => return reply.refuse(error).await,
-                }
-            }
-        },
-        _ => Intent::Save,
+    let intent = match intent_of(&form, &session, &format!("POST /applications/{id}/submit")) {
+        Ok(intent) => intent,
+        Err(error) => return reply.refuse(error).await,
     };
     let reviewing = matches!(intent, Intent::Prereview);
     let change = Change::Posted(form.fields);
     let saved = applications::save_form(reply.portal(), &session, &id, change, intent).await;
+    // Post/redirect/get: the receipt.
+    answer(reply, saved, reviewing, |_| paths::APPLICATION.at(&id)).await
+}
+
+/// What the pressed button asks for. 提交 carries the page's key in the same key space and
+/// operation as the API's submit (`operation`), so a retried post and a retried API call meet
+/// the same answer.
+pub(super) fn intent_of(
+    form: &ApplicationForm,
+    session: &service::auth::Session,
+    operation: &str,
+) -> Result<Intent, service::Error> {
+    Ok(match form.action.as_str() {
+        "review" => Intent::Prereview,
+        "submit" => match form.submit_key.as_str() {
+            "" => Intent::Submit(None),
+            key => Intent::Submit(Some(Key::new(
+                &session.idempotency_scope(),
+                key,
+                operation,
+                &[],
+            )?)),
+        },
+        _ => Intent::Save,
+    })
+}
+
+/// The page's answer to a save: where a submission goes on to, the pre-review's findings, or
+/// the draft saved.
+pub(super) async fn answer(
+    reply: super::form::Reply,
+    saved: service::Result<Saved>,
+    reviewing: bool,
+    sent_to: impl FnOnce(&Saved) -> String,
+) -> Response {
     match saved {
-        // Post/redirect/get: the receipt.
-        Ok(saved) if saved.submitted => reply.redirect(&paths::APPLICATION.at(&id)),
+        Ok(saved) if saved.submitted => reply.redirect(&sent_to(&saved)),
         Ok(saved) if reviewing || !saved.findings.is_empty() => {
             let passed = domain::prereview::passed(&saved.findings);
             reply

@@ -11,6 +11,7 @@ mod me;
 mod messages;
 mod progress;
 mod staff;
+mod window;
 
 use crate::http::AppState;
 use axum::Router;
@@ -26,4 +27,5 @@ pub fn routes() -> Router<AppState> {
         .merge(progress::routes())
         .merge(messages::routes())
         .merge(intake::routes())
+        .merge(window::routes())
 }
