@@ -40,6 +40,7 @@ pub enum FormName {
     Messages,
     Accept,
     Refuse,
+    RequestSupplement,
     WindowStart,
 }
 
@@ -68,6 +69,7 @@ impl FormName {
             Self::Messages => "messages",
             Self::Accept => "accept",
             Self::Refuse => "refuse",
+            Self::RequestSupplement => "request_supplement",
             Self::WindowStart => "window_start",
         }
     }
@@ -106,6 +108,10 @@ impl FormName {
                 None => paths::STAFF.into(),
             },
             Self::Refuse => match paths::action::REFUSE.id_in(action) {
+                Some(case_no) => paths::STAFF_CASE.at(case_no),
+                None => paths::STAFF.into(),
+            },
+            Self::RequestSupplement => match paths::action::REQUEST_SUPPLEMENT.id_in(action) {
                 Some(case_no) => paths::STAFF_CASE.at(case_no),
                 None => paths::STAFF.into(),
             },

@@ -130,6 +130,9 @@ pub mod action {
     pub const STAFF_WINDOW: &str = super::STAFF_WINDOW;
     /// Saves, reviews or submits a window draft (the page's own address).
     pub const STAFF_WINDOW_DRAFT: WithId = super::STAFF_WINDOW_DRAFT;
+    /// 补正 (一次性告知) of a case on the workbench.
+    pub const REQUEST_SUPPLEMENT: WithId =
+        WithId::new("/staff/cases/", "case_no", "/request-supplement");
     /// 不予受理 of a case on the workbench.
     pub const REFUSE: WithId = WithId::new("/staff/cases/", "case_no", "/refuse");
 }

@@ -461,7 +461,7 @@ pub async fn access_log(
             let detail: String = row.try_get("detail")?;
             let at = stored_instant(&at)?;
             Ok(match action.as_str() {
-                "staff.view" | "staff.view_case" => {
+                "staff.view" | "staff.view_case" | "staff.view_document" => {
                     let view: StaffViewDetail = serde_json::from_str(&detail)
                         .map_err(|e| anyhow::anyhow!("{action} detail: {e}"))?;
                     AccessLogEntry {
@@ -470,6 +470,7 @@ pub async fn access_log(
                         unit: view.unit,
                         action: match action.as_str() {
                             "staff.view" => "查看个人信息",
+                            "staff.view_document" => "查看申请材料",
                             _ => "查看办件",
                         }
                         .into(),

@@ -261,7 +261,15 @@ pub async fn content(
     session: &Session,
     id: &str,
 ) -> Result<(DocumentView, Bytes)> {
-    let holder = Holder::of(session.require_citizen()?);
+    content_of(portal, &Holder::of(session.require_citizen()?), id).await
+}
+
+/// One of `holder`'s documents with its bytes.
+pub(crate) async fn content_of(
+    portal: &Portal,
+    holder: &Holder,
+    id: &str,
+) -> Result<(DocumentView, Bytes)> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT id, file_name, file_type, size_bytes, licence_type, created_at, storage_key \
          FROM documents WHERE id = $1 AND {}",

@@ -373,6 +373,25 @@ pub(crate) async fn record_citizen_view(
     record_staff_view(portal, session, staff, citizen_id, "staff.view", purpose).await
 }
 
+/// Records a staff member's opening of a case's material in the applicant's 谁查看了我的信息.
+pub(crate) async fn record_material_view(
+    portal: &Portal,
+    session: &Session,
+    staff: &StaffPrincipal,
+    owner_citizen_id: &str,
+    purpose: &str,
+) -> Result<()> {
+    record_staff_view(
+        portal,
+        session,
+        staff,
+        owner_citizen_id,
+        "staff.view_document",
+        purpose,
+    )
+    .await
+}
+
 /// Records a staff member's read of a case in the applicant's 谁查看了我的信息.
 pub(crate) async fn record_case_view(
     portal: &Portal,

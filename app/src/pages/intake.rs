@@ -166,6 +166,26 @@ fn CaseDesk(view: StaffCaseView, feedback: FormFeedback, csrf: String) -> impl I
         .copied()
         .find(|a| matches!(a, CaseAction::Accept | CaseAction::AcceptWithDeferrals));
     let may_refuse = view.actions.contains(&CaseAction::Refuse);
+    let may_send_back = view.actions.contains(&CaseAction::RequestSupplement);
+    let supplement_form = FormName::RequestSupplement;
+    // Everything the clerk may ask to be fixed: each field of the form, each material.
+    let targets: Vec<(String, String)> = case
+        .form
+        .fields
+        .iter()
+        .map(|field| {
+            (
+                format!("field:{}", field.key),
+                format!("表单：{}", field.label),
+            )
+        })
+        .chain(case.materials.iter().map(|material| {
+            (
+                format!("material:{}", material.code),
+                format!("材料：{}", material.name),
+            )
+        }))
+        .collect();
     let blocking: Vec<_> = view
         .findings
         .iter()
@@ -199,8 +219,16 @@ fn CaseDesk(view: StaffCaseView, feedback: FormFeedback, csrf: String) -> impl I
         <section aria-labelledby="materials-heading">
             <h2 id="materials-heading">"申请材料"</h2>
             <ul class="plain-list">
-                {case.materials.iter().map(|material| view! {
-                    <li><strong>{material.name.clone()}</strong> {choice_text(case.choices.get(&material.code))}</li>
+                {case.materials.iter().map(|material| {
+                    let choice = case.choices.get(&material.code);
+                    let uploaded = matches!(choice, Some(MaterialChoice::Document { .. }));
+                    let href = format!("/api/v1/staff/applications/{case_no}/materials/{}", material.code);
+                    view! {
+                        <li>
+                            <strong>{material.name.clone()}</strong> {choice_text(choice)}
+                            {uploaded.then(|| view! { " " <a href=href>{format!("查看“{}”（留痕）", material.name)}</a> })}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         </section>
@@ -267,6 +295,29 @@ fn CaseDesk(view: StaffCaseView, feedback: FormFeedback, csrf: String) -> impl I
                     </form>
                 </section>
             }
+        })}
+        {may_send_back.then(|| view! {
+            <section aria-labelledby="supplement-heading" class="panel">
+                <h2 id="supplement-heading">"退回补正（一次性告知）"</h2>
+                <ErrorSummary feedback=feedback.clone() form=supplement_form />
+                <form method="post" action=paths::action::REQUEST_SUPPLEMENT.at(&case_no) class="form" novalidate>
+                    <CsrfField token=csrf.clone() />
+                    <p class="muted">"在需要补正的每一项写明具体要求，其余留空；申请人会一次收到全部内容。"</p>
+                    {targets.iter().map(|(target, label)| {
+                        let name = format!("item.{target}");
+                        let id = format!("request_supplement-item-{}", target.replace([':', '.'], "-"));
+                        view! {
+                            <div class="field">
+                                <label for=id.clone()>{label.clone()}</label>
+                                <input type="text" id=id name=name.clone() value=feedback.value(supplement_form, &name) />
+                            </div>
+                        }
+                    }).collect_view()}
+                    <Field form=supplement_form name="remark" label="备注" required=false
+                        value=feedback.value(supplement_form, "remark") errors=feedback.errors_for(supplement_form, "remark") />
+                    <button type="submit" class="button button--secondary">"退回补正"</button>
+                </form>
+            </section>
         })}
         {may_refuse.then(|| view! {
             <section aria-labelledby="refuse-heading" class="panel">

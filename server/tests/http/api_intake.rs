@@ -79,6 +79,27 @@ async fn a_clerk_accepts_a_case_of_their_zone_and_the_applicant_sees_the_clock(b
         "{log}"
     );
 
+    // Opening a material is audited too, naming the material; outside the zone it is not found.
+    let material = format!("{url}/materials/household_register");
+    let opened = app.call("GET", &material, Auth::Bearer(&clerk), None).await;
+    assert_eq!(opened.status(), 200);
+    assert_eq!(opened.headers()["content-disposition"], "attachment");
+    assert!(body_text(opened).await.starts_with("%PDF"));
+    let (_, log) = get_json(&app, "/api/v1/me/access-log", &citizen).await;
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "查看申请材料"
+                && e["purpose"] == format!("办理办件 {case_no}：落户方户口簿").as_str()),
+        "{log}"
+    );
+    let (status, _) = get_json(&app, &material, &other_zone).await;
+    assert_eq!(status, 404);
+    let (status, _) = get_json(&app, &format!("{url}/materials/nothing"), &clerk).await;
+    assert_eq!(status, 404, "a material without a file");
+
     // 受理 needs every manual point checked; each missing one is named.
     let accept = format!("{url}/accept");
     let unchecked = app

@@ -1147,8 +1147,91 @@ async fn a_clerk_registers_a_walk_in_without_javascript(backend: Backend) {
     assert!(html.contains("没有找到该窗口草稿"), "{html}");
 }
 
+/// 一次性告知 on the workbench without JavaScript: nothing asked is refused, one item sends the
+/// case back, and the applicant's form reopens with it.
+async fn a_clerk_sends_a_case_back_for_supplement_without_javascript(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = app.citizen_token().await;
+    let draft = start(
+        &app,
+        &token,
+        json!({ "item_code": "1133010000250002364000400000033" }),
+    )
+    .await;
+    let filled = fill_in(&app, &token, &draft).await;
+    let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
+    let case_no = case["case_no"].as_str().unwrap().to_owned();
+    let (clerk, secret) = app
+        .enrolled_staff_at("clerk", "clerk01", "city", "social")
+        .await;
+    let (_, headers, _) = post_form(
+        &app,
+        "/staff/login",
+        &[
+            ("account", clerk.as_str()),
+            ("password", STAFF_PASSWORD),
+            ("totp", &app.totp_now(&secret)),
+        ],
+        None,
+    )
+    .await;
+    let staff = session_token(&headers);
+    let page = format!("/staff/cases/{case_no}");
+    let (_, html) = get_page(&app, &page, Some(&staff)).await;
+    assert!(html.contains("退回补正（一次性告知）"), "{html}");
+    let csrf = csrf_in(&html);
+    let action = format!("{page}/request-supplement");
+    let (status, _, html) = post_form(
+        &app,
+        &action,
+        &[
+            ("csrf_token", &csrf),
+            ("item.material:household_register", ""),
+        ],
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("请逐项列明需要补正的内容"), "{html}");
+    let (status, _, _) = post_form(
+        &app,
+        &action,
+        &[
+            ("csrf_token", &csrf),
+            (
+                "item.material:household_register",
+                "户主页不清晰，请重新扫描",
+            ),
+            ("remark", "其余材料齐全"),
+        ],
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = get_page(&app, &page, Some(&staff)).await;
+    assert!(html.contains("待补正"), "{html}");
+    let (_, headers, _) = post_form(
+        &app,
+        "/login",
+        &[("account", PHONE), ("password", CITIZEN_PASSWORD)],
+        None,
+    )
+    .await;
+    let citizen = session_token(&headers);
+    let (_, mine) = get_page(
+        &app,
+        &format!("/applications/{}", filled["id"].as_str().unwrap()),
+        Some(&citizen),
+    )
+    .await;
+    assert!(mine.contains("户主页不清晰，请重新扫描"), "{mine}");
+}
+
 on_both_databases!(
     a_clerk_accepts_on_the_workbench_without_javascript,
+    a_clerk_sends_a_case_back_for_supplement_without_javascript,
     a_clerk_registers_a_walk_in_without_javascript,
     a_clerk_defers_a_material_on_the_workbench,
     a_form_needs_its_session_and_its_token,

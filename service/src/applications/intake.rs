@@ -11,9 +11,11 @@ use super::{
 };
 use crate::auth::{Session, StaffPrincipal};
 use crate::clock::{stamp, stored_instant, today_at};
+use crate::documents::{self, DocumentView};
 use crate::messages::{self, NewMessage};
 use crate::staff::{Capability, Intake};
 use crate::{Error, Portal, Result, calendar};
+use bytes::Bytes;
 use domain::account::{StaffRole, StaffScope};
 use domain::application::{
     ApplicationView, CaseAction, CaseRef, CaseState, SupplementNotice, SupplementRequest,
@@ -157,6 +159,36 @@ pub async fn case_for_staff(
         .ok_or(NOT_FOUND)?;
     crate::staff::record_case_view(portal, session, staff, &application.owner, case_no).await?;
     staff_view(portal, staff, application).await
+}
+
+/// A material of a case in scope, as the staff member opens it to check it (an audited read:
+/// the applicant sees which material was opened, by whom, for which case).
+pub async fn material_for_staff(
+    portal: &Portal,
+    session: &Session,
+    case_no: &str,
+    material_code: &str,
+) -> Result<(DocumentView, Bytes)> {
+    let staff = session.require_staff(&StaffRole::ALL)?;
+    let application = fetch(portal, CaseRef::CaseNo(case_no))
+        .await?
+        .filter(|application| in_scope(staff, application))
+        .ok_or(NOT_FOUND)?;
+    let Some(MaterialChoice::Document { document_id, .. }) = application.choices.get(material_code)
+    else {
+        return Err(Error::NotFound("该材料没有上传的文件"));
+    };
+    let filing = filing(portal, &application).await?;
+    let name = filing
+        .materials
+        .iter()
+        .find(|material| material.code == material_code)
+        .map_or(material_code, |material| material.name.as_str());
+    let file = documents::content_of(portal, &application.holder(), document_id).await?;
+    let purpose = format!("办理办件 {case_no}：{name}");
+    crate::staff::record_material_view(portal, session, staff, &application.owner, &purpose)
+        .await?;
+    Ok(file)
 }
 
 async fn staff_view(

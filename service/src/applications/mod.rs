@@ -9,7 +9,7 @@ mod save;
 mod submit;
 mod window;
 
-pub use intake::{accept, case_for_staff, queue, refuse, request_supplement};
+pub use intake::{accept, case_for_staff, material_for_staff, queue, refuse, request_supplement};
 pub use notices::notices;
 pub use progress::progress;
 pub use save::{Change, Intent, PostedFile, PostedForm, Saved, save_form};

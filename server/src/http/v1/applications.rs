@@ -398,6 +398,14 @@ pub async fn document_content(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let (view, bytes) = documents::content(&state.portal, &session, &id).await?;
+    attachment(&view, bytes)
+}
+
+/// A stored file as a download: an uploaded file never runs as a page of the portal.
+pub(super) fn attachment(
+    view: &DocumentView,
+    bytes: axum::body::Bytes,
+) -> Result<Response, ApiError> {
     let content_type = FileType::parse(&view.file_type)
         .ok_or_else(|| anyhow::anyhow!("stored file type {}", view.file_type))
         .map_err(service::Error::from)?
@@ -408,7 +416,6 @@ pub async fn document_content(
         http::header::CONTENT_TYPE,
         HeaderValue::from_static(content_type),
     );
-    // Served as a download: an uploaded file never runs as a page of the portal.
     headers.insert(
         http::header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment"),

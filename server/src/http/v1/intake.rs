@@ -9,6 +9,7 @@ use crate::http::AppState;
 use crate::http::caller::{Authenticated, StaffWrite};
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::response::Response;
 use domain::application::{ApplicationView, SupplementRequest};
 use domain::intake::{AcceptRequest, Queue, QueueEntry, RefuseRequest, StaffCaseView};
 use domain::paging::{Page, PageRequest};
@@ -75,6 +76,31 @@ pub async fn read(
     Ok(Json(
         applications::case_for_staff(&state.portal, &session, &case_no).await?,
     ))
+}
+
+/// A material's file, as the staff member opens it to check it. Audited: the applicant sees
+/// which material was opened in 谁查看了我的信息.
+#[utoipa::path(
+    get, path = "/staff/applications/{case_no}/materials/{code}", tag = "intake", summary = "查看申请材料（留痕）",
+    params(
+        ("case_no" = String, Path, description = "办件编号"),
+        ("code" = String, Path, description = "材料代码"),
+    ),
+    responses(
+        (status = 200, description = "文件本身（作为下载）"),
+        (status = 403, description = "不是工作人员", body = ErrorEnvelope),
+        (status = 404, description = "没有该办件或该材料的文件，或不在本人办理范围内", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn material(
+    State(state): State<AppState>,
+    Authenticated(session): Authenticated,
+    Path((case_no, code)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (view, bytes) =
+        applications::material_for_staff(&state.portal, &session, &case_no, &code).await?;
+    super::applications::attachment(&view, bytes)
 }
 
 /// 受理 (容缺受理 when materials are deferred): every manual review point checked; the clock

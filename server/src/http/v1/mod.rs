@@ -77,6 +77,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(applications::notices))
         .routes(routes!(intake::queue))
         .routes(routes!(intake::read))
+        .routes(routes!(intake::material))
         .routes(routes!(intake::accept))
         .routes(routes!(intake::refuse))
         .routes(routes!(intake::request_supplement))

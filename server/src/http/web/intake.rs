@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::post;
+use domain::application::{SupplementItem, SupplementRequest};
 use domain::form::parse_date;
 use domain::intake::{AcceptRequest, RefuseRequest};
 use serde::Deserialize;
@@ -22,6 +23,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(&action::ACCEPT.route(), post(accept))
         .route(&action::REFUSE.route(), post(refuse))
+        .route(
+            &action::REQUEST_SUPPLEMENT.route(),
+            post(request_supplement),
+        )
 }
 
 /// 受理: the ticked review points arrive as repeated `checked` fields, the 容缺 dates as
@@ -138,6 +143,77 @@ async fn refuse(Path(case_no): Path<String>, post: SignedIn<RefuseForm>) -> Resp
         legal_basis: form.legal_basis,
     };
     match applications::refuse(reply.portal(), &session, &case_no, request).await {
+        Ok(_) => reply.redirect(&paths::STAFF_CASE.at(&case_no)),
+        Err(error) => reply.refuse(error).await,
+    }
+}
+
+/// 补正: one text per field or material to fix (`item.field:<key>`, `item.material:<code>`),
+/// those left empty not asked for, and a remark.
+struct SupplementForm {
+    csrf_token: String,
+    items: Vec<(String, String)>,
+    remark: String,
+}
+
+impl Body for SupplementForm {
+    async fn decode(_content_type: String, bytes: Bytes) -> Result<Self, String> {
+        let mut form = Self {
+            csrf_token: String::new(),
+            items: Vec::new(),
+            remark: String::new(),
+        };
+        for (name, value) in form_urlencoded::parse(&bytes) {
+            match name.as_ref() {
+                "csrf_token" => form.csrf_token = value.into_owned(),
+                "remark" => form.remark = value.into_owned(),
+                name => {
+                    if let Some(target) = name.strip_prefix("item.") {
+                        form.items.push((target.to_owned(), value.into_owned()));
+                    }
+                }
+            }
+        }
+        Ok(form)
+    }
+}
+
+impl WebForm for SupplementForm {
+    const NAME: FormName = FormName::RequestSupplement;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    fn kept(&self) -> BTreeMap<String, String> {
+        self.items
+            .iter()
+            .map(|(target, message)| (format!("item.{target}"), message.clone()))
+            .chain([("remark".to_owned(), self.remark.clone())])
+            .collect()
+    }
+}
+
+/// `POST /staff/cases/{case_no}/request-supplement`.
+async fn request_supplement(
+    Path(case_no): Path<String>,
+    post: SignedIn<SupplementForm>,
+) -> Response {
+    let SignedIn {
+        session,
+        form,
+        reply,
+    } = post;
+    let request = SupplementRequest {
+        remark: form.remark,
+        items: form
+            .items
+            .into_iter()
+            .filter(|(_, message)| !message.trim().is_empty())
+            .map(|(target, message)| SupplementItem { target, message })
+            .collect(),
+    };
+    match applications::request_supplement(reply.portal(), &session, &case_no, request).await {
         Ok(_) => reply.redirect(&paths::STAFF_CASE.at(&case_no)),
         Err(error) => reply.refuse(error).await,
     }
