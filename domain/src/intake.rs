@@ -82,6 +82,22 @@ impl Queue {
     }
 }
 
+/// Which cases of a queue to list: all of them, those in one state, or only those in warning or
+/// overdue (电子监察's view of a queue).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    pub state: Option<CaseState>,
+    /// Only cases at or past their warning threshold.
+    pub warning: bool,
+}
+
+impl QueueFilter {
+    pub fn admits(&self, entry: &QueueEntry) -> bool {
+        self.state.is_none_or(|state| entry.state == state)
+            && (!self.warning || entry.urgency != Urgency::OnTime)
+    }
+}
+
 /// How a case came in: online (the portal, the mini-program) or at a hall's window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

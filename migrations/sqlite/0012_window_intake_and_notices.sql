@@ -1,3 +1,4 @@
+-- no-transaction
 -- 0012 window intake and notices (SQLite). Same numbering and meaning as migrations/postgres.
 --
 -- Offline person records (线下登记): someone who comes to a hall's window without an account,
@@ -9,10 +10,16 @@
 --   contact_phone           the phone given at the window, for an offline record;
 --   recorded_by             the staff id of the clerk who made the offline record;
 --   taken_over_at           when a registration took the offline record over.
--- SQLite cannot relax NOT NULL in place: citizens is rebuilt the documented way, as 0007 did
--- for applications (new table, copy, drop, rename; deferred foreign keys let the references
--- point at the new table once it has the old name).
-PRAGMA defer_foreign_keys = ON;
+-- SQLite cannot relax NOT NULL in place: citizens is rebuilt.
+-- The table is rebuilt the way SQLite documents (https://sqlite.org/lang_altertable.html, the
+-- twelve steps): with foreign keys off, so that the tables pointing at citizens keep pointing at
+-- the name while the new table takes it (every row is copied, so none of them breaks). Foreign
+-- keys can only be switched outside a transaction, so this migration runs without sqlx's and
+-- opens its own. (0007's rebuild of applications deferred the checks instead, which counts every
+-- reference to a dropped table as broken for good: fine for a table nothing pointed at with rows
+-- then, not for citizens.)
+PRAGMA foreign_keys = OFF;
+BEGIN;
 
 CREATE TABLE citizens_next (
     id TEXT PRIMARY KEY NOT NULL,
@@ -58,3 +65,6 @@ CREATE TABLE case_notices (
     document TEXT NOT NULL,
     CONSTRAINT case_notices_once UNIQUE (application_id, kind)
 );
+
+COMMIT;
+PRAGMA foreign_keys = ON;

@@ -17,7 +17,8 @@ pub async fn load_queue(
     };
     let portal = expect_context::<service::Portal>();
     let paging = domain::paging::PageRequest::new(Some(page), None).unwrap_or_default();
-    match service::applications::queue(&portal, &session, queue, paging).await {
+    let filter = domain::intake::QueueFilter::default();
+    match service::applications::queue(&portal, &session, queue, filter, paging).await {
         Ok(page) => Ok(Some(page)),
         Err(service::Error::Forbidden { .. } | service::Error::Unauthenticated { .. }) => Ok(None),
         Err(other) => Err(server_error(other)),

@@ -26,7 +26,17 @@ pub fn QueuePanel() -> impl IntoView {
             .and_then(|q| Queue::parse(&q))
             .unwrap_or(Queue::Intake)
     };
-    let cases = Resource::new_blocking(chosen, |queue| load_queue(queue, 1));
+    let page = move || {
+        query
+            .with(|q| q.get("page"))
+            .and_then(|p| p.parse::<u32>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    };
+    let cases = Resource::new_blocking(
+        move || (chosen(), page()),
+        |(queue, page)| load_queue(queue, page),
+    );
     view! {
         <section aria-labelledby="queue-heading" class="panel">
             <h2 id="queue-heading">"办件队列"</h2>
@@ -44,6 +54,7 @@ pub fn QueuePanel() -> impl IntoView {
                         Ok(Some(page)) if page.items.is_empty() => view! { <p>"队列中没有办件。"</p> }.into_any(),
                         Ok(Some(page)) => view! {
                             <p class="muted">{format!("共 {} 件，最紧急的在前", page.total)}</p>
+                            <QueuePaging queue=chosen() page=page.page pages=page.total.div_ceil(u64::from(page.page_size)) />
                             <table class="table">
                                 <caption class="visually-hidden">"办件队列"</caption>
                                 <thead><tr>
@@ -62,6 +73,21 @@ pub fn QueuePanel() -> impl IntoView {
             </Suspense>
         </section>
     }
+}
+
+/// 上一页 / 下一页 of a queue, as plain links.
+#[component]
+fn QueuePaging(queue: Queue, page: u32, pages: u64) -> impl IntoView {
+    let link = move |to: u32| format!("{}?queue={}&page={to}", paths::STAFF, queue.as_str());
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pagination" aria-label="队列分页">
+                {(page > 1).then(|| view! { <a href=link(page - 1)>"上一页"</a> })}
+                <span>{format!("第 {page} / {pages} 页")}</span>
+                {(u64::from(page) < pages).then(|| view! { <a href=link(page + 1)>"下一页"</a> })}
+            </nav>
+        }
+    })
 }
 
 #[component]

@@ -194,6 +194,39 @@ async fn a_clerk_accepts_a_case_of_their_zone_and_the_applicant_sees_the_clock(b
     let (_, review) = get_json(&app, "/api/v1/staff/applications?queue=review", &clerk).await;
     assert_eq!(review["items"][0]["case_no"], case_no.as_str(), "{review}");
     assert_eq!(review["items"][0]["clock"]["promised_left"], 1);
+
+    // Filters: one state, or only what is in warning or overdue (one working day left is 预警).
+    let (_, accepted) = get_json(
+        &app,
+        "/api/v1/staff/applications?queue=all&state=accepted",
+        &clerk,
+    )
+    .await;
+    assert_eq!(accepted["total"], 1, "{accepted}");
+    let (_, submitted) = get_json(
+        &app,
+        "/api/v1/staff/applications?queue=all&state=submitted",
+        &clerk,
+    )
+    .await;
+    assert_eq!(submitted["total"], 0, "{submitted}");
+    let (_, warned) = get_json(
+        &app,
+        "/api/v1/staff/applications?queue=all&warning=true",
+        &clerk,
+    )
+    .await;
+    assert_eq!(warned["items"][0]["urgency"], "warning", "{warned}");
+    let bogus = app
+        .call(
+            "GET",
+            "/api/v1/staff/applications?state=later",
+            Auth::Bearer(&clerk),
+            None,
+        )
+        .await;
+    let error = error_envelope(bogus, 422, "validation_failed").await;
+    assert!(error["fields"]["state"].is_array(), "{error}");
 }
 
 async fn a_refusal_names_its_reason_and_basis(backend: Backend) {

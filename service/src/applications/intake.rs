@@ -25,8 +25,8 @@ use domain::form::FormSchema;
 use domain::identity::PersonName;
 use domain::instant::Instant;
 use domain::intake::{
-    AcceptRequest, AcceptanceCase, Channel, Queue, QueueEntry, RefuseRequest, StaffCaseView,
-    deferrable_materials, manual_points,
+    AcceptRequest, AcceptanceCase, Channel, Queue, QueueEntry, QueueFilter, RefuseRequest,
+    StaffCaseView, deferrable_materials, manual_points,
 };
 use domain::notice::{Commitment, Promise};
 use domain::paging::{Page, PageRequest};
@@ -64,6 +64,7 @@ pub async fn queue(
     portal: &Portal,
     session: &Session,
     queue: Queue,
+    filter: QueueFilter,
     paging: PageRequest,
 ) -> Result<Page<QueueEntry>> {
     let staff = session.require_staff(&StaffRole::ALL)?;
@@ -137,6 +138,7 @@ pub async fn queue(
             clock,
         });
     }
+    entries.retain(|entry| filter.admits(entry));
     entries.sort_by(|a, b| {
         a.urgency
             .cmp(&b.urgency)

@@ -79,27 +79,37 @@ async fn send_reviewed(
     filing: Filing,
 ) -> Result<ApplicationView> {
     let mut tx = portal.db().begin_write().await?;
-    let submitted = match application.state {
-        CaseState::NeedsSupplement => resubmit(portal, &mut tx, application).await?,
-        _ => first_submission(portal, &mut tx, application, &filing).await?,
+    let (submitted, code) = match application.state {
+        CaseState::NeedsSupplement => (
+            resubmit(portal, &mut tx, application).await?,
+            "supplemented",
+        ),
+        _ => (
+            first_submission(portal, &mut tx, application, &filing).await?,
+            "submitted",
+        ),
     };
-    let case_no = submitted.case_no.clone().unwrap_or_default();
-    messages::send(
-        &mut tx,
-        portal,
-        NewMessage {
-            citizen_id: &submitted.owner,
-            kind: "case_submitted",
-            title: "申请已提交".into(),
-            body: format!(
-                "您的“{}”申请已提交，办件编号 {case_no}，请留意受理结果。",
-                filing.name
-            ),
-            application_id: Some(submitted.id.clone()),
-            dedup_key: format!("case_submitted:{}:{}", submitted.id, stamp(portal.now())),
-        },
-    )
-    .await?;
+    // The applicant hears of it when the published code says so (收件 does; a resubmission
+    // after 补正, which they made themselves, does not).
+    if domain::event_codes::find(code).is_some_and(|code| code.inform) {
+        let case_no = submitted.case_no.clone().unwrap_or_default();
+        messages::send(
+            &mut tx,
+            portal,
+            NewMessage {
+                citizen_id: &submitted.owner,
+                kind: "case_submitted",
+                title: "申请已提交".into(),
+                body: format!(
+                    "您的“{}”申请已提交，办件编号 {case_no}，请留意受理结果。",
+                    filing.name
+                ),
+                application_id: Some(submitted.id.clone()),
+                dedup_key: format!("case_submitted:{}:{}", submitted.id, stamp(portal.now())),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     view(portal, submitted, filing).await
 }

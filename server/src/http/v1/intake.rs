@@ -10,8 +10,9 @@ use crate::http::caller::{Authenticated, StaffWrite};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use domain::application::CaseState;
 use domain::application::{ApplicationView, SupplementRequest};
-use domain::intake::{AcceptRequest, Queue, QueueEntry, RefuseRequest, StaffCaseView};
+use domain::intake::{AcceptRequest, Queue, QueueEntry, QueueFilter, RefuseRequest, StaffCaseView};
 use domain::paging::{Page, PageRequest};
 use serde::Deserialize;
 use service::applications;
@@ -24,6 +25,10 @@ use utoipa::IntoParams;
 pub struct QueueQuery {
     /// 队列：intake 待受理（默认）、review 审查中、issuing 待出件、all 全部
     pub queue: Option<Queue>,
+    /// 只列出该状态的办件（如 submitted、accepted）
+    pub state: Option<CaseState>,
+    /// true：只列出预警和逾期的办件
+    pub warning: Option<bool>,
     /// 页码，从 1 开始（默认 1）
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
@@ -51,8 +56,12 @@ pub async fn queue(
 ) -> Result<Json<Page<QueueEntry>>, ApiError> {
     let paging = PageRequest::new(query.page, query.page_size).map_err(ApiError::invalid)?;
     let queue = query.queue.unwrap_or(Queue::Intake);
+    let filter = QueueFilter {
+        state: query.state,
+        warning: query.warning.unwrap_or(false),
+    };
     Ok(Json(
-        applications::queue(&state.portal, &session, queue, paging).await?,
+        applications::queue(&state.portal, &session, queue, filter, paging).await?,
     ))
 }
 
