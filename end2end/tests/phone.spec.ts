@@ -74,7 +74,7 @@ async function citizenWithCases(request: APIRequestContext) {
   const submitted = await request.post(`/api/v1/applications/${sent.id}/submit`, { headers });
   expect(submitted.status()).toBe(201);
   const caseNo = (await submitted.json()).case_no as string;
-  return { phone, password, caseNo, pages: [`/applications/${draft.id}`, `/applications/${packageDraft.id}`, `/applications/${sent.id}`, `/applications/${sent.id}/withdraw`] };
+  return { phone, password, caseNo, pages: [`/applications/${draft.id}`, `/applications/${packageDraft.id}`, `/applications/${sent.id}`, `/applications/${sent.id}/withdraw`, `/applications/${sent.id}/notices`] };
 }
 
 async function logIn(page: Page, account: string, password: string) {
@@ -165,7 +165,7 @@ test.describe("on a 360 px phone", () => {
     await expect(page).toHaveURL(/\/staff$/);
     for (const mode of MODES) {
       await page.context().addCookies([{ name: "display_mode", value: mode, url: baseURL! }]);
-      for (const path of ["/staff", "/staff?queue=all", `/staff/cases/${citizen.caseNo}`]) {
+      for (const path of ["/staff", "/staff?queue=all", `/staff/cases/${citizen.caseNo}`, `/staff/cases/${citizen.caseNo}/notices`, "/staff/window"]) {
         await expectToFit(page, path, mode);
         await expectNoSeriousAxeViolations(page);
       }
