@@ -358,6 +358,15 @@ async fn who_may_see_and_decide_a_case(backend: Backend) {
     for ((who, token), (_, read_status, decide_status)) in tokens.iter().zip(expected) {
         let (status, body) = get_json(&app, &read, token).await;
         assert_eq!(status, read_status, "{who} reads: {body}");
+        let material = app
+            .call(
+                "GET",
+                &format!("{read}/materials/household_register"),
+                Auth::Bearer(token),
+                None,
+            )
+            .await;
+        assert_eq!(material.status(), read_status, "{who} opens a material");
         // Bodies that parse but are refused in scope, so nothing changes the case.
         let bodies = [
             ("accept", json!({ "checked": [] })),
@@ -403,6 +412,84 @@ async fn who_may_see_and_decide_a_case(backend: Backend) {
             );
         }
     }
+
+    // 窗口收件: only a clerk starts one, and only the window that started it works on it.
+    let (_, draft) = {
+        let response = app
+            .call(
+                "POST",
+                "/api/v1/staff/window-applications",
+                Auth::Bearer(&tokens[0].1),
+                Some(json!({ "item_code": HOUSEHOLD_REGISTRATION,
+                             "id_number": crate::common::CITIZEN_ID })),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{}", body_text(response).await);
+        ((), body_json(response).await)
+    };
+    let window = format!(
+        "/api/v1/staff/window-applications/{}",
+        draft["id"].as_str().unwrap()
+    );
+    // (who, start status, draft status)
+    let window_expected = [
+        ("clerk in scope", 422, 200),
+        ("clerk of another hall", 422, 404),
+        ("approver", 403, 403),
+        ("issuer of the zone", 403, 403),
+        ("supervisor", 403, 403),
+        ("citizen", 403, 403),
+    ];
+    for ((who, token), (_, start_status, draft_status)) in tokens.iter().zip(window_expected) {
+        let start = app
+            .call(
+                "POST",
+                "/api/v1/staff/window-applications",
+                Auth::Bearer(token),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(start.status(), start_status, "{who} starts");
+        let (status, body) = get_json(&app, &window, token).await;
+        assert_eq!(status, draft_status, "{who} reads the draft: {body}");
+        let saved = app
+            .call("PUT", &window, Auth::Bearer(token), Some(json!({})))
+            .await;
+        assert_eq!(saved.status(), draft_status, "{who} saves the draft");
+        let scan = app
+            .upload_to(
+                &format!("{window}/documents"),
+                token,
+                "扫描件.pdf",
+                b"%PDF-1.7\n",
+            )
+            .await;
+        let scan_status = if draft_status == 200 {
+            201
+        } else {
+            draft_status
+        };
+        assert_eq!(scan.status(), scan_status, "{who} scans");
+        let submit = app
+            .call(
+                "POST",
+                &format!("{window}/submit"),
+                Auth::Bearer(token),
+                None,
+            )
+            .await;
+        let submit_status = if draft_status == 200 {
+            422
+        } else {
+            draft_status
+        };
+        assert_eq!(
+            submit.status(),
+            submit_status,
+            "{who} submits the unfinished draft"
+        );
+    }
+
     let anonymous = app.call("GET", &read, Auth::Anonymous, None).await;
     error_envelope(anonymous, 401, "unauthorized").await;
     let bad_queue = app
