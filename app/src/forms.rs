@@ -126,6 +126,10 @@ impl std::fmt::Display for FormName {
     }
 }
 
+/// The feedback value naming the window draft a 窗口收件 start opened, when its page shows the
+/// activation code before the form.
+pub const STARTED_DRAFT: &str = "started_draft";
+
 /// The outcome of one form submission, for the page that shows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormFeedback {

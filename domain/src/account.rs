@@ -22,6 +22,18 @@ pub struct CitizenSignup {
     /// Mainland mobile number; also a login name.
     pub phone: String,
     pub password: String,
+    /// The 网上激活码 a hall's window gave someone it served without an account: with it, the
+    /// registration takes over that offline record and its cases.
+    #[serde(default)]
+    pub activation_code: String,
+}
+
+/// An activation code as people type it: case and separators (`-`, spaces) do not matter.
+pub fn activation_code(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// A citizen registration that passed every rule.
@@ -30,6 +42,8 @@ pub struct ValidCitizenSignup {
     pub name: PersonName,
     pub phone: Phone,
     pub password: String,
+    /// Upper-case, without separators; empty when none was given.
+    pub activation_code: String,
 }
 
 impl CitizenSignup {
@@ -59,6 +73,7 @@ impl CitizenSignup {
                     name,
                     phone,
                     password: self.password.clone(),
+                    activation_code: activation_code(&self.activation_code),
                 })
             }
             _ => Err(errors),
@@ -669,16 +684,18 @@ mod tests {
             name: "张三".into(),
             phone: "13800138000".into(),
             password: "mountain42".into(),
+            activation_code: " abcd-2345 ".into(),
         }
     }
 
     #[test]
-    fn a_valid_citizen_signup_normalises_the_id_number() {
+    fn a_valid_citizen_signup_normalises_the_id_number_and_the_activation_code() {
         let Ok(valid) = citizen().validate(TODAY, "") else {
             panic!("a valid signup was refused");
         };
         assert_eq!(valid.id_number.expose(), "11010519491231002X");
         assert_eq!(valid.phone.expose(), "13800138000");
+        assert_eq!(valid.activation_code, "ABCD2345");
     }
 
     #[test]
@@ -688,6 +705,7 @@ mod tests {
             name: String::new(),
             phone: "12345".into(),
             password: "short".into(),
+            ..CitizenSignup::default()
         };
         let errors = signup.validate(TODAY, "").err().expect("invalid");
         let fields: Vec<&str> = errors.iter().map(|(field, _)| field).collect();

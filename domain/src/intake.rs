@@ -340,6 +340,16 @@ pub struct WindowStart {
     pub contact_phone: Option<String>,
 }
 
+/// A window draft just started, and — for a person without an account — the 网上激活码 to hand
+/// them on paper, shown this once: with it their own registration takes the record over.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WindowStarted {
+    pub application: ApplicationView,
+    /// `ABCD-EFGH`; only for an offline record, and only in this answer.
+    pub activation_code: Option<String>,
+}
+
 /// Whom a window case is for, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WindowApplicant {

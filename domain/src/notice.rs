@@ -62,8 +62,9 @@ pub struct CaseNotice {
     pub number: String,
     pub case_no: String,
     pub item_name: String,
-    /// Whom it is addressed to: the business's name, or the person's name (masked when staff
-    /// read it through the API; in full for the applicant and on the printed copy at the window).
+    /// Whom it is addressed to: the business's name, or the person's name — in full for the
+    /// applicant, masked whenever staff read it (their printed copy too; the applicant prints
+    /// theirs, or an audited reveal for the window's copy comes later).
     pub addressee: String,
     /// The issuing body: the hall that decided and the department responsible.
     pub issuer: String,

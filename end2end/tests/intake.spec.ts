@@ -5,8 +5,8 @@ import { expectNoSeriousAxeViolations, portalNow, totp, waitForHydration } from 
 // 市民中心社会类分区) accepts it with its 参加工作时间证明 deferred (容缺) — once with plain forms,
 // once with JavaScript — and the citizen sees 已受理, the working days left, the 受理通知书 and the
 // message. Then 窗口收件: demo clerk01 of the same hall registers an elderly person without an
-// account, fills her form and scans her ID card, accepts, and her later registration finds the
-// case. The journeys share clerk02's authenticator, so they run in order.
+// account, hands her the activation code, fills her form and scans her ID card, accepts, and her
+// later registration with the code finds the case. The journeys share clerk02's authenticator, so they run in order.
 
 test.describe.configure({ mode: "serial" });
 
@@ -200,6 +200,11 @@ test.describe("with JavaScript", () => {
     await page.getByLabel("联系电话").fill(phone);
     await page.getByRole("button", { name: "开始收件" }).click();
 
+    // The activation code, shown once, for the clerk to hand over on paper.
+    const shown = await page.getByRole("status").filter({ hasText: "网上激活码" }).textContent();
+    const activationCode = shown!.match(/网上激活码：([A-Z0-9]{4}-[A-Z0-9]{4})/)![1];
+    await page.getByRole("link", { name: "继续填写申请表" }).click();
+
     // The same form as online, filled in by the clerk; the scan uploads at once.
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("窗口收件：退休审批");
     await waitForHydration(page);
@@ -225,10 +230,10 @@ test.describe("with JavaScript", () => {
     await expect(page.getByText("已受理").first()).toBeVisible();
     await expectNoSeriousAxeViolations(page);
 
-    // Her own registration, with the ID number, name and phone left at the window, finds it.
+    // Her own registration, with her ID number, name and the activation code, finds it.
     const password = "lantern2026";
     const registered = await request.post("/api/v1/auth/register", {
-      data: { kind: "citizen", id_number: idNumber, name: "钱桂芳", phone, password },
+      data: { kind: "citizen", id_number: idNumber, name: "钱桂芳", phone, password, activation_code: activationCode },
     });
     expect(registered.status(), await registered.text()).toBe(201);
     const login = await request.post("/api/v1/auth/login", { data: { account: phone, password } });

@@ -191,10 +191,10 @@ async fn insert_citizen(
 }
 
 /// A registration for a person a clerk recorded at a window (an offline record, no login)
-/// takes the record over: the row becomes the account and keeps the cases and messages made
-/// for it. Until 实名核验 verifies registrations, the name and the contact phone left at the
-/// window must both match, so that knowing someone's ID number is not enough. None when the ID
-/// number is not an offline record's; a mismatch is refused without saying which part differs.
+/// takes the record over when it brings the 网上激活码 the window handed them and the name on the
+/// record: the row becomes the account and keeps the cases and messages made for it. Name and
+/// phone alone are facts others may know; the code was given to the person on paper. None when
+/// the ID number is not an offline record's.
 async fn take_over_offline_record(
     tx: &mut Transaction<'static, Any>,
     citizen: &ValidCitizenSignup,
@@ -202,7 +202,8 @@ async fn take_over_offline_record(
     now: &str,
 ) -> Result<Option<String>> {
     let Some(record) = sqlx::query(
-        "SELECT id, name, contact_phone FROM citizens WHERE id_number = $1 AND phone IS NULL",
+        "SELECT id, name, activation_code_hash FROM citizens \
+         WHERE id_number = $1 AND phone IS NULL",
     )
     .bind(citizen.id_number.expose())
     .fetch_optional(&mut **tx)
@@ -210,15 +211,15 @@ async fn take_over_offline_record(
     else {
         return Ok(None);
     };
+    let code_hash = (!citizen.activation_code.is_empty())
+        .then(|| activation_code_hash(&citizen.activation_code));
     let matches = record.try_get::<String, _>("name")? == citizen.name.expose()
-        && record
-            .try_get::<Option<String>, _>("contact_phone")?
-            .as_deref()
-            == Some(citizen.phone.expose());
+        && code_hash.is_some()
+        && record.try_get::<Option<String>, _>("activation_code_hash")? == code_hash;
     if !matches {
         return Err(Error::Conflict {
             code: "id_number_taken",
-            message: "该公民身份号码已在服务大厅登记。请使用登记时的姓名和联系电话注册，或携带身份证到窗口办理".into(),
+            message: "该公民身份号码已在服务大厅登记。请填写窗口出具的网上激活码和登记时的姓名；没有激活码的，请携带身份证到任一服务大厅窗口办理".into(),
         });
     }
     let phone_taken = sqlx::query("SELECT 1 AS taken FROM citizens WHERE phone = $1")
@@ -233,15 +234,24 @@ async fn take_over_offline_record(
         });
     }
     let id: String = record.try_get("id")?;
-    sqlx::query(
-        "UPDATE citizens SET phone = $1, password_hash = $2, taken_over_at = $3          WHERE id = $4 AND phone IS NULL",
+    // Only the row still offline moves: of two registrations racing with the code, one wins.
+    let moved = sqlx::query(
+        "UPDATE citizens SET phone = $1, password_hash = $2, taken_over_at = $3, \
+         activation_code_hash = NULL, failed_logins = 0, locked_until = NULL \
+         WHERE id = $4 AND phone IS NULL RETURNING id",
     )
     .bind(citizen.phone.expose())
     .bind(password_hash)
     .bind(now)
     .bind(&id)
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
+    if moved.is_none() {
+        return Err(Error::Conflict {
+            code: "id_number_taken",
+            message: "该公民身份号码已注册，请直接登录".into(),
+        });
+    }
     let actor = format!("citizen:{id}");
     audit::append(
         tx,
@@ -249,12 +259,21 @@ async fn take_over_offline_record(
             actor: &actor,
             action: "account.took_over",
             subject: &actor,
-            detail: "个人注册，承接窗口线下登记的档案",
+            detail: "个人注册，凭网上激活码承接窗口线下登记的档案",
         },
         now,
     )
     .await?;
     Ok(Some(id))
+}
+
+/// How an activation code is kept: its SHA-256, over the code as [`domain::account::activation_code`]
+/// normalises it.
+pub(crate) fn activation_code_hash(code: &str) -> String {
+    use sha2::{Digest, Sha256};
+    data_encoding::HEXLOWER.encode(&Sha256::digest(
+        domain::account::activation_code(code).as_bytes(),
+    ))
 }
 
 /// An opaque, unguessable account id (`c_…` citizens, `b_…` businesses, `s_…` staff).
@@ -636,17 +655,19 @@ pub async fn grant_agent(
     let (Some(id), Some(name)) = (id, name) else {
         return Err(Error::Invalid(errors));
     };
-    let citizen = sqlx::query("SELECT id FROM citizens WHERE id_number = $1 AND name = $2")
-        .bind(id.expose())
-        .bind(name.expose())
-        .fetch_optional(portal.db().pool())
-        .await?
-        .ok_or_else(|| {
-            Error::invalid(
-                "id_number",
-                "没有找到证件号码与姓名一致的个人账号，请对方先完成个人注册",
-            )
-        })?;
+    let citizen = sqlx::query(
+        "SELECT id FROM citizens WHERE id_number = $1 AND name = $2 AND phone IS NOT NULL",
+    )
+    .bind(id.expose())
+    .bind(name.expose())
+    .fetch_optional(portal.db().pool())
+    .await?
+    .ok_or_else(|| {
+        Error::invalid(
+            "id_number",
+            "没有找到证件号码与姓名一致的个人账号，请对方先完成个人注册",
+        )
+    })?;
     let citizen_id: String = citizen.try_get("id")?;
     let now = stamp(portal.now());
     let granter = session.require_citizen()?.citizen_id.clone();

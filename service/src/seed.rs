@@ -90,6 +90,7 @@ pub async fn demo_accounts(portal: &crate::Portal) -> anyhow::Result<()> {
         name: c.name.clone(),
         phone: c.phone.clone(),
         password: c.password.clone(),
+        ..CitizenSignup::default()
     };
     let tolerate_existing = |result: crate::Result<String>| match result {
         Ok(_) | Err(Error::Conflict { .. }) => Ok(()),

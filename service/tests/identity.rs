@@ -42,6 +42,7 @@ fn signup(phone: String) -> CitizenSignup {
         name: "张三".into(),
         phone,
         password: "mountain42".into(),
+        ..CitizenSignup::default()
     }
 }
 

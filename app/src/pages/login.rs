@@ -122,6 +122,9 @@ fn CitizenForm(feedback: FormFeedback) -> impl IntoView {
                 value=feedback.value(form, "phone") errors=feedback.errors_for(form, "phone") />
             <Field form name="password" label="设置密码" kind="password" autocomplete="new-password"
                 hint=PASSWORD_HINT errors=feedback.errors_for(form, "password") />
+            <Field form name="activation_code" label="网上激活码（选填）" required=false autocomplete="off"
+                hint="曾在服务大厅窗口办事、窗口给了激活码的，填写后可在网上查看那时的办件"
+                value=feedback.value(form, "activation_code") errors=feedback.errors_for(form, "activation_code") />
             <button type="submit" class="button">"注册"</button>
         </form>
     }

@@ -7,7 +7,7 @@ use super::apply::{DraftForm, Filer};
 use crate::api::account::load_submit_key;
 use crate::api::window::{load_window_application, load_window_items};
 use crate::components::layout::use_signed_in;
-use crate::forms::{CsrfField, ErrorSummary, Field, FormName, use_feedback};
+use crate::forms::{CsrfField, ErrorSummary, Field, FormName, STARTED_DRAFT, use_feedback};
 use crate::paths;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,8 +31,17 @@ pub fn WindowStartPage() -> impl IntoView {
                 let chosen = feedback.value(form, "item_code");
                 let item_errors = feedback.errors_for(form, "item_code");
                 let invalid = !item_errors.is_empty();
+                let started = feedback
+                    .values
+                    .get(STARTED_DRAFT)
+                    .filter(|_| feedback.success && feedback.form == Some(form))
+                    .cloned();
                 view! {
+                    // The confirmation (with the activation code) is the summary's; the way on is here.
                     <ErrorSummary feedback=feedback.clone() form />
+                    {started.map(|draft| view! {
+                        <p><a class="button" href=paths::STAFF_WINDOW_DRAFT.at(&draft)>"继续填写申请表"</a></p>
+                    })}
                     <form method="post" action=paths::action::STAFF_WINDOW class="form" novalidate>
                         <CsrfField token=csrf />
                         <div class="field" class:field--invalid=invalid>

@@ -429,7 +429,7 @@ async fn who_may_see_and_decide_a_case(backend: Backend) {
     };
     let window = format!(
         "/api/v1/staff/window-applications/{}",
-        draft["id"].as_str().unwrap()
+        draft["application"]["id"].as_str().unwrap()
     );
     // (who, start status, draft status)
     let window_expected = [

@@ -111,7 +111,7 @@ async fn an_elder_without_an_account_is_served_at_the_window_and_takes_the_case_
         "{error}"
     );
 
-    let (status, draft) = post(
+    let (status, started) = post(
         &app,
         &street,
         start,
@@ -119,7 +119,10 @@ async fn an_elder_without_an_account_is_served_at_the_window_and_takes_the_case_
                 "contact_phone": ELDER_PHONE }),
     )
     .await;
-    assert_eq!(status, 201, "{draft}");
+    assert_eq!(status, 201, "{started}");
+    let activation_code = started["activation_code"].as_str().unwrap().to_owned();
+    assert_eq!(activation_code.len(), 9, "ABCD-EFGH: {activation_code}");
+    let draft = started["application"].clone();
     let id = draft["id"].as_str().unwrap().to_owned();
     assert!(
         draft["answers"].to_string().contains("李秀英"),
@@ -180,29 +183,40 @@ async fn an_elder_without_an_account_is_served_at_the_window_and_takes_the_case_
         "{accepted}"
     );
 
-    // A registration with the same ID number but another name or phone does not take it over.
-    let register = |name: &str, phone: &str| {
+    // Knowing the ID number, name and phone is not enough: only the code handed over at the
+    // window takes the record over.
+    let register = |name: &str, phone: &str, code: &str| {
         json!({ "kind": "citizen", "id_number": ELDER_ID, "name": name, "phone": phone,
-                "password": CITIZEN_PASSWORD })
+                "password": CITIZEN_PASSWORD, "activation_code": code })
     };
-    let stranger = app
-        .call(
-            "POST",
-            "/api/v1/auth/register",
-            Auth::Anonymous,
-            Some(register("李秀英", "13705710002")),
-        )
-        .await;
-    error_envelope(stranger, 409, "id_number_taken").await;
+    for attempt in [
+        register("李秀英", ELDER_PHONE, ""),
+        register("李秀英", ELDER_PHONE, "2345-6789"),
+        register("李秀", ELDER_PHONE, &activation_code),
+    ] {
+        let refused = app
+            .call(
+                "POST",
+                "/api/v1/auth/register",
+                Auth::Anonymous,
+                Some(attempt),
+            )
+            .await;
+        error_envelope(refused, 409, "id_number_taken").await;
+    }
 
-    // The person's own registration takes the record over: the case is theirs, accepted, with
-    // its message.
+    // The person's own registration with it (any phone of theirs, the code typed loosely) takes
+    // the record over: the case is theirs, accepted, with its message.
     let own = app
         .call(
             "POST",
             "/api/v1/auth/register",
             Auth::Anonymous,
-            Some(register("李秀英", ELDER_PHONE)),
+            Some(register(
+                "李秀英",
+                ELDER_PHONE,
+                &activation_code.to_lowercase().replace('-', " "),
+            )),
         )
         .await;
     assert_eq!(own.status(), 201, "{}", body_text(own).await);
@@ -223,10 +237,15 @@ async fn an_elder_without_an_account_is_served_at_the_window_and_takes_the_case_
             "POST",
             "/api/v1/auth/register",
             Auth::Anonymous,
-            Some(register("李秀英", ELDER_PHONE)),
+            Some(register("李秀英", "13705710009", &activation_code)),
         )
         .await;
     error_envelope(again, 409, "id_number_taken").await;
+
+    // Once sent, the window draft is the applicant's: changing it there is a state conflict.
+    let (status, body) = post(&app, &street, &format!("{start}/{id}/submit"), json!({})).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"]["code"], "state_conflict");
 }
 
 async fn a_registered_person_is_found_by_id_number_and_the_lookup_is_audited(backend: Backend) {
@@ -235,14 +254,19 @@ async fn a_registered_person_is_found_by_id_number_and_the_lookup_is_audited(bac
     };
     let citizen = app.citizen_token().await;
     let clerk = staff(&app, "clerk33", "city", "social").await;
-    let (status, draft) = post(
+    let (status, started) = post(
         &app,
         &clerk,
         "/api/v1/staff/window-applications",
         json!({ "item_code": RETIREMENT, "id_number": crate::common::CITIZEN_ID }),
     )
     .await;
-    assert_eq!(status, 201, "{draft}");
+    assert_eq!(status, 201, "{started}");
+    assert!(
+        started["activation_code"].is_null(),
+        "a registered person needs none"
+    );
+    let draft = started["application"].clone();
     let (_, log) = get(&app, &citizen, "/api/v1/me/access-log").await;
     assert!(
         log["items"]

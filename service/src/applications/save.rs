@@ -147,7 +147,7 @@ pub(super) async fn save_loaded(
     }
 }
 
-pub(super) fn not_editable(message: &str) -> Error {
+fn not_editable(message: &str) -> Error {
     Error::Conflict {
         code: "not_editable",
         message: message.into(),

@@ -1,7 +1,7 @@
 //! 窗口收件 (window intake): a clerk registers a case for someone who came to the hall in person —
 //! a registered person found by ID number, a business by credit code (both audited lookups), or
-//! someone without an account, for whom an offline record is made that a later registration
-//! takes over. The clerk fills the same form (`save_loaded`), scans the materials into the
+//! someone without an account, for whom an offline record is made with a one-time 网上激活码 that
+//! their later registration brings to take it over. The clerk fills the same form (`save_loaded`), scans the materials into the
 //! applicant's vault, and submits with channel `window`: the case stays with the hall that took
 //! it in (就近办, 全域办), in the item's zone, and goes to the item's department from there.
 
@@ -21,9 +21,9 @@ use crate::staff::{Capability, Intake};
 use crate::{Error, Portal, Result};
 use bytes::Bytes;
 use domain::account::StaffScope;
-use domain::application::{ApplicationView, CaseRef};
+use domain::application::{ApplicationView, CaseRef, CaseState};
 use domain::identity::{IdNumber, PersonName, Phone};
-use domain::intake::{Channel, WindowApplicant, WindowStart};
+use domain::intake::{Channel, WindowApplicant, WindowStart, WindowStarted};
 use sqlx::Row;
 
 /// The hall a clerk works at; a clerk without one has no window.
@@ -43,7 +43,7 @@ pub async fn start_window(
     portal: &Portal,
     session: &Session,
     request: WindowStart,
-) -> Result<ApplicationView> {
+) -> Result<WindowStarted> {
     let staff = session.require_staff(Intake::ROLES)?;
     let hall_id = hall_of(staff)?;
     let applicant = request
@@ -52,7 +52,10 @@ pub async fn start_window(
     let item_code = request.item_code.trim();
     let version = current_version(portal, item_code)
         .await
-        .map_err(|_| Error::invalid("item_code", "没有找到该事项，请重新选择"))?;
+        .map_err(|error| match error {
+            Error::NotFound(_) => Error::invalid("item_code", "没有找到该事项，请重新选择"),
+            other => other,
+        })?;
     let guide = guide_version(portal, item_code, version).await?;
     let for_business = matches!(applicant, WindowApplicant::Business(_));
     check_applicant(guide.applicant_type, for_business).map_err(|_| match for_business {
@@ -88,15 +91,44 @@ pub async fn start_window(
         staff_id: &staff.staff_id,
     };
     let id = insert_draft(portal, &found.applicant, &filing, &[], arrival).await?;
+    let activation_code = match found.offline {
+        true => Some(issue_activation_code(portal, &found.applicant.citizen_id).await?),
+        false => None,
+    };
     let draft = fetch(portal, CaseRef::Id(&id)).await?.ok_or(NOT_FOUND)?;
-    view(portal, draft, filing).await
+    Ok(WindowStarted {
+        application: view(portal, draft, filing).await?,
+        activation_code,
+    })
 }
 
-/// The applicant a window lookup found, and whether it was a read of an existing record (an
-/// offline record just made is the clerk's own entry).
+/// A fresh 网上激活码 for an offline record (any earlier one stops working): eight characters
+/// without look-alikes (no 0/O, 1/I/L), about 40 bits, tried only through the throttled
+/// registration.
+async fn issue_activation_code(portal: &Portal, citizen_id: &str) -> Result<String> {
+    // 31 symbols; a byte's remainder is uneven by under 1 in 8, harmless at this length.
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("random source: {e}"))?;
+    let code: String = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    sqlx::query("UPDATE citizens SET activation_code_hash = $1 WHERE id = $2 AND phone IS NULL")
+        .bind(crate::accounts::activation_code_hash(&code))
+        .bind(citizen_id)
+        .execute(portal.db().pool())
+        .await?;
+    Ok(format!("{}-{}", &code[..4], &code[4..]))
+}
+
+/// The applicant a window lookup found: whether it was a read of an existing record (an offline
+/// record just made is the clerk's own entry), and whether it is an offline record (which gets an
+/// activation code).
 struct Found {
     applicant: Applicant,
     looked_up: bool,
+    offline: bool,
 }
 
 /// A person by ID number: their account or offline record, or a new offline record when the
@@ -107,26 +139,8 @@ async fn person(
     id_number: &IdNumber,
     offline: Option<(PersonName, Phone)>,
 ) -> Result<Found> {
-    let existing = sqlx::query("SELECT id, name FROM citizens WHERE id_number = $1")
-        .bind(id_number.expose())
-        .fetch_optional(portal.db().pool())
-        .await?;
-    if let Some(row) = existing {
-        if let Some((name, _)) = &offline
-            && row.try_get::<String, _>("name")? != name.expose()
-        {
-            return Err(Error::invalid(
-                "name",
-                "姓名与该身份号码登记的姓名不一致，请核对身份证",
-            ));
-        }
-        return Ok(Found {
-            applicant: Applicant {
-                citizen_id: row.try_get("id")?,
-                business_id: None,
-            },
-            looked_up: true,
-        });
+    if let Some(found) = existing_person(portal, id_number, offline.as_ref()).await? {
+        return Ok(found);
     }
     let Some((name, phone)) = offline else {
         return Err(Error::invalid(
@@ -150,12 +164,12 @@ async fn person(
     .bind(&now)
     .execute(&mut *tx)
     .await?;
-    let citizen_id: String = sqlx::query("SELECT id FROM citizens WHERE id_number = $1")
-        .bind(id_number.expose())
-        .fetch_one(&mut *tx)
+    let inserted = sqlx::query("SELECT id FROM citizens WHERE id = $1")
+        .bind(&id)
+        .fetch_optional(&mut *tx)
         .await?
-        .try_get("id")?;
-    if citizen_id == id {
+        .is_some();
+    if inserted {
         let subject = format!("citizen:{id}");
         audit::append(
             &mut tx,
@@ -170,13 +184,53 @@ async fn person(
         .await?;
     }
     tx.commit().await?;
+    if !inserted {
+        // Another window (or a registration) recorded this person a moment ago: that row, read
+        // and checked like any other.
+        return existing_person(portal, id_number, Some(&(name, phone)))
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("a citizen row vanished").into());
+    }
     Ok(Found {
         applicant: Applicant {
-            citizen_id,
+            citizen_id: id,
             business_id: None,
         },
         looked_up: false,
+        offline: true,
     })
+}
+
+/// The person with this ID number, when there is one: the name, when the clerk typed it, must
+/// be the one on record.
+async fn existing_person(
+    portal: &Portal,
+    id_number: &IdNumber,
+    offline: Option<&(PersonName, Phone)>,
+) -> Result<Option<Found>> {
+    let Some(row) = sqlx::query("SELECT id, name, phone FROM citizens WHERE id_number = $1")
+        .bind(id_number.expose())
+        .fetch_optional(portal.db().pool())
+        .await?
+    else {
+        return Ok(None);
+    };
+    if let Some((name, _)) = offline
+        && row.try_get::<String, _>("name")? != name.expose()
+    {
+        return Err(Error::invalid(
+            "name",
+            "姓名与该身份号码登记的姓名不一致，请核对身份证",
+        ));
+    }
+    Ok(Some(Found {
+        applicant: Applicant {
+            citizen_id: row.try_get("id")?,
+            business_id: None,
+        },
+        looked_up: true,
+        offline: row.try_get::<Option<String>, _>("phone")?.is_none(),
+    }))
 }
 
 /// A business by credit code, filed through its administrating 经办人.
@@ -201,20 +255,29 @@ async fn business(portal: &Portal, credit_code: &str) -> Result<Found> {
             business_id: Some(row.try_get("id")?),
         },
         looked_up: true,
+        offline: false,
     })
 }
 
-/// A window application of the clerk's hall; anyone else's — and any online application — is
-/// "not found".
+/// A window draft of the clerk's hall, still being filled in; anyone else's — and any online
+/// application — is "not found". Once sent, the case is the applicant's (a 补正 is theirs to make
+/// online, or the window's to take in again), and a change through here is a state conflict.
 async fn window_draft(portal: &Portal, session: &Session, id: &str) -> Result<Stored> {
     let staff = session.require_staff(Intake::ROLES)?;
     let hall_id = hall_of(staff)?;
-    fetch(portal, CaseRef::Id(id))
+    let draft = fetch(portal, CaseRef::Id(id))
         .await?
         .filter(|draft| {
             draft.channel == Channel::Window && draft.hall_id.as_deref() == Some(hall_id)
         })
-        .ok_or(NOT_FOUND)
+        .ok_or(NOT_FOUND)?;
+    if draft.state != CaseState::Draft {
+        return Err(Error::Conflict {
+            code: "state_conflict",
+            message: "该窗口收件已经提交，请在工作台的办件页继续办理".into(),
+        });
+    }
+    Ok(draft)
 }
 
 /// The window draft as the clerk fills it in. Once sent, the case is read through the
@@ -224,10 +287,12 @@ pub async fn window_application(
     session: &Session,
     id: &str,
 ) -> Result<ApplicationView> {
-    let draft = window_draft(portal, session, id).await?;
-    if !draft.state.editable() {
-        return Err(NOT_FOUND);
-    }
+    let draft = window_draft(portal, session, id)
+        .await
+        .map_err(|error| match error {
+            Error::Conflict { .. } => NOT_FOUND,
+            other => other,
+        })?;
     let filing = filing(portal, &draft).await?;
     view(portal, draft, filing).await
 }
@@ -273,8 +338,5 @@ pub async fn scan_material(
     bytes: Bytes,
 ) -> Result<DocumentView> {
     let draft = window_draft(portal, session, id).await?;
-    if !draft.state.editable() {
-        return Err(super::save::not_editable("已提交的申请不能再补充材料"));
-    }
     documents::upload_to(portal, &draft.holder(), &draft.owner, file_name, bytes).await
 }

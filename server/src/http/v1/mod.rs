@@ -83,7 +83,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(intake::request_supplement))
         .routes(routes!(window::start))
         .routes(routes!(window::read, window::update))
-        .routes(routes!(window::scan))
         .routes(routes!(window::submit))
         .routes(routes!(messages::inbox))
         .routes(routes!(messages::mark_read))
@@ -94,6 +93,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
             // Uploads may be as large as the upload limit; every other body keeps the small one.
             OpenApiRouter::new()
                 .routes(routes!(applications::upload))
+                .routes(routes!(window::scan))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
 }

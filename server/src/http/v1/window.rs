@@ -12,19 +12,20 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 use domain::application::{ApplicationPatch, ApplicationView};
-use domain::intake::WindowStart;
+use domain::intake::{WindowStart, WindowStarted};
 use service::applications::{self, Change, Intent};
 use service::staff::Intake;
 
-/// Starts a window application. A person without an account is found by nothing: give their
-/// name and a contact phone, and an offline record is made that their later registration (same
-/// ID number, name and phone) takes over. The lookup of an existing person is audited.
+/// Starts a window application. For a person without an account, give their name and a contact
+/// phone: an offline record is made, and the answer carries a one-time 网上激活码 to hand them,
+/// with which their later registration takes the record over. Looking up an existing person is
+/// audited.
 #[utoipa::path(
     post, path = "/staff/window-applications", tag = "window", summary = "窗口收件：开始办理",
     request_body = WindowStart,
     params(IdempotencyKey),
     responses(
-        (status = 201, description = "窗口草稿，按申请人档案预填（同一请求标识的重试：第一次的结果）", body = ApplicationView),
+        (status = 201, description = "窗口草稿，按申请人档案预填；线下登记的另有一次性网上激活码（同一请求标识的重试：第一次的结果）", body = WindowStarted),
         (status = 403, description = "不是服务大厅的综合窗口人员", body = ErrorEnvelope),
         (status = 422, description = "事项、身份号码、信用代码、姓名或联系电话有误（fields 指明）", body = ErrorEnvelope),
     ),
@@ -53,6 +54,7 @@ pub async fn start(
     params(("id" = String, Path, description = "草稿编号")),
     responses(
         (status = 200, description = "窗口草稿", body = ApplicationView),
+        (status = 403, description = "不是服务大厅的综合窗口人员", body = ErrorEnvelope),
         (status = 404, description = "没有该草稿，或不是本大厅的窗口收件，或已提交", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
@@ -76,7 +78,7 @@ pub async fn read(
     responses(
         (status = 200, description = "已保存", body = ApplicationView),
         (status = 404, description = "没有该草稿，或不是本大厅的窗口收件", body = ErrorEnvelope),
-        (status = 409, description = "已提交，不能修改", body = ErrorEnvelope),
+        (status = 409, description = "已提交，不能修改（state_conflict）", body = ErrorEnvelope),
         (status = 422, description = "表单中没有的字段或不存在的材料", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
@@ -107,7 +109,7 @@ pub async fn update(
     responses(
         (status = 201, description = "已存入申请人的材料库", body = Document),
         (status = 404, description = "没有该草稿，或不是本大厅的窗口收件", body = ErrorEnvelope),
-        (status = 409, description = "已提交，不能再补充材料", body = ErrorEnvelope),
+        (status = 409, description = "已提交，不能再补充材料（state_conflict）", body = ErrorEnvelope),
         (status = 413, description = "超过大小上限", body = ErrorEnvelope),
         (status = 415, description = "不是 PDF、JPG、PNG 或 OFD（按内容识别）", body = ErrorEnvelope),
         (status = 422, description = "缺少文件或文件为空", body = ErrorEnvelope),
@@ -157,7 +159,7 @@ pub async fn scan(
     responses(
         (status = 201, description = "已收件，得到办件编号", body = ApplicationView),
         (status = 404, description = "没有该草稿，或不是本大厅的窗口收件", body = ErrorEnvelope),
-        (status = 409, description = "已提交过", body = ErrorEnvelope),
+        (status = 409, description = "已提交过（state_conflict）", body = ErrorEnvelope),
         (status = 422, description = "预审未通过（fields 列出每个阻断问题）", body = ErrorEnvelope),
     ),
     security(("bearer" = []))

@@ -95,6 +95,7 @@ struct CitizenForm {
     name: String,
     phone: String,
     password: String,
+    activation_code: String,
 }
 
 impl WebForm for CitizenForm {
@@ -105,6 +106,7 @@ impl WebForm for CitizenForm {
             ("id_number", &self.id_number),
             ("name", &self.name),
             ("phone", &self.phone),
+            ("activation_code", &self.activation_code),
         ])
     }
 }
@@ -120,6 +122,7 @@ async fn register_citizen(post: Posted<CitizenForm>) -> Response {
         name: form.name,
         phone: form.phone,
         password: form.password,
+        activation_code: form.activation_code,
     };
     if let Err(error) = accounts::register_citizen(reply.portal(), &signup, &caller.address).await {
         return reply.refuse(error).await;
@@ -204,6 +207,7 @@ async fn register_business(post: Posted<BusinessForm>) -> Response {
             name: form.agent_name,
             phone: form.agent_phone,
             password: form.agent_password,
+            ..CitizenSignup::default()
         },
     };
     if let Err(error) = accounts::register_business(reply.portal(), &signup, &caller.address).await

@@ -5,7 +5,7 @@
 use super::applications::{ApplicationForm, answer, intent_of};
 use super::form::{SignedIn, WebForm, values};
 use crate::http::AppState;
-use app::forms::FormName;
+use app::forms::{FormFeedback, FormName, STARTED_DRAFT};
 use app::paths::{self, action};
 use axum::Router;
 use axum::extract::Path;
@@ -56,7 +56,8 @@ impl WebForm for WindowStartForm {
     }
 }
 
-/// `POST /staff/window`: the lookup (or the offline record), then the draft opens.
+/// `POST /staff/window`: the lookup (or the offline record), then the draft opens — at once
+/// for a registered applicant, after the activation code for someone without an account.
 async fn start(post: SignedIn<WindowStartForm>) -> Response {
     let SignedIn {
         session,
@@ -72,7 +73,22 @@ async fn start(post: SignedIn<WindowStartForm>) -> Response {
         contact_phone: given(form.contact_phone),
     };
     match applications::start_window(reply.portal(), &session, request).await {
-        Ok(draft) => reply.redirect(&paths::STAFF_WINDOW_DRAFT.at(&draft.id)),
+        Ok(started) => match started.activation_code {
+            None => reply.redirect(&paths::STAFF_WINDOW_DRAFT.at(&started.application.id)),
+            // The code is shown this once, before the form: the clerk hands it over on paper.
+            Some(code) => {
+                reply
+                    .show(FormFeedback {
+                        message: Some(format!(
+                            "已为申请人建立线下档案。网上激活码：{code}。请抄写或打印交给申请人：本人用同一身份号码和姓名注册时填写激活码，即可在网上查看和办理办件。激活码只显示这一次。"
+                        )),
+                        success: true,
+                        values: BTreeMap::from([(STARTED_DRAFT.to_owned(), started.application.id)]),
+                        ..FormFeedback::default()
+                    })
+                    .await
+            }
+        },
         Err(error) => reply.refuse(error).await,
     }
 }
