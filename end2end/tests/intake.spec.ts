@@ -205,8 +205,22 @@ test.describe("with JavaScript", () => {
     const activationCode = shown!.match(/网上激活码：([A-Z0-9]{4}-[A-Z0-9]{4})/)![1];
     await page.getByRole("link", { name: "继续填写申请表" }).click();
 
-    // The same form as online, filled in by the clerk; the scan uploads at once.
+    // The same form as online, filled in by the clerk; the scan uploads at once. It fits a
+    // 360 px screen in both modes, as every staff page does, and passes axe.
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("窗口收件：退休审批");
+    await waitForHydration(page);
+    await expectNoSeriousAxeViolations(page);
+    const desk = page.viewportSize()!;
+    await page.setViewportSize({ width: 360, height: 740 });
+    for (const mode of ["standard", "elder"]) {
+      await page.context().addCookies([{ name: "display_mode", value: mode, url: page.url() }]);
+      await page.reload();
+      const wider = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(wider, `the window draft in ${mode} mode is ${wider}px too wide`).toBeLessThanOrEqual(0);
+    }
+    await page.context().addCookies([{ name: "display_mode", value: "standard", url: page.url() }]);
+    await page.setViewportSize(desk);
+    await page.reload();
     await waitForHydration(page);
     await page.getByLabel("联系地址").fill("示范市人民大道8号2幢101室");
     await page.getByLabel("退休类别").selectOption("正常退休");
