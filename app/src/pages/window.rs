@@ -9,6 +9,7 @@ use crate::api::window::{load_window_application, load_window_items};
 use crate::components::layout::use_signed_in;
 use crate::forms::{CsrfField, ErrorSummary, Field, FormName, STARTED_DRAFT, use_feedback};
 use crate::paths;
+use domain::account::{PrincipalView, StaffRole};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -25,7 +26,18 @@ pub fn WindowStartPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 let feedback = feedback.await.unwrap_or_default();
-                let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
+                let signed_in = signed_in.await.ok().flatten();
+                let clerk = matches!(
+                    signed_in.as_ref().map(|s| &s.principal),
+                    Some(PrincipalView::Staff { role: StaffRole::Clerk, .. })
+                );
+                if !clerk {
+                    return view! {
+                        <p class="notice" role="status">"只有服务大厅的综合窗口人员可以窗口收件。请以窗口人员账号登录。"</p>
+                    }
+                    .into_any();
+                }
+                let csrf = signed_in.map(|s| s.csrf_token).unwrap_or_default();
                 let items = items.await.unwrap_or_default();
                 let form = FormName::WindowStart;
                 let chosen = feedback.value(form, "item_code");
@@ -83,6 +95,7 @@ pub fn WindowStartPage() -> impl IntoView {
                         <button type="submit" class="button">"开始收件"</button>
                     </form>
                 }
+                .into_any()
             })}
         </Suspense>
         <p><a href=paths::STAFF>"返回工作台"</a></p>

@@ -1153,6 +1153,27 @@ async fn a_clerk_registers_a_walk_in_without_javascript(backend: Backend) {
     // Sent, the draft's address no longer opens it for editing.
     let (_, html) = get_page(&app, &draft_path, Some(&staff)).await;
     assert!(html.contains("没有找到该窗口草稿"), "{html}");
+
+    // Staff who work no window are told so, not offered a form they may not send.
+    let (supervisor, secret) = app
+        .enrolled_staff_at("supervisor", "supervisor01", "city", "social")
+        .await;
+    let (_, headers, _) = post_form(
+        &app,
+        "/staff/login",
+        &[
+            ("account", supervisor.as_str()),
+            ("password", STAFF_PASSWORD),
+            ("totp", &app.totp_now(&secret)),
+        ],
+        None,
+    )
+    .await;
+    let (_, html) = get_page(&app, "/staff/window", Some(&session_token(&headers))).await;
+    assert!(
+        html.contains("只有服务大厅的综合窗口人员可以窗口收件") && !html.contains("开始收件"),
+        "{html}"
+    );
 }
 
 /// 一次性告知 on the workbench without JavaScript: nothing asked is refused, one item sends the
