@@ -269,6 +269,31 @@ async fn staff_enrol_the_authenticator_at_first_login(backend: Backend) {
     assert!(html.contains("查询申请人"), "the clerk's desk");
 }
 
+/// A staff member of `hall`/`zone`, enrolled and logged in on the web with the authenticator:
+/// their session token.
+async fn staff_session(
+    app: &TestApp,
+    role: &str,
+    username: &str,
+    hall: &str,
+    zone: &str,
+) -> String {
+    let (username, secret) = app.enrolled_staff_at(role, username, hall, zone).await;
+    let (status, headers, _) = post_form(
+        app,
+        "/staff/login",
+        &[
+            ("account", username.as_str()),
+            ("password", STAFF_PASSWORD),
+            ("totp", &app.totp_now(&secret)),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(status, 303, "{username} logs in");
+    session_token(&headers)
+}
+
 /// A multipart body of text fields and one optional file.
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
     let boundary = "apply-test-boundary";
@@ -848,22 +873,7 @@ async fn a_clerk_accepts_on_the_workbench_without_javascript(backend: Backend) {
     let filled = fill_in(&app, &token, &draft).await;
     let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
     let case_no = case["case_no"].as_str().unwrap().to_owned();
-    let (clerk, secret) = app
-        .enrolled_staff_at("clerk", "clerk01", "city", "social")
-        .await;
-    let (status, headers, _) = post_form(
-        &app,
-        "/staff/login",
-        &[
-            ("account", clerk.as_str()),
-            ("password", STAFF_PASSWORD),
-            ("totp", &app.totp_now(&secret)),
-        ],
-        None,
-    )
-    .await;
-    assert_eq!(status, 303);
-    let staff = session_token(&headers);
+    let staff = staff_session(&app, "clerk", "clerk01", "city", "social").await;
     let (_, desk) = get_page(&app, "/staff", Some(&staff)).await;
     let page = format!("/staff/cases/{case_no}");
     assert!(
@@ -941,21 +951,7 @@ async fn a_clerk_defers_a_material_on_the_workbench(backend: Backend) {
     let filled = fill_in(&app, &token, &draft).await;
     let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
     let case_no = case["case_no"].as_str().unwrap().to_owned();
-    let (clerk, secret) = app
-        .enrolled_staff_at("clerk", "clerk01", "city", "social")
-        .await;
-    let (_, headers, _) = post_form(
-        &app,
-        "/staff/login",
-        &[
-            ("account", clerk.as_str()),
-            ("password", STAFF_PASSWORD),
-            ("totp", &app.totp_now(&secret)),
-        ],
-        None,
-    )
-    .await;
-    let staff = session_token(&headers);
+    let staff = staff_session(&app, "clerk", "clerk01", "city", "social").await;
     let page = format!("/staff/cases/{case_no}");
     let (_, html) = get_page(&app, &page, Some(&staff)).await;
     assert!(
@@ -1041,21 +1037,7 @@ async fn a_clerk_registers_a_walk_in_without_javascript(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
-    let (clerk, secret) = app
-        .enrolled_staff_at("clerk", "clerk01", "qingshan", "social")
-        .await;
-    let (_, headers, _) = post_form(
-        &app,
-        "/staff/login",
-        &[
-            ("account", clerk.as_str()),
-            ("password", STAFF_PASSWORD),
-            ("totp", &app.totp_now(&secret)),
-        ],
-        None,
-    )
-    .await;
-    let staff = session_token(&headers);
+    let staff = staff_session(&app, "clerk", "clerk01", "qingshan", "social").await;
     let (status, html) = get_page(&app, "/staff/window", Some(&staff)).await;
     assert_eq!(status, 200);
     assert!(html.contains("退休审批（"), "every item is offered: {html}");
@@ -1155,21 +1137,8 @@ async fn a_clerk_registers_a_walk_in_without_javascript(backend: Backend) {
     assert!(html.contains("没有找到该窗口草稿"), "{html}");
 
     // Staff who work no window are told so, not offered a form they may not send.
-    let (supervisor, secret) = app
-        .enrolled_staff_at("supervisor", "supervisor01", "city", "social")
-        .await;
-    let (_, headers, _) = post_form(
-        &app,
-        "/staff/login",
-        &[
-            ("account", supervisor.as_str()),
-            ("password", STAFF_PASSWORD),
-            ("totp", &app.totp_now(&secret)),
-        ],
-        None,
-    )
-    .await;
-    let (_, html) = get_page(&app, "/staff/window", Some(&session_token(&headers))).await;
+    let supervisor = staff_session(&app, "supervisor", "supervisor01", "city", "social").await;
+    let (_, html) = get_page(&app, "/staff/window", Some(&supervisor)).await;
     assert!(
         html.contains("只有服务大厅的综合窗口人员可以窗口收件") && !html.contains("开始收件"),
         "{html}"
@@ -1192,21 +1161,7 @@ async fn a_clerk_sends_a_case_back_for_supplement_without_javascript(backend: Ba
     let filled = fill_in(&app, &token, &draft).await;
     let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
     let case_no = case["case_no"].as_str().unwrap().to_owned();
-    let (clerk, secret) = app
-        .enrolled_staff_at("clerk", "clerk01", "city", "social")
-        .await;
-    let (_, headers, _) = post_form(
-        &app,
-        "/staff/login",
-        &[
-            ("account", clerk.as_str()),
-            ("password", STAFF_PASSWORD),
-            ("totp", &app.totp_now(&secret)),
-        ],
-        None,
-    )
-    .await;
-    let staff = session_token(&headers);
+    let staff = staff_session(&app, "clerk", "clerk01", "city", "social").await;
     let page = format!("/staff/cases/{case_no}");
     let (_, html) = get_page(&app, &page, Some(&staff)).await;
     assert!(html.contains("退回补正（一次性告知）"), "{html}");
