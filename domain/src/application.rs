@@ -348,6 +348,13 @@ pub struct ApplicationView {
     /// From acceptance on: the promised and legal due dates and the working days left
     /// (`promised_left`, `legal_left`), warning and overdue included.
     pub clock: Option<crate::case_clock::ClockReading>,
+    /// Who is responsible from acceptance on: the reviewing department (and the accepting hall),
+    /// as an overdue case's page names it.
+    pub responsible: Option<String>,
+    /// The 特别程序 of the case, oldest first; the clock stood still through each.
+    pub suspensions: Vec<crate::review::SuspensionView>,
+    /// From acceptance on: each 容缺 material, its committed date and where it stands.
+    pub commitments: Vec<crate::review::CommitmentStatus>,
     /// The latest 容缺 date an applicant may promise, in days from today (the pre-review's rule).
     pub max_deferral_days: u32,
     /// What the clerk asked to be fixed, while the case waits for 补正.
@@ -366,8 +373,10 @@ pub struct PackageCase {
     pub package_id: String,
     /// The member items' names, in the package's order.
     pub items: Vec<String>,
-    /// One child case per item, from submission on.
+    /// One child case per item, from submission on, each with its department and clock.
     pub children: Vec<ApplicationSummary>,
+    /// Once every child case is decided: each child's outcome counted (部分准予 shown as such).
+    pub outcome: Option<crate::review::PackageOutcome>,
 }
 
 /// A change to a draft: answers to merge in, material choices to set (`null` clears one).
@@ -449,6 +458,12 @@ pub struct ApplicationSummary {
     pub state: CaseState,
     pub state_label: String,
     pub updated_at: Instant,
+    /// A package's child case: the department that reviews it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// A package's child case, from acceptance on: its own clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<crate::case_clock::ClockReading>,
 }
 
 /// 办件进度查询: what anyone holding the case number and the applicant's name may see. The

@@ -119,6 +119,12 @@ impl WorkCalendar {
         date
     }
 
+    /// Whether `today` is the last working day before `date` (the day a reminder of `date` goes
+    /// out: the Friday before a Monday, the day before a holiday starts).
+    pub fn is_last_working_day_before(&self, today: Date, date: Date) -> bool {
+        today < date && self.is_working_day(today) && self.add_working_days(today, 1) >= date
+    }
+
     /// Working days in `(from, to]`: how many have passed between the two dates. Negative when
     /// `to` is before `from` (a case past its due date has a negative remainder).
     pub fn working_days_between(&self, from: Date, to: Date) -> i64 {
@@ -255,6 +261,18 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use time::macros::date;
+
+    #[test]
+    fn the_last_working_day_before_a_date_skips_weekends_and_holidays() {
+        let calendar = calendar_2026();
+        // Due Mon 12-14: Fri 12-11 is the last working day before it.
+        assert!(calendar.is_last_working_day_before(date!(2026 - 12 - 11), date!(2026 - 12 - 14)));
+        assert!(!calendar.is_last_working_day_before(date!(2026 - 12 - 10), date!(2026 - 12 - 14)));
+        assert!(!calendar.is_last_working_day_before(date!(2026 - 12 - 12), date!(2026 - 12 - 14)));
+        assert!(!calendar.is_last_working_day_before(date!(2026 - 12 - 14), date!(2026 - 12 - 14)));
+        // Across the National Day holiday: 9-30 is the last working day before 10-08.
+        assert!(calendar.is_last_working_day_before(date!(2026 - 09 - 30), date!(2026 - 10 - 08)));
+    }
 
     #[test]
     fn make_up_weekend_days_are_working_days() {

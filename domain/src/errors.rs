@@ -46,6 +46,11 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// `Ok` when nothing was added: the end of every request's `check`.
+    pub fn into_result(self) -> Result<(), Self> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+
     pub fn get(&self, field: &str) -> Option<&[String]> {
         self.0.get(field).map(Vec::as_slice)
     }

@@ -89,12 +89,15 @@ pub struct QueueFilter {
     pub state: Option<CaseState>,
     /// Only cases at or past their warning threshold.
     pub warning: bool,
+    /// Only cases with a 催办 not acted on since.
+    pub reminded: bool,
 }
 
 impl QueueFilter {
     pub fn admits(&self, entry: &QueueEntry) -> bool {
         self.state.is_none_or(|state| entry.state == state)
             && (!self.warning || entry.urgency != Urgency::OnTime)
+            && (!self.reminded || entry.reminded_at.is_some())
     }
 }
 
@@ -148,6 +151,8 @@ pub struct QueueEntry {
     /// How urgent the case is: overdue, warning or on time (a case waiting for acceptance is on
     /// time; it has no clock yet).
     pub urgency: Urgency,
+    /// A supervisor's 催办 the case has not moved since.
+    pub reminded_at: Option<Instant>,
 }
 
 /// A manual 形式审查要点 of a case's material, as the catalog words it; the clerk checks each one
@@ -243,6 +248,12 @@ pub struct StaffCaseView {
     /// The notices the case's decisions produced (受理通知书, 不予受理通知书), the person
     /// addressed masked.
     pub notices: Vec<crate::notice::CaseNotice>,
+    /// The 一车勘验 joint inspections covering the case, with their draws.
+    pub inspections: Vec<crate::review::InspectionView>,
+    /// A supervisor's 催办 the case has not moved since, and what it asks.
+    pub reminder: Option<TimelineEvent>,
+    /// Whether the caller confirms handed-in 容缺 materials here (the clerks of the case).
+    pub confirms_supplements: bool,
 }
 
 /// 受理: the manual points the clerk checked, and the materials accepted without (容缺), each with

@@ -26,6 +26,7 @@ pub mod package;
 pub mod paging;
 pub mod password;
 pub mod prereview;
+pub mod review;
 pub mod search;
 pub mod site;
 pub mod totp;

@@ -1,5 +1,6 @@
 //! The written notices a case produces (文书): the 受理通知书 when a clerk accepts, the
-//! 不予受理通知书 when they refuse. A notice is composed once, when the decision is made, and kept
+//! 不予受理通知书 when they refuse, the 准予 / 不予许可决定书 when the department decides, the
+//! 撤销决定书 when a case is revoked. A notice is composed once, when the decision is made, and kept
 //! as issued: the applicant prints it, the clerk hands it over at the window, and neither a later
 //! change of the catalog nor of a hall's name rewrites it.
 
@@ -17,16 +18,31 @@ pub enum NoticeKind {
     Acceptance,
     /// 不予受理通知书.
     Refusal,
+    /// 准予行政许可决定书.
+    Approval,
+    /// 不予行政许可决定书.
+    Denial,
+    /// 撤销决定书: a commitment not kept, or a 告知承诺 found untrue.
+    Revocation,
 }
 
 impl NoticeKind {
-    pub const ALL: [Self; 2] = [Self::Acceptance, Self::Refusal];
+    pub const ALL: [Self; 5] = [
+        Self::Acceptance,
+        Self::Refusal,
+        Self::Approval,
+        Self::Denial,
+        Self::Revocation,
+    ];
 
     /// As addresses and the API name it (`acceptance`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Acceptance => "acceptance",
             Self::Refusal => "refusal",
+            Self::Approval => "approval",
+            Self::Denial => "denial",
+            Self::Revocation => "revocation",
         }
     }
 
@@ -38,6 +54,9 @@ impl NoticeKind {
         match self {
             Self::Acceptance => "受理通知书",
             Self::Refusal => "不予受理通知书",
+            Self::Approval => "准予行政许可决定书",
+            Self::Denial => "不予行政许可决定书",
+            Self::Revocation => "撤销决定书",
         }
     }
 }
@@ -191,9 +210,74 @@ pub fn refusal(case: NoticeCase, reason: &str, basis: &str) -> CaseNotice {
         ),
         format!("根据{}的规定，决定不予受理。", basis),
     ];
+    plain(
+        case,
+        NoticeKind::Refusal,
+        paragraphs,
+        basis,
+        Some(REMEDY.into()),
+    )
+}
+
+/// The department's decision: 准予 with its reasons, or 不予 with the reasons, the provisions
+/// and the way to challenge it (《行政许可法》第三十八条: a denial gives reasons and remedies).
+pub fn decision(case: NoticeCase, approved: bool, reasons: &str, basis: &str) -> CaseNotice {
+    let kind = if approved {
+        NoticeKind::Approval
+    } else {
+        NoticeKind::Denial
+    };
+    let reasons = reasons.trim().trim_end_matches(['。', '.']);
+    let paragraphs = vec![
+        format!(
+            "你（单位）于 {} 提出的“{}”申请（办件编号 {}），经审查，{}。",
+            case.submitted_on, case.item_name, case.case_no, reasons
+        ),
+        format!(
+            "根据{}的规定，决定{}。",
+            basis.trim(),
+            if approved {
+                "准予行政许可"
+            } else {
+                "不予行政许可"
+            }
+        ),
+    ];
+    plain(case, kind, paragraphs, basis, (!approved).then(|| REMEDY.into()))
+}
+
+/// 撤销决定书: the case is revoked, and why.
+pub fn revocation(case: NoticeCase, reason: &str) -> CaseNotice {
+    let paragraphs = vec![
+        format!(
+            "你（单位）于 {} 提出的“{}”申请（办件编号 {}），因{}，",
+            case.submitted_on,
+            case.item_name,
+            case.case_no,
+            reason.trim().trim_end_matches(['。', '.'])
+        ),
+        "根据告知承诺制的规定（你承诺、我审批，不兑现就撤销），决定撤销该办件的受理及据此作出的决定。".into(),
+    ];
+    plain(
+        case,
+        NoticeKind::Revocation,
+        paragraphs,
+        "《国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）",
+        Some(REMEDY.into()),
+    )
+}
+
+/// A notice with no dates or commitments of its own.
+fn plain(
+    case: NoticeCase,
+    kind: NoticeKind,
+    paragraphs: Vec<String>,
+    basis: &str,
+    remedy: Option<String>,
+) -> CaseNotice {
     CaseNotice {
-        kind: NoticeKind::Refusal,
-        title: NoticeKind::Refusal.title().into(),
+        kind,
+        title: kind.title().into(),
         number: case.case_no.into(),
         case_no: case.case_no.into(),
         item_name: case.item_name.into(),
@@ -205,8 +289,8 @@ pub fn refusal(case: NoticeCase, reason: &str, basis: &str) -> CaseNotice {
         promised_due: None,
         legal_due: None,
         commitments: Vec::new(),
-        legal_basis: vec![basis.to_owned()],
-        remedy: Some(REMEDY.into()),
+        legal_basis: vec![basis.trim().to_owned()],
+        remedy,
     }
 }
 
@@ -272,6 +356,20 @@ mod tests {
         assert!(notice.paragraphs[0].ends_with("经审查，申请人尚未达到法定退休年龄。"));
         assert!(notice.paragraphs[1].contains("第一条的规定，决定不予受理"));
         assert!(notice.remedy.unwrap().contains("六十日内依法申请行政复议"));
+    }
+
+    #[test]
+    fn a_denial_gives_reasons_basis_and_remedy_an_approval_no_remedy() {
+        let denial = decision(case(), false, "申请人不符合退休条件。", "《社会保险法》第十六条");
+        assert_eq!(denial.title, "不予行政许可决定书");
+        assert!(denial.paragraphs[0].ends_with("经审查，申请人不符合退休条件。"));
+        assert!(denial.paragraphs[1].contains("决定不予行政许可"));
+        assert!(denial.remedy.is_some());
+        let approval = decision(case(), true, "符合法定条件", "《社会保险法》第十六条");
+        assert_eq!(approval.kind, NoticeKind::Approval);
+        assert!(approval.remedy.is_none());
+        let revoked = revocation(case(), "承诺的材料逾期未补交");
+        assert!(revoked.paragraphs[0].contains("因承诺的材料逾期未补交"));
     }
 
     #[test]

@@ -210,8 +210,8 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Hourly housekeeping (draft expiry reminders, expired drafts, old idempotency keys). Every instance may run it: each
-/// step is one idempotent statement.
+/// Hourly housekeeping (draft expiry reminders, expired drafts, old idempotency keys, 容缺
+/// commitments). Every instance may run it: each step is idempotent.
 fn spawn_housekeeping(portal: service::Portal) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
@@ -222,7 +222,10 @@ fn spawn_housekeeping(portal: service::Portal) {
                 Ok(swept) => tracing::info!(
                     reminded = swept.reminded,
                     deleted = swept.deleted,
-                    "drafts reminded of expiry or deleted"
+                    commitments_reminded = swept.commitments.reminded,
+                    commitments_flagged = swept.commitments.flagged,
+                    revoked = swept.commitments.revoked,
+                    "housekeeping: drafts and 容缺 commitments"
                 ),
                 Err(error) => tracing::error!(error = format!("{error:#}"), "housekeeping failed"),
             }

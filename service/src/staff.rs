@@ -56,6 +56,18 @@ impl Capability for Intake {
     const ROLES: &'static [StaffRole] = &[StaffRole::Clerk];
 }
 
+/// The department's steps (后台分类审批): review, 特别程序, 一车勘验, decisions and revocation.
+pub struct Review;
+impl Capability for Review {
+    const ROLES: &'static [StaffRole] = &[StaffRole::Approver];
+}
+
+/// 电子监察: the warning and overdue lists across every scope, and 催办.
+pub struct Supervise;
+impl Capability for Supervise {
+    const ROLES: &'static [StaffRole] = &[StaffRole::Supervisor];
+}
+
 /// Creates a staff account; the new member enrols the authenticator at first login.
 pub async fn create_staff(
     portal: &Portal,

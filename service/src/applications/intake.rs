@@ -1,5 +1,7 @@
 //! 一窗受理: the work queues of a staff member's scope, the audited read of one case, and the
-//! clerk's decisions — 受理 (the clock starts; 容缺受理 when materials are deferred) and 不予受理.
+//! clerk's decisions — 受理 (the clock starts and the case goes to its department; a 一件事's
+//! child cases go to each member department at once; 容缺受理 when materials are deferred) and
+//! 不予受理.
 //! Each decision is one conditional state change (`transition`), so of two clerks acting on one
 //! case at once one succeeds and the other gets 409 `state_conflict`; each is an event on the
 //! case's timeline and a message to the applicant.
@@ -37,9 +39,10 @@ const NOT_FOUND: Error = Error::NotFound("没有找到该办件，或不在您�
 
 /// Whether `staff` may see the case: a clerk the cases of their hall and zone and every case
 /// their hall took in at a window (全域办: any item, any zone), an issuer those of their hall
-/// zone ready to issue, supervisors and admins everything; approvers see the cases routed to
-/// their department once review is built (the department-approval issue).
-fn in_scope(staff: &StaffPrincipal, application: &Stored) -> bool {
+/// zone ready to issue, an approver those routed to their department at acceptance (a
+/// 一件事's lead department its package case, each member department its child case),
+/// supervisors and admins everything.
+pub(super) fn in_scope(staff: &StaffPrincipal, application: &Stored) -> bool {
     let same_zone = |hall_id: &str, zone: &str| {
         application.hall_id.as_deref() == Some(hall_id) && application.zone.as_deref() == Some(zone)
     };
@@ -53,6 +56,9 @@ fn in_scope(staff: &StaffPrincipal, application: &Stored) -> bool {
         (StaffScope::Zone { hall_id, zone }, StaffRole::Issuer) => {
             same_zone(hall_id, zone.as_str())
                 && Queue::Issuing.states().contains(&application.state)
+        }
+        (StaffScope::Department { department }, StaffRole::Approver) => {
+            application.department_code.as_deref() == Some(department)
         }
         _ => false,
     }
@@ -79,64 +85,36 @@ pub async fn queue(
         return Ok(Page::of(&[], paging));
     }
     let states = states.join(", ");
+    // The front desk works on whole cases (a 一件事 once); a department on what was routed to
+    // it: a member department its child case, the lead department the package case too.
     let scope = match (&staff.scope, staff.role) {
-        (StaffScope::Platform, _) => String::new(),
+        (StaffScope::Platform, _) => "AND a.parent_id IS NULL",
         (StaffScope::Zone { .. }, StaffRole::Clerk) => {
-            "AND a.hall_id = $1 AND (a.zone = $2 OR a.channel = 'window')".to_owned()
+            "AND a.parent_id IS NULL AND a.hall_id = $1 AND (a.zone = $2 OR a.channel = 'window')"
         }
         (StaffScope::Zone { .. }, StaffRole::Issuer) => {
-            "AND a.hall_id = $1 AND a.zone = $2".to_owned()
+            "AND a.parent_id IS NULL AND a.hall_id = $1 AND a.zone = $2"
         }
-        // Nothing is routed to a department before review exists.
+        (StaffScope::Department { .. }, StaffRole::Approver) => "AND a.department_code = $1",
         _ => return Ok(Page::of(&[], paging)),
     };
     let sql = format!(
-        "SELECT a.id, a.case_no, a.state, a.channel, a.submitted_at, a.accepted_at, \
-         a.item_code, a.item_version, a.package_id, a.package_members, a.business_id, \
-         COALESCE(p.name, i.name) AS item_name, c.name AS owner_name, b.org_name \
-         FROM applications a JOIN items i ON i.code = a.item_code \
-         JOIN citizens c ON c.id = a.owner_citizen_id \
-         LEFT JOIN businesses b ON b.id = a.business_id \
-         LEFT JOIN packages p ON p.id = a.package_id \
-         WHERE a.parent_id IS NULL AND a.case_no IS NOT NULL AND a.state IN ({states}) \
+        "{QUEUE_SELECT} WHERE a.case_no IS NOT NULL AND a.state IN ({states}) \
          {scope} ORDER BY a.submitted_at, a.case_no"
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    if let StaffScope::Zone { hall_id, zone } = &staff.scope {
-        query = query.bind(hall_id.clone()).bind(zone.as_str());
+    match &staff.scope {
+        StaffScope::Zone { hall_id, zone } => {
+            query = query.bind(hall_id.clone()).bind(zone.as_str());
+        }
+        StaffScope::Department { department } => query = query.bind(department.clone()),
+        StaffScope::Platform => {}
     }
     let rows = query.fetch_all(portal.db().pool()).await?;
     let calendar = calendar::load(portal.db()).await?;
     let mut entries = Vec::with_capacity(rows.len());
     for row in &rows {
-        let state: String = row.try_get("state")?;
-        let state = CaseState::parse(&state).ok_or_else(|| anyhow::anyhow!("state {state}"))?;
-        let channel: String = row.try_get("channel")?;
-        let accepted_at: Option<String> = row.try_get("accepted_at")?;
-        let clock = match accepted_at {
-            Some(accepted_at) => {
-                let id: String = row.try_get("id")?;
-                let stored = fetch(portal, CaseRef::Id(&id)).await?.ok_or(NOT_FOUND)?;
-                let filing = filing(portal, &stored).await?;
-                read_clock(portal, &calendar, &accepted_at, &filing)
-            }
-            None => None,
-        };
-        let applicant = applicant_shown(
-            row.try_get("org_name")?,
-            &row.try_get::<String, _>("owner_name")?,
-        );
-        entries.push(QueueEntry {
-            case_no: row.try_get("case_no")?,
-            item_name: row.try_get("item_name")?,
-            applicant,
-            state,
-            state_label: state.label().into(),
-            channel: Channel::parse(&channel).unwrap_or(Channel::Online),
-            submitted_at: stored_instant(&row.try_get::<String, _>("submitted_at")?)?,
-            urgency: clock.as_ref().map_or(Urgency::OnTime, |c| c.urgency),
-            clock,
-        });
+        entries.push(queue_entry(portal, &calendar, row).await?);
     }
     entries.retain(|entry| filter.admits(entry));
     entries.sort_by(|a, b| {
@@ -145,6 +123,69 @@ pub async fn queue(
             .then_with(|| a.submitted_at.cmp(&b.submitted_at))
     });
     Ok(Page::of(&entries, paging))
+}
+
+/// What a line of a work queue (or of 电子监察) reads.
+pub(super) const QUEUE_SELECT: &str = "SELECT a.id, a.case_no, a.state, a.channel, \
+     a.submitted_at, a.accepted_at, a.updated_at, a.reminded_at, a.department_code, a.hall_id, \
+     a.zone, COALESCE(p.name, i.name) AS item_name, c.name AS owner_name, b.org_name \
+     FROM applications a JOIN items i ON i.code = a.item_code \
+     JOIN citizens c ON c.id = a.owner_citizen_id \
+     LEFT JOIN businesses b ON b.id = a.business_id \
+     LEFT JOIN packages p ON p.id = a.package_id";
+
+/// One line of a queue from a [`QUEUE_SELECT`] row: the applicant masked, the clock read today.
+pub(super) async fn queue_entry(
+    portal: &Portal,
+    calendar: &domain::calendar::WorkCalendar,
+    row: &sqlx::any::AnyRow,
+) -> Result<QueueEntry> {
+    let state: String = row.try_get("state")?;
+    let state = CaseState::parse(&state).ok_or_else(|| anyhow::anyhow!("state {state}"))?;
+    let channel: String = row.try_get("channel")?;
+    let accepted_at: Option<String> = row.try_get("accepted_at")?;
+    let clock = match accepted_at {
+        Some(accepted_at) => {
+            let id: String = row.try_get("id")?;
+            let stored = fetch(portal, CaseRef::Id(&id)).await?.ok_or(NOT_FOUND)?;
+            let filing = filing(portal, &stored).await?;
+            let suspensions = super::review::suspensions_of(portal, &id).await?;
+            read_clock(portal, calendar, &accepted_at, &filing, &suspensions)
+        }
+        None => None,
+    };
+    let reminded_at = pending_reminder(
+        row.try_get("reminded_at")?,
+        &row.try_get::<String, _>("updated_at")?,
+    )?;
+    let applicant = applicant_shown(
+        row.try_get("org_name")?,
+        &row.try_get::<String, _>("owner_name")?,
+    );
+    Ok(QueueEntry {
+        case_no: row.try_get("case_no")?,
+        item_name: row.try_get("item_name")?,
+        applicant,
+        state,
+        state_label: state.label().into(),
+        channel: Channel::parse(&channel).unwrap_or(Channel::Online),
+        submitted_at: stored_instant(&row.try_get::<String, _>("submitted_at")?)?,
+        urgency: clock.as_ref().map_or(Urgency::OnTime, |c| c.urgency),
+        clock,
+        reminded_at,
+    })
+}
+
+/// A 催办 the case has not moved since (a state change stamps `updated_at`; a reminder does
+/// not), or none.
+pub(super) fn pending_reminder(
+    reminded_at: Option<String>,
+    updated_at: &str,
+) -> Result<Option<Instant>> {
+    match reminded_at {
+        Some(at) if at.as_str() > updated_at => Ok(Some(stored_instant(&at)?)),
+        _ => Ok(None),
+    }
 }
 
 /// One case as a staff member in scope sees it. The read is audited: the applicant finds it in
@@ -176,9 +217,12 @@ pub async fn material_for_staff(
         .await?
         .filter(|application| in_scope(staff, application))
         .ok_or(NOT_FOUND)?;
-    let Some(MaterialChoice::Document { document_id, .. }) = application.choices.get(material_code)
-    else {
-        return Err(Error::NotFound("该材料没有上传的文件"));
+    let handed_in = super::commitments::handed_in_document(portal, &application.id, material_code)
+        .await?;
+    let document_id = match (application.choices.get(material_code), handed_in) {
+        (Some(MaterialChoice::Document { document_id, .. }), _) => document_id.clone(),
+        (_, Some(document_id)) => document_id,
+        _ => return Err(Error::NotFound("该材料没有上传的文件")),
     };
     let filing = filing(portal, &application).await?;
     let name = filing
@@ -186,14 +230,14 @@ pub async fn material_for_staff(
         .iter()
         .find(|material| material.code == material_code)
         .map_or(material_code, |material| material.name.as_str());
-    let file = documents::content_of(portal, &application.holder(), document_id).await?;
+    let file = documents::content_of(portal, &application.holder(), &document_id).await?;
     let purpose = format!("办理办件 {case_no}：{name}");
     crate::staff::record_material_view(portal, session, staff, &application.owner, &purpose)
         .await?;
     Ok(file)
 }
 
-async fn staff_view(
+pub(super) async fn staff_view(
     portal: &Portal,
     staff: &StaffPrincipal,
     application: Stored,
@@ -214,18 +258,26 @@ async fn staff_view(
         .map(|notice| notice.masked_for_staff(addressee.is_person))
         .collect();
     let channel = application.channel;
-    let actions = if staff.role == StaffRole::Clerk {
-        [
+    let offered: Vec<CaseAction> = match staff.role {
+        StaffRole::Clerk => vec![
             acceptance_of(&application, &AcceptRequest::default()),
             CaseAction::RequestSupplement,
             CaseAction::Refuse,
-        ]
+        ],
+        StaffRole::Approver => super::review::approver_actions(&application),
+        _ => Vec::new(),
+    };
+    let actions = offered
         .into_iter()
         .filter(|action| application.state.allows(*action))
-        .collect()
-    } else {
-        Vec::new()
+        .collect();
+    let inspections = super::inspections::inspections_of(portal, &application.id).await?;
+    let reminder = match pending_reminder(application.reminded_at.clone(), &application.updated_at)?
+    {
+        Some(_) => timeline.iter().rev().find(|e| e.kind == "reminded").cloned(),
+        None => None,
     };
+    let confirms_supplements = staff.role == StaffRole::Clerk;
     let case = view(portal, application, filing).await?;
     Ok(StaffCaseView {
         case,
@@ -237,6 +289,9 @@ async fn staff_view(
         actions,
         notices,
         timeline,
+        inspections,
+        reminder,
+        confirms_supplements,
     })
 }
 
@@ -254,7 +309,7 @@ fn acceptance_of(application: &Stored, request: &AcceptRequest) -> CaseAction {
 }
 
 /// How staff see the applicant: the business's name, or the person's name masked.
-fn applicant_shown(org_name: Option<String>, person: &str) -> String {
+pub(super) fn applicant_shown(org_name: Option<String>, person: &str) -> String {
     org_name.unwrap_or_else(|| {
         PersonName::parse(person)
             .map(|name| name.masked())
@@ -276,31 +331,36 @@ async fn clerk_and_case<'a>(
     Ok((staff, application))
 }
 
-/// How the applicant sees who acted: the staff member masked, with their unit.
-fn actor_of(staff: &StaffPrincipal) -> String {
-    format!("窗口工作人员 {}", staff.name.masked())
+/// How the applicant sees who acted: the staff member masked, with their role.
+pub(super) fn actor_of(staff: &StaffPrincipal) -> String {
+    let role = match staff.role {
+        StaffRole::Clerk => "窗口工作人员",
+        other => other.label(),
+    };
+    format!("{role} {}", staff.name.masked())
 }
 
 /// What the applicant is told of a decision in the message centre.
-struct Told {
-    title: String,
-    body: String,
-    dedup_key: String,
+pub(super) struct Told {
+    pub title: String,
+    pub body: String,
+    pub dedup_key: String,
 }
 
 /// A clerk's decision on the timeline (the clerk masked) and, when its event code is one the
 /// applicant hears of (`inform` in the published table), in their message centre.
-async fn record_decision(
+pub(super) async fn record_decision(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     portal: &Portal,
-    staff: &StaffPrincipal,
+    actor: Option<&StaffPrincipal>,
     application: &Stored,
     kind: &'static str,
     text: &str,
     told: Told,
 ) -> Result<()> {
     let now = portal.now();
-    add_event(tx, &application.id, kind, text, now, Some(&actor_of(staff))).await?;
+    let actor = actor.map(actor_of);
+    add_event(tx, &application.id, kind, text, now, actor.as_deref()).await?;
     if domain::event_codes::find(kind).is_some_and(|code| code.inform) {
         messages::send(
             tx,
@@ -387,15 +447,25 @@ pub async fn accept(
     );
     let mut tx = portal.db().begin_write().await?;
     let state = transition(&mut tx, &application, action, now).await?;
+    // To the department that reviews it: the item's, or a 一件事's lead department.
+    let department = match &filing.package {
+        Some((package, _)) => package.lead_department.clone(),
+        None => filing.guides[0].department.clone(),
+    };
     sqlx::query(
-        "UPDATE applications SET accepted_at = $1, accepted_by = $2, materials = $3 WHERE id = $4",
+        "UPDATE applications SET accepted_at = $1, accepted_by = $2, materials = $3, \
+         department_code = $4 WHERE id = $5",
     )
     .bind(stamp(now))
     .bind(&staff.staff_id)
     .bind(to_json(&choices)?)
+    .bind(&department)
     .bind(&application.id)
     .execute(&mut *tx)
     .await?;
+    if filing.package.is_some() {
+        route_children(&mut tx, &application, &filing, staff, now).await?;
+    }
     let (kind, how) = match action {
         CaseAction::AcceptWithDeferrals => ("accepted_with_deferrals", "容缺受理"),
         _ => ("accepted", "受理"),
@@ -415,16 +485,51 @@ pub async fn accept(
         body,
         dedup_key: format!("{kind}:{}", application.id),
     };
-    record_decision(&mut tx, portal, staff, &application, kind, &text, told).await?;
+    record_decision(&mut tx, portal, Some(staff), &application, kind, &text, told).await?;
     notices::store(&mut tx, &application.id, &notice).await?;
     tx.commit().await?;
     let accepted = Stored {
         state,
         accepted_at: Some(stamp(now)),
+        department_code: Some(department),
         choices,
         ..application
     };
     staff_view(portal, staff, accepted).await
+}
+
+/// 一家牵头、并联审批: a 一件事 accepted once moves every child case to 已受理 at the same
+/// moment, each routed to its item's department with its own clock; the lead department keeps
+/// the package case.
+async fn route_children(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    application: &Stored,
+    filing: &super::Filing,
+    staff: &StaffPrincipal,
+    now: time::OffsetDateTime,
+) -> Result<()> {
+    let routed = sqlx::query(
+        "UPDATE applications SET state = 'accepted', updated_at = $1, accepted_at = $1, \
+         accepted_by = $2, hall_id = $3, zone = $4, \
+         department_code = (SELECT i.department_code FROM items i WHERE i.code = applications.item_code) \
+         WHERE parent_id = $5 AND state = 'submitted' RETURNING id",
+    )
+    .bind(stamp(now))
+    .bind(&staff.staff_id)
+    .bind(&application.hall_id)
+    .bind(&application.zone)
+    .bind(&application.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in routed {
+        let id: String = row.try_get("id")?;
+        let text = format!(
+            "随“{}”一并受理，已分送本事项的承办部门并联审批。",
+            filing.name
+        );
+        add_event(tx, &id, "accepted", &text, now, Some(&actor_of(staff))).await?;
+    }
+    Ok(())
 }
 
 /// 不予受理, with the reason and its legal basis; the applicant hears both.
@@ -461,7 +566,7 @@ pub async fn refuse(
         ),
         dedup_key: format!("refused:{}", application.id),
     };
-    record_decision(&mut tx, portal, staff, &application, "refused", &text, told).await?;
+    record_decision(&mut tx, portal, Some(staff), &application, "refused", &text, told).await?;
     notices::store(&mut tx, &application.id, &notice).await?;
     tx.commit().await?;
     staff_view(
@@ -537,7 +642,7 @@ pub async fn request_supplement(
     record_decision(
         &mut tx,
         portal,
-        staff,
+        Some(staff),
         &application,
         "needs_supplement",
         &text,

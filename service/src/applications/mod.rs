@@ -2,15 +2,23 @@
 //! changes, the pre-review, submission with an idempotency key and a unique 办件编号 (`submit`),
 //! 补正, withdrawal, the timeline, and the housekeeping that reminds of and removes old drafts.
 
+mod commitments;
+mod inspections;
 mod intake;
 mod notices;
 mod progress;
+mod review;
 mod save;
 mod submit;
+mod supervision;
 mod window;
 
+pub use commitments::{confirm_supplement, hand_in_supplement};
+pub use inspections::{inspection, record_inspection, schedule_inspection};
 pub use intake::{accept, case_for_staff, material_for_staff, queue, refuse, request_supplement};
 pub use notices::notices;
+pub use review::{decide, resume, revoke, start_review, suspend};
+pub use supervision::{remind, supervision};
 pub use progress::progress;
 pub use save::{Change, Intent, PostedFile, PostedForm, Saved, save_form};
 pub use submit::{submit, withdraw};
@@ -33,6 +41,7 @@ use domain::form::{Answer, Answers, FieldKind, FieldSpec, FormSchema, Prefill, a
 use domain::identity::{IdNumber, Phone};
 use domain::intake::Channel;
 use domain::package::PackageMaterials;
+use domain::review::SuspensionView;
 use domain::prereview::{self, Application, Finding, MaterialChoice};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -52,6 +61,9 @@ pub struct ApplicationSettings {
     /// 预警: a case is in warning when this many working days of its promised limit are left,
     /// or fewer.
     pub warning_days: u32,
+    /// 你承诺我审批，不兑现就撤销: a case whose 容缺 material is this many working days past its
+    /// committed date, still not handed in, is revoked.
+    pub commitment_grace_days: u32,
 }
 
 impl Default for ApplicationSettings {
@@ -61,6 +73,7 @@ impl Default for ApplicationSettings {
             max_deferral_days: 30,
             upload_max_mb: 20,
             warning_days: 2,
+            commitment_grace_days: 3,
         }
     }
 }
@@ -100,6 +113,11 @@ struct Stored {
     zone: Option<String>,
     /// 受理: the clock's day 0.
     accepted_at: Option<String>,
+    /// The department that reviews it, from acceptance on.
+    department_code: Option<String>,
+    updated_at: String,
+    /// The latest 催办.
+    reminded_at: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -121,7 +139,8 @@ impl Stored {
 const COLUMNS: &str = "id, case_no, owner_citizen_id, business_id, item_code, item_version, \
                        package_id, package_members, parent_id, state, answers, materials, \
                        supplement_notice, created_at, submitted_at, draft_expires_at, revision, \
-                       channel, hall_id, zone, accepted_at";
+                       channel, hall_id, zone, accepted_at, department_code, updated_at, \
+                       reminded_at";
 
 fn stored(row: &AnyRow) -> Result<Stored> {
     let state: String = row.try_get("state")?;
@@ -154,6 +173,9 @@ fn stored(row: &AnyRow) -> Result<Stored> {
         hall_id: row.try_get("hall_id")?,
         zone: row.try_get("zone")?,
         accepted_at: row.try_get("accepted_at")?,
+        department_code: row.try_get("department_code")?,
+        updated_at: row.try_get("updated_at")?,
+        reminded_at: row.try_get("reminded_at")?,
     })
 }
 
@@ -544,21 +566,27 @@ async fn view(portal: &Portal, application: Stored, filing: Filing) -> Result<Ap
         None => None,
     };
     let due_estimate = due_estimate(portal, &application, filing.promised_days).await?;
+    let suspensions = review::suspensions_of(portal, &application.id).await?;
+    let calendar = calendar::load(portal.db()).await?;
     let clock = match &application.accepted_at {
-        Some(accepted_at) => {
-            let calendar = calendar::load(portal.db()).await?;
-            read_clock(portal, &calendar, accepted_at, &filing)
-        }
+        Some(accepted_at) => read_clock(portal, &calendar, accepted_at, &filing, &suspensions),
         None => None,
     };
     let package = match &filing.package {
-        Some((package, _)) => Some(PackageCase {
-            package_id: package.id.clone(),
-            items: filing.guides.iter().map(|g| g.name.clone()).collect(),
-            children: children(portal, &application.id).await?,
-        }),
+        Some((package, _)) => {
+            let children = children(portal, &calendar, &application.id).await?;
+            let states: Vec<CaseState> = children.iter().map(|child| child.state).collect();
+            Some(PackageCase {
+                package_id: package.id.clone(),
+                items: filing.guides.iter().map(|g| g.name.clone()).collect(),
+                outcome: domain::review::package_outcome(&states),
+                children,
+            })
+        }
         None => None,
     };
+    let responsible = supervision::responsible(portal, &application).await?;
+    let commitments = commitments::commitments_of(portal, &application, &filing).await?;
     let part_of = match &application.parent_id {
         Some(parent) => sqlx::query(
             "SELECT a.id, a.case_no, a.state, a.updated_at, p.name FROM applications a \
@@ -598,6 +626,9 @@ async fn view(portal: &Portal, application: Stored, filing: Filing) -> Result<Ap
             .transpose()?,
         due_estimate,
         clock,
+        responsible,
+        suspensions,
+        commitments,
         max_deferral_days: portal.application_settings().max_deferral_days,
         supplement_notice: application
             .supplement_notice
@@ -607,15 +638,18 @@ async fn view(portal: &Portal, application: Stored, filing: Filing) -> Result<Ap
     })
 }
 
-/// The clock of a case accepted at `accepted_at` (stored form), read today.
+/// The clock of a case accepted at `accepted_at` (stored form), read today, its 特别程序 not
+/// counted.
 fn read_clock(
     portal: &Portal,
     calendar: &WorkCalendar,
     accepted_at: &str,
     filing: &Filing,
+    suspensions: &[SuspensionView],
 ) -> Option<ClockReading> {
     let accepted = parse_stamp(accepted_at)?;
-    Some(CaseClock::new(calendar, today_at(accepted), &[]).read(
+    let stopped: Vec<_> = suspensions.iter().map(SuspensionView::stopped).collect();
+    Some(CaseClock::new(calendar, today_at(accepted), &stopped).read(
         today_at(portal.now()),
         filing.promised_days,
         filing.legal_days,
@@ -640,16 +674,38 @@ async fn due_estimate(
     }
 }
 
-/// A package case's child cases, in the package's order.
-async fn children(portal: &Portal, parent_id: &str) -> Result<Vec<ApplicationSummary>> {
+/// A package case's child cases, in the package's order, each with its department and clock
+/// (the lead department follows them all).
+async fn children(
+    portal: &Portal,
+    calendar: &WorkCalendar,
+    parent_id: &str,
+) -> Result<Vec<ApplicationSummary>> {
     let rows = sqlx::query(
-        "SELECT a.id, a.case_no, a.state, a.updated_at, i.name FROM applications a \
-         JOIN items i ON i.code = a.item_code WHERE a.parent_id = $1 ORDER BY a.case_no",
+        "SELECT a.id, a.case_no, a.state, a.updated_at, a.accepted_at, i.name, \
+         d.name AS department_name FROM applications a \
+         JOIN items i ON i.code = a.item_code \
+         LEFT JOIN departments d ON d.code = a.department_code \
+         WHERE a.parent_id = $1 ORDER BY a.case_no",
     )
     .bind(parent_id)
     .fetch_all(portal.db().pool())
     .await?;
-    rows.iter().map(summary).collect()
+    let mut children = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut child = summary(row)?;
+        child.department = row.try_get("department_name")?;
+        if let Some(accepted_at) = row.try_get::<Option<String>, _>("accepted_at")? {
+            let stored = fetch(portal, CaseRef::Id(&child.id))
+                .await?
+                .ok_or(NOT_FOUND)?;
+            let filing = filing(portal, &stored).await?;
+            let suspensions = review::suspensions_of(portal, &child.id).await?;
+            child.clock = read_clock(portal, calendar, &accepted_at, &filing, &suspensions);
+        }
+        children.push(child);
+    }
+    Ok(children)
 }
 
 fn summary(row: &AnyRow) -> Result<ApplicationSummary> {
@@ -662,6 +718,8 @@ fn summary(row: &AnyRow) -> Result<ApplicationSummary> {
         state,
         state_label: state.label().into(),
         updated_at: stored_instant(&row.try_get::<String, _>("updated_at")?)?,
+        department: None,
+        clock: None,
     })
 }
 
@@ -839,10 +897,13 @@ pub async fn remind_expiring_drafts(portal: &Portal) -> Result<u64> {
 pub struct Swept {
     pub reminded: u64,
     pub deleted: u64,
+    /// What the round did to 容缺 commitments.
+    pub commitments: commitments::Swept,
 }
 
 /// Housekeeping, safe to run on every instance at once: reminds of drafts about to expire,
-/// deletes drafts past their expiry and forgets old idempotency keys.
+/// deletes drafts past their expiry, forgets old idempotency keys, and keeps 容缺 commitments
+/// (reminds the day before, flags what is late, revokes what is past the grace period).
 pub async fn sweep(portal: &Portal) -> Result<Swept> {
     let reminded = remind_expiring_drafts(portal).await?;
     let now = portal.now();
@@ -853,9 +914,11 @@ pub async fn sweep(portal: &Portal) -> Result<Swept> {
             .await?
             .rows_affected();
     crate::idempotency::sweep(portal).await?;
+    let commitments = commitments::sweep(portal).await?;
     Ok(Swept {
         reminded,
         deleted: drafts,
+        commitments,
     })
 }
 

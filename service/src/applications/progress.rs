@@ -78,7 +78,13 @@ pub async fn progress(
     let clock = match &application.accepted_at {
         Some(accepted_at) => {
             let calendar = crate::calendar::load(portal.db()).await?;
-            read_clock(portal, &calendar, accepted_at, &filing)
+            read_clock(
+                portal,
+                &calendar,
+                accepted_at,
+                &filing,
+                &super::review::suspensions_of(portal, &application.id).await?,
+            )
         }
         None => None,
     };

@@ -15,6 +15,7 @@ use domain::catalog::FileType;
 use domain::instant::Instant;
 use domain::notice::CaseNotice;
 use domain::paging::Page;
+use domain::review::SupplementSubmission;
 use serde::{Deserialize, Serialize};
 use service::applications;
 use service::documents::{self, DocumentView};
@@ -421,4 +422,113 @@ pub(super) fn attachment(
         HeaderValue::from_static("attachment"),
     );
     Ok(response)
+}
+
+/// The largest JSON body of a supplement (its route takes uploads, so the default limit is off).
+const SUPPLEMENT_JSON_LIMIT: usize = 16 * 1024;
+
+/// A 容缺 material handed in after acceptance: JSON naming a document of the vault
+/// (`{ "material_code", "document_id" }`), or `multipart/form-data` as `wx.uploadFile` sends it
+/// (the file in `file`, the material's code in the text field `material_code`), which stores the
+/// file in the vault first. A clerk then confirms it.
+#[utoipa::path(
+    post, path = "/applications/{case_no}/supplements", tag = "applications", summary = "补交容缺材料",
+    params(("case_no" = String, Path, description = "办件编号"), IdempotencyKey),
+    request_body(
+        content(
+            (SupplementSubmission = "application/json"),
+            (SupplementUpload = "multipart/form-data"),
+        ),
+        description = "JSON：材料代码和材料库中的文件编号；或 multipart：字段 file 和 material_code"
+    ),
+    responses(
+        (status = 201, description = "已补交，待窗口确认（同一请求标识的重试：第一次的结果）", body = ApplicationView),
+        (status = 404, description = "没有该办件（或不是您的）", body = ErrorEnvelope),
+        (status = 409, description = "办件状态不能补交（state_conflict），或已确认收到（already_confirmed）", body = ErrorEnvelope),
+        (status = 413, description = "文件超过大小上限", body = ErrorEnvelope),
+        (status = 415, description = "文件类型不支持，或请求既不是 JSON 也不是 multipart", body = ErrorEnvelope),
+        (status = 422, description = "不是本办件的容缺材料，或文件不存在、类型或大小不符（fields 指明）", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn hand_in_supplement(
+    State(state): State<AppState>,
+    CallerOf(caller): CallerOf,
+    CitizenWrite(session): CitizenWrite,
+    key: IdempotencyKey,
+    Path(case_no): Path<String>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    use axum::extract::FromRequest;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"));
+    let operation = format!("POST /applications/{case_no}/supplements");
+    let scope = caller.idempotency_scope();
+    let portal = state.portal.clone();
+    let outcome = if multipart {
+        let mut multipart = Multipart::from_request(request, &state)
+            .await
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_multipart", "上传内容无法读取，请重新选择文件"))?;
+        let (mut material_code, mut file) = (String::new(), None);
+        while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+            match field.name() {
+                Some("material_code") => {
+                    material_code = field.text().await.map_err(multipart_error)?;
+                }
+                Some("file") => {
+                    let name = field.file_name().unwrap_or_default().to_owned();
+                    file = Some((name, field.bytes().await.map_err(multipart_error)?));
+                }
+                _ => {}
+            }
+        }
+        let Some((name, bytes)) = file else {
+            return Err(ApiError::invalid(domain::errors::FieldErrors::single(
+                "file",
+                "请选择要补交的文件",
+            )));
+        };
+        let key = key.bind(
+            &scope,
+            &operation,
+            &[material_code.as_bytes(), name.as_bytes(), &bytes],
+        )?;
+        let work = async move {
+            let document = documents::upload(&portal, &session, &name, bytes).await?;
+            let submission = SupplementSubmission {
+                material_code,
+                document_id: document.id,
+            };
+            applications::hand_in_supplement(&portal, &session, &case_no, submission).await
+        };
+        service::idempotency::once(&state.portal, key.as_ref(), work).await?
+    } else {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, SUPPLEMENT_JSON_LIMIT)
+            .await
+            .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "请求内容过大"))?;
+        let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+        let ApiJson(submission) =
+            ApiJson::<SupplementSubmission>::from_request(request, &state).await?;
+        let key = key.bind(&scope, &operation, &[&canonical(&submission)?])?;
+        let work = async move {
+            applications::hand_in_supplement(&portal, &session, &case_no, submission).await
+        };
+        service::idempotency::once(&state.portal, key.as_ref(), work).await?
+    };
+    Ok(created(outcome))
+}
+
+/// The multipart body of `POST /applications/{case_no}/supplements`, for the OpenAPI document.
+#[derive(ToSchema)]
+#[allow(dead_code)] // never built: it describes the multipart body that `Multipart` reads
+pub struct SupplementUpload {
+    /// The file itself (PDF, JPG, PNG or OFD).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// The 容缺 material's code.
+    material_code: String,
 }

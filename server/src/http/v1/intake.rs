@@ -14,6 +14,7 @@ use domain::application::CaseState;
 use domain::application::{ApplicationView, SupplementRequest};
 use domain::intake::{AcceptRequest, Queue, QueueEntry, QueueFilter, RefuseRequest, StaffCaseView};
 use domain::paging::{Page, PageRequest};
+use domain::review::ConfirmSupplement;
 use serde::Deserialize;
 use service::applications;
 use service::staff::Intake;
@@ -29,6 +30,8 @@ pub struct QueueQuery {
     pub state: Option<CaseState>,
     /// true：只列出预警和逾期的办件
     pub warning: Option<bool>,
+    /// true：只列出被督查催办、尚未处理的办件
+    pub reminded: Option<bool>,
     /// 页码，从 1 开始（默认 1）
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
@@ -59,6 +62,7 @@ pub async fn queue(
     let filter = QueueFilter {
         state: query.state,
         warning: query.warning.unwrap_or(false),
+        reminded: query.reminded.unwrap_or(false),
     };
     Ok(Json(
         applications::queue(&state.portal, &session, queue, filter, paging).await?,
@@ -186,5 +190,35 @@ pub async fn request_supplement(
 ) -> Result<Json<ApplicationView>, ApiError> {
     Ok(Json(
         applications::request_supplement(&state.portal, &session, &case_no, request).await?,
+    ))
+}
+
+/// A clerk of the case confirms a 容缺 material handed in after acceptance, or the paper original
+/// received at the window (`received_at_window`): the commitment is kept.
+#[utoipa::path(
+    post, path = "/staff/applications/{case_no}/supplements/{material}/confirm", tag = "intake",
+    summary = "确认容缺材料",
+    params(
+        ("case_no" = String, Path, description = "办件编号"),
+        ("material" = String, Path, description = "材料代码"),
+    ),
+    request_body = ConfirmSupplement,
+    responses(
+        (status = 200, description = "办件，该承诺已兑现", body = StaffCaseView),
+        (status = 403, description = "不是综合窗口人员", body = ErrorEnvelope),
+        (status = 404, description = "没有该办件或该容缺材料，或不在本人办理范围内", body = ErrorEnvelope),
+        (status = 409, description = "尚未补交（nothing_handed_in）、已确认（already_confirmed）或办件状态不允许（state_conflict）", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn confirm_supplement(
+    State(state): State<AppState>,
+    StaffWrite(session, _): StaffWrite<Intake>,
+    Path((case_no, material)): Path<(String, String)>,
+    ApiJson(request): ApiJson<ConfirmSupplement>,
+) -> Result<Json<StaffCaseView>, ApiError> {
+    Ok(Json(
+        applications::confirm_supplement(&state.portal, &session, &case_no, &material, request)
+            .await?,
     ))
 }

@@ -14,7 +14,9 @@ mod me;
 mod messages;
 mod openapi;
 mod progress;
+mod review;
 mod staff;
+mod supervision;
 mod window;
 
 use crate::http::AppState;
@@ -81,6 +83,17 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(intake::accept))
         .routes(routes!(intake::refuse))
         .routes(routes!(intake::request_supplement))
+        .routes(routes!(intake::confirm_supplement))
+        .routes(routes!(review::start_review))
+        .routes(routes!(review::suspend))
+        .routes(routes!(review::resume))
+        .routes(routes!(review::schedule_inspection))
+        .routes(routes!(review::inspection))
+        .routes(routes!(review::record_inspection))
+        .routes(routes!(review::decide))
+        .routes(routes!(review::revoke))
+        .routes(routes!(supervision::list))
+        .routes(routes!(supervision::remind))
         .routes(routes!(window::start))
         .routes(routes!(window::read, window::update))
         .routes(routes!(window::submit))
@@ -94,6 +107,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
             OpenApiRouter::new()
                 .routes(routes!(applications::upload))
                 .routes(routes!(window::scan))
+                .routes(routes!(applications::hand_in_supplement))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
 }

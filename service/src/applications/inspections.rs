@@ -1,0 +1,335 @@
+//! 一车勘验: one joint site inspection for a case, or for every child case of a 一件事 under
+//! review, instead of one visit per department. The inspectors are drawn at random from each
+//! department's pool of approvers (双随机); the draw keeps its seed and pools, so anyone can run it
+//! again and see the same inspectors. Scheduling puts every covered case into 特别程序 (现场勘验)
+//! with the inspection named; recording the result ends each of those procedures, and the result
+//! stands on every case's timeline.
+
+use super::intake::{in_scope, staff_view};
+use super::review::{Stop, start_clock, stop_clock};
+use super::{Stored, fetch, filing, from_json, to_json};
+use crate::auth::Session;
+use crate::clock::{stamp, stored_instant, today_at};
+use crate::staff::{Capability, Review};
+use crate::{Error, Portal, Result};
+use domain::account::StaffRole;
+use domain::application::{CaseAction, CaseRef, CaseState};
+use domain::identity::PersonName;
+use domain::intake::StaffCaseView;
+use domain::review::{
+    Draw, InspectionRequest, InspectionResult, InspectionView, Inspector, SuspensionKind, draw,
+};
+use sqlx::Row;
+
+const NOT_FOUND: Error = Error::NotFound("没有找到该勘验，或不在您的办理范围内");
+
+/// The cases one inspection covers when scheduled from `application`: every child case of its
+/// package that is under review, or the case itself.
+async fn covered_cases(portal: &Portal, application: &Stored) -> Result<Vec<Stored>> {
+    let package = match (&application.parent_id, &application.package_id) {
+        (Some(parent), _) => Some(parent.clone()),
+        (None, Some(_)) => Some(application.id.clone()),
+        (None, None) => None,
+    };
+    let Some(package) = package else {
+        return Ok(vec![application.clone()]);
+    };
+    let rows = sqlx::query("SELECT id FROM applications WHERE parent_id = $1 ORDER BY case_no")
+        .bind(&package)
+        .fetch_all(portal.db().pool())
+        .await?;
+    let mut cases = Vec::new();
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        if let Some(child) = fetch(portal, CaseRef::Id(&id)).await? {
+            cases.push(child);
+        }
+    }
+    Ok(cases)
+}
+
+/// Schedules a joint inspection from a case in the caller's department: draws the inspectors of
+/// every department involved and stops the clock of every case it covers.
+pub async fn schedule_inspection(
+    portal: &Portal,
+    session: &Session,
+    case_no: &str,
+    request: InspectionRequest,
+) -> Result<InspectionView> {
+    let staff = session.require_staff(Review::ROLES)?;
+    let application = fetch(portal, CaseRef::CaseNo(case_no))
+        .await?
+        .filter(|application| in_scope(staff, application))
+        .ok_or(Error::NotFound("没有找到该办件，或不在您的办理范围内"))?;
+    let covered: Vec<Stored> = covered_cases(portal, &application)
+        .await?
+        .into_iter()
+        .filter(|case| case.state.allows(CaseAction::Suspend))
+        .collect();
+    if covered.is_empty() {
+        return Err(Error::Conflict {
+            code: "state_conflict",
+            message: "没有处于“审查中”的办件可以安排联合勘验".into(),
+        });
+    }
+    let today = today_at(portal.now());
+    request.check(today).map_err(Error::Invalid)?;
+    let mut departments: Vec<String> = covered
+        .iter()
+        .filter_map(|case| case.department_code.clone())
+        .collect();
+    departments.sort();
+    departments.dedup();
+    let mut pools = Vec::with_capacity(departments.len());
+    for department in departments {
+        pools.push(pool(portal, &department).await?);
+    }
+    let mut seed = [0u8; 8];
+    getrandom::fill(&mut seed).expect("the operating system's random source");
+    let drawn = draw(
+        u64::from_le_bytes(seed),
+        pools,
+        request.inspectors_per_department,
+    )
+    .map_err(|department| {
+        Error::invalid(
+            "inspectors_per_department",
+            format!(
+                "“{department}”可抽取的检查人员不足 {} 人",
+                request.inspectors_per_department
+            ),
+        )
+    })?;
+    let mut names = Vec::with_capacity(covered.len());
+    for case in &covered {
+        names.push(filing(portal, case).await?.name);
+    }
+    let id = crate::accounts::new_id("in");
+    let now = portal.now();
+    let place = request.place.trim();
+    let reason = format!("一车勘验：{} 在{place}联合现场勘验", request.scheduled_on);
+    let mut tx = portal.db().begin_write().await?;
+    sqlx::query(
+        "INSERT INTO inspections (id, scheduled_on, expected_end, place, seed, draw, created_by, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(request.scheduled_on.to_string())
+    .bind(request.expected_end.to_string())
+    .bind(place)
+    .bind(&drawn.seed)
+    .bind(to_json(&drawn)?)
+    .bind(&staff.staff_id)
+    .bind(stamp(now))
+    .execute(&mut *tx)
+    .await?;
+    for (case, name) in covered.iter().zip(&names) {
+        sqlx::query("INSERT INTO inspection_cases (inspection_id, application_id) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(&case.id)
+            .execute(&mut *tx)
+            .await?;
+        let stop = Stop {
+            kind: SuspensionKind::Inspection,
+            reason: &reason,
+            expected_end: request.expected_end,
+            inspection_id: Some(&id),
+        };
+        stop_clock(&mut tx, portal, staff, case, name, stop).await?;
+    }
+    tx.commit().await?;
+    load(portal, &id).await?.ok_or(NOT_FOUND)
+}
+
+/// A department's active approvers, in staff-id order, names masked: the pool a draw picks from.
+async fn pool(portal: &Portal, department: &str) -> Result<(String, String, Vec<Inspector>)> {
+    let name: String = sqlx::query("SELECT name FROM departments WHERE code = $1")
+        .bind(department)
+        .fetch_one(portal.db().pool())
+        .await?
+        .try_get("name")?;
+    let rows = sqlx::query(
+        "SELECT id, name FROM staff WHERE role = $1 AND department_code = $2 \
+         AND status = 'active' ORDER BY id",
+    )
+    .bind(StaffRole::Approver.as_str())
+    .bind(department)
+    .fetch_all(portal.db().pool())
+    .await?;
+    let inspectors = rows
+        .iter()
+        .map(|row| {
+            let name: String = row.try_get("name")?;
+            Ok(Inspector {
+                staff_id: row.try_get("id")?,
+                name: PersonName::parse(&name)
+                    .map(|n| n.masked())
+                    .unwrap_or_else(|_| "*".into()),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((department.to_owned(), name, inspectors))
+}
+
+/// Records the inspection's result: every covered case still in its 现场勘验 leaves it, with
+/// the result on its timeline and the clock running again.
+pub async fn record_inspection(
+    portal: &Portal,
+    session: &Session,
+    inspection_id: &str,
+    result: InspectionResult,
+) -> Result<StaffCaseView> {
+    let staff = session.require_staff(Review::ROLES)?;
+    let cases = cases_of(portal, inspection_id).await?;
+    let Some(own) = cases.iter().find(|case| in_scope(staff, case)).cloned() else {
+        return Err(NOT_FOUND);
+    };
+    result.check().map_err(Error::Invalid)?;
+    let text = result.result.trim().trim_end_matches('。');
+    let now = portal.now();
+    let mut names = Vec::with_capacity(cases.len());
+    for case in &cases {
+        names.push(filing(portal, case).await?.name);
+    }
+    let mut tx = portal.db().begin_write().await?;
+    let recorded = sqlx::query(
+        "UPDATE inspections SET result = $1, recorded_by = $2, recorded_at = $3 \
+         WHERE id = $4 AND result IS NULL RETURNING id",
+    )
+    .bind(text)
+    .bind(&staff.staff_id)
+    .bind(stamp(now))
+    .bind(inspection_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if recorded.is_none() {
+        return Err(Error::Conflict {
+            code: "state_conflict",
+            message: "该勘验的结果已经登记".into(),
+        });
+    }
+    let mut own_state = own.state;
+    for (case, name) in cases.iter().zip(&names) {
+        let running = sqlx::query(
+            "SELECT id FROM case_suspensions WHERE application_id = $1 AND inspection_id = $2 \
+             AND ended_on IS NULL",
+        )
+        .bind(&case.id)
+        .bind(inspection_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if running.is_none() || case.state != CaseState::Suspended {
+            continue;
+        }
+        let line = format!("联合现场勘验完成：{text}。特别程序结束，恢复计时。");
+        let state = start_clock(&mut tx, portal, staff, case, name, &line).await?;
+        if case.id == own.id {
+            own_state = state;
+        }
+    }
+    tx.commit().await?;
+    staff_view(
+        portal,
+        staff,
+        Stored {
+            state: own_state,
+            ..own
+        },
+    )
+    .await
+}
+
+/// One inspection, for staff who may see a case it covers.
+pub async fn inspection(
+    portal: &Portal,
+    session: &Session,
+    inspection_id: &str,
+) -> Result<InspectionView> {
+    let staff = session.require_staff(&StaffRole::ALL)?;
+    let cases = cases_of(portal, inspection_id).await?;
+    if !cases.iter().any(|case| in_scope(staff, case)) {
+        return Err(NOT_FOUND);
+    }
+    load(portal, inspection_id).await?.ok_or(NOT_FOUND)
+}
+
+async fn cases_of(portal: &Portal, inspection_id: &str) -> Result<Vec<Stored>> {
+    let rows = sqlx::query(
+        "SELECT application_id FROM inspection_cases WHERE inspection_id = $1 \
+         ORDER BY application_id",
+    )
+    .bind(inspection_id)
+    .fetch_all(portal.db().pool())
+    .await?;
+    let mut cases = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: String = row.try_get("application_id")?;
+        if let Some(case) = fetch(portal, CaseRef::Id(&id)).await? {
+            cases.push(case);
+        }
+    }
+    Ok(cases)
+}
+
+/// The inspections covering a case, oldest first.
+pub(super) async fn inspections_of(
+    portal: &Portal,
+    application_id: &str,
+) -> Result<Vec<InspectionView>> {
+    let rows = sqlx::query(
+        "SELECT i.id FROM inspections i JOIN inspection_cases c ON c.inspection_id = i.id \
+         WHERE c.application_id = $1 ORDER BY i.created_at, i.id",
+    )
+    .bind(application_id)
+    .fetch_all(portal.db().pool())
+    .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        views.extend(load(portal, &id).await?);
+    }
+    Ok(views)
+}
+
+async fn load(portal: &Portal, id: &str) -> Result<Option<InspectionView>> {
+    let Some(row) = sqlx::query(
+        "SELECT id, scheduled_on, expected_end, place, draw, result, recorded_at \
+         FROM inspections WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(portal.db().pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let cases = sqlx::query(
+        "SELECT a.case_no FROM inspection_cases c JOIN applications a ON a.id = c.application_id \
+         WHERE c.inspection_id = $1 ORDER BY a.case_no",
+    )
+    .bind(id)
+    .fetch_all(portal.db().pool())
+    .await?
+    .iter()
+    .map(|row| row.try_get::<String, _>("case_no"))
+    .collect::<std::result::Result<Vec<_>, _>>()?;
+    let draw: Draw = from_json(&row.try_get::<String, _>("draw")?)?;
+    let date = |column: &str| -> Result<time::Date> {
+        let text: String = row.try_get(column)?;
+        Ok(domain::form::parse_date(&text).ok_or_else(|| anyhow::anyhow!("date {text}"))?)
+    };
+    Ok(Some(InspectionView {
+        id: row.try_get("id")?,
+        scheduled_on: date("scheduled_on")?,
+        expected_end: date("expected_end")?,
+        place: row.try_get("place")?,
+        cases,
+        reproduced: draw.reproduces(),
+        draw,
+        result: row.try_get("result")?,
+        recorded_at: row
+            .try_get::<Option<String>, _>("recorded_at")?
+            .as_deref()
+            .map(stored_instant)
+            .transpose()?,
+    }))
+}
