@@ -88,7 +88,7 @@ async fn the_event_codes_are_published(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else {
         return;
     };
-    let response = app.get("/api/v1/event-codes").await;
+    let response = app.get("/api/v1/event-codes?page_size=100").await;
     assert_eq!(response.status(), 200);
     let table = body_json(response).await;
     let items = table["items"].as_array().unwrap();

@@ -15,6 +15,7 @@ mod api_contract;
 mod api_foundation;
 mod api_identity;
 mod api_intake;
+mod api_review;
 mod api_window;
 mod pages;
 mod pages_identity;

@@ -34,7 +34,7 @@ pub fn answers_for(form: &Value, prefilled: &Value) -> Value {
         }
         let answer = match field["type"].as_str().unwrap() {
             "number" => json!(field["min"].as_i64().unwrap_or(1).max(1).to_string()),
-            "date" => json!("2026-11-02"),
+            "date" => json!("2026-09-01"),
             "select" => json!(field["options"][0]),
             "checkboxes" => json!([field["options"][0]]),
             "address" => json!("示范市人民大道1号3幢201室"),

@@ -200,23 +200,47 @@ impl TestApp {
         name: &str,
         bytes: &[u8],
     ) -> Response<Body> {
+        self.upload_with(uri, token, name, bytes, &[], None).await
+    }
+
+    /// As [`Self::upload_to`], with `wx.uploadFile`'s `formData` text fields before the file and
+    /// an optional `Idempotency-Key`.
+    pub async fn upload_with(
+        &self,
+        uri: &str,
+        token: &str,
+        name: &str,
+        bytes: &[u8],
+        form_data: &[(&str, &str)],
+        idempotency_key: Option<&str>,
+    ) -> Response<Body> {
         let boundary = "portal-test-boundary";
-        let mut body = format!(
+        let mut body = Vec::new();
+        for (field, value) in form_data {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(&format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
              Content-Type: application/octet-stream\r\n\r\n"
         )
-        .into_bytes();
+        .into_bytes());
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = Request::post(uri)
+        let mut request = Request::post(uri)
             .header("authorization", format!("Bearer {token}"))
             .header(
                 "content-type",
                 format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap();
-        self.send(request).await
+            );
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
     }
 
     /// Registers the standard test citizen and returns its ID number.
@@ -270,14 +294,30 @@ impl TestApp {
         hall: &str,
         zone: &str,
     ) -> (String, Vec<u8>) {
+        self.enrolled(role, username, Some((hall, zone)), "scjg")
+            .await
+    }
+
+    /// An approver of `department` (its code), enrolled.
+    pub async fn enrolled_approver(&self, username: &str, department: &str) -> (String, Vec<u8>) {
+        self.enrolled("approver", username, None, department).await
+    }
+
+    async fn enrolled(
+        &self,
+        role: &str,
+        username: &str,
+        hall_zone: Option<(&str, &str)>,
+        department: &str,
+    ) -> (String, Vec<u8>) {
         let username = username.to_owned();
         let new = domain::account::NewStaff {
             username: username.clone(),
             name: "陈晓燕".into(),
             role: role.into(),
-            hall_id: Some(hall.into()),
-            zone: Some(zone.into()),
-            department: Some("scjg".into()),
+            hall_id: hall_zone.map(|(hall, _)| hall.into()),
+            zone: hall_zone.map(|(_, zone)| zone.into()),
+            department: Some(department.into()),
             password: STAFF_PASSWORD.into(),
         };
         service::staff::create_staff(&self.portal, service::staff::Creator::CommandLine, &new)
