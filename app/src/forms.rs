@@ -42,6 +42,16 @@ pub enum FormName {
     Refuse,
     RequestSupplement,
     WindowStart,
+    StartReview,
+    Suspend,
+    Resume,
+    Decide,
+    Revoke,
+    Inspection,
+    InspectionResult,
+    ConfirmSupplement,
+    Remind,
+    Supplement,
 }
 
 impl FormName {
@@ -71,6 +81,16 @@ impl FormName {
             Self::Refuse => "refuse",
             Self::RequestSupplement => "request_supplement",
             Self::WindowStart => "window_start",
+            Self::StartReview => "start_review",
+            Self::Suspend => "suspend",
+            Self::Resume => "resume",
+            Self::Decide => "decide",
+            Self::Revoke => "revoke",
+            Self::Inspection => "inspection",
+            Self::InspectionResult => "inspection_result",
+            Self::ConfirmSupplement => "confirm_supplement",
+            Self::Remind => "remind",
+            Self::Supplement => "supplement",
         }
     }
 }
@@ -102,22 +122,38 @@ impl FormName {
             },
             Self::Progress => paths::PROGRESS.into(),
             Self::Messages => paths::MESSAGES.into(),
-            // Posted from a case's workbench page: /staff/cases/{case_no}/accept.
-            Self::Accept => match paths::action::ACCEPT.id_in(action) {
-                Some(case_no) => paths::STAFF_CASE.at(case_no),
-                None => paths::STAFF.into(),
-            },
-            Self::Refuse => match paths::action::REFUSE.id_in(action) {
-                Some(case_no) => paths::STAFF_CASE.at(case_no),
-                None => paths::STAFF.into(),
-            },
-            Self::RequestSupplement => match paths::action::REQUEST_SUPPLEMENT.id_in(action) {
-                Some(case_no) => paths::STAFF_CASE.at(case_no),
-                None => paths::STAFF.into(),
-            },
+            // Posted from a case's workbench page: /staff/cases/{case_no}/accept, …/decide.
+            Self::Accept
+            | Self::Refuse
+            | Self::RequestSupplement
+            | Self::StartReview
+            | Self::Suspend
+            | Self::Resume
+            | Self::Decide
+            | Self::Revoke
+            | Self::Inspection
+            | Self::InspectionResult
+            | Self::ConfirmSupplement => workbench_case(action),
             Self::WindowStart => paths::STAFF_WINDOW.into(),
+            Self::Remind => paths::STAFF_SUPERVISION.into(),
+            Self::Supplement => match paths::action::SUPPLEMENT.id_in(action) {
+                Some(id) => paths::APPLICATION.at(id),
+                None => paths::APPLICATIONS.into(),
+            },
         }
     }
+}
+
+/// The workbench page of the case a `/staff/cases/{case_no}/<step>` post acts on.
+fn workbench_case(action: &str) -> String {
+    action
+        .strip_prefix("/staff/cases/")
+        .and_then(|rest| rest.split('/').next())
+        .filter(|case_no| !case_no.is_empty())
+        .map_or_else(
+            || paths::STAFF.into(),
+            |case_no| paths::STAFF_CASE.at(case_no),
+        )
 }
 
 impl std::fmt::Display for FormName {

@@ -28,8 +28,8 @@ use pages::{
     AccessibilityPage, ApplicationPage, ApplyPackagePage, ApplyStartPage, CatalogPage, GuidePage,
     HallsPage, HomePage, LoginPage, MePage, MessagesPage, MyApplicationsPage, NotFoundPage,
     NoticesPage, PackagePage, ProgressPage, RegisterPage, StaffCasePage, StaffDeskPage,
-    StaffEnrolPage, StaffLoginPage, StaffNoticesPage, WindowDraftPage, WindowStartPage,
-    WithdrawPage,
+    StaffEnrolPage, StaffLoginPage, StaffNoticesPage, SupervisionPage, WindowDraftPage,
+    WindowStartPage, WithdrawPage,
 };
 
 /// The application root, shared by the server renderer and the browser.
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/cases/:case_no") view=StaffCasePage ssr=SsrMode::Async />
                     <Route path=path!("/staff/cases/:case_no/notices") view=StaffNoticesPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/window") view=WindowStartPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/supervision") view=SupervisionPage ssr=SsrMode::Async />
                     <Route path=path!("/staff/window/:id") view=WindowDraftPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>

@@ -82,6 +82,8 @@ pub const STAFF_CASE: WithId = WithId::new("/staff/cases/", "case_no", "");
 pub const STAFF_WINDOW: &str = "/staff/window";
 /// A window draft as the clerk fills it in (page and form post).
 pub const STAFF_WINDOW_DRAFT: WithId = WithId::new("/staff/window/", "id", "");
+/// 电子监察: warning and overdue cases across every scope, and 催办 (supervisors).
+pub const STAFF_SUPERVISION: &str = "/staff/supervision";
 /// The printable notices of one case, as the workbench hands them over.
 pub const STAFF_NOTICES: WithId = WithId::new("/staff/cases/", "case_no", "/notices");
 /// The receipt's QR code (an SVG image of the progress lookup's address).
@@ -135,6 +137,23 @@ pub mod action {
         WithId::new("/staff/cases/", "case_no", "/request-supplement");
     /// 不予受理 of a case on the workbench.
     pub const REFUSE: WithId = WithId::new("/staff/cases/", "case_no", "/refuse");
+    /// The department's steps on a case (后台分类审批).
+    pub const START_REVIEW: WithId = WithId::new("/staff/cases/", "case_no", "/start-review");
+    pub const SUSPEND: WithId = WithId::new("/staff/cases/", "case_no", "/suspend");
+    pub const RESUME: WithId = WithId::new("/staff/cases/", "case_no", "/resume");
+    pub const DECIDE: WithId = WithId::new("/staff/cases/", "case_no", "/decide");
+    pub const REVOKE: WithId = WithId::new("/staff/cases/", "case_no", "/revoke");
+    /// 一车勘验 from a case, and its result (the inspection's id in the form).
+    pub const INSPECTION: WithId = WithId::new("/staff/cases/", "case_no", "/inspections");
+    pub const INSPECTION_RESULT: WithId =
+        WithId::new("/staff/cases/", "case_no", "/inspection-result");
+    /// A clerk confirms a 容缺 material (its code in the form).
+    pub const CONFIRM_SUPPLEMENT: WithId =
+        WithId::new("/staff/cases/", "case_no", "/confirm-supplement");
+    /// 催办 from 电子监察.
+    pub const REMIND: WithId = WithId::new("/staff/supervision/", "case_no", "/remind");
+    /// The applicant hands in a 容缺 material after acceptance.
+    pub const SUPPLEMENT: WithId = WithId::new("/applications/", "id", "/supplements");
 }
 
 #[cfg(test)]

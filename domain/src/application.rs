@@ -352,9 +352,9 @@ pub struct ApplicationView {
     /// as an overdue case's page names it.
     pub responsible: Option<String>,
     /// The 特别程序 of the case, oldest first; the clock stood still through each.
-    pub suspensions: Vec<crate::review::SuspensionView>,
+    pub suspensions: Vec<crate::case_clock::SuspensionView>,
     /// From acceptance on: each 容缺 material, its committed date and where it stands.
-    pub commitments: Vec<crate::review::CommitmentStatus>,
+    pub commitments: Vec<crate::commitment::CommitmentStatus>,
     /// The latest 容缺 date an applicant may promise, in days from today (the pre-review's rule).
     pub max_deferral_days: u32,
     /// What the clerk asked to be fixed, while the case waits for 补正.
@@ -376,7 +376,51 @@ pub struct PackageCase {
     /// One child case per item, from submission on, each with its department and clock.
     pub children: Vec<ApplicationSummary>,
     /// Once every child case is decided: each child's outcome counted (部分准予 shown as such).
-    pub outcome: Option<crate::review::PackageOutcome>,
+    pub outcome: Option<PackageOutcome>,
+}
+
+/// How a 一件事 ended, child by child: never one word for a mixed result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PackageOutcome {
+    /// The parent's state once every child is decided: 准予许可 when any child was approved
+    /// (the approved results are issued), 不予许可 when none was.
+    pub state: CaseState,
+    /// 全部准予 / 部分准予 / 全部不予.
+    pub label: String,
+    pub approved: u32,
+    pub denied: u32,
+}
+
+/// The package's outcome once no child case waits for a decision; `None` while one does. A
+/// revoked or withdrawn child counts as not approved.
+pub fn package_outcome(children: &[CaseState]) -> Option<PackageOutcome> {
+    use CaseState as S;
+    let decided = |state: &CaseState| {
+        matches!(
+            state,
+            S::Approved | S::Denied | S::Issuing | S::Completed | S::Revoked | S::Withdrawn
+        )
+    };
+    if children.is_empty() || !children.iter().all(decided) {
+        return None;
+    }
+    let approved = children
+        .iter()
+        .filter(|s| matches!(s, S::Approved | S::Issuing | S::Completed))
+        .count() as u32;
+    let denied = children.len() as u32 - approved;
+    let (state, label) = match (approved, denied) {
+        (_, 0) => (S::Approved, "全部准予".to_owned()),
+        (0, _) => (S::Denied, "全部不予".to_owned()),
+        (a, d) => (S::Approved, format!("部分准予（{a} 项准予，{d} 项不予）")),
+    };
+    Some(PackageOutcome {
+        state,
+        label,
+        approved,
+        denied,
+    })
 }
 
 /// A change to a draft: answers to merge in, material choices to set (`null` clears one).
@@ -659,5 +703,21 @@ mod tests {
         for state in CaseState::ALL {
             assert_eq!(CaseState::parse(state.as_str()), Some(state));
         }
+    }
+    #[test]
+    fn a_mixed_package_is_partly_approved_never_hidden() {
+        use CaseState as S;
+        assert_eq!(package_outcome(&[S::Approved, S::InReview]), None);
+        let mixed = package_outcome(&[S::Approved, S::Denied, S::Approved]).unwrap();
+        assert_eq!(mixed.state, S::Approved);
+        assert_eq!(mixed.label, "部分准予（2 项准予，1 项不予）");
+        assert_eq!(
+            package_outcome(&[S::Denied, S::Denied]).unwrap().label,
+            "全部不予"
+        );
+        assert_eq!(
+            package_outcome(&[S::Approved, S::Issuing]).unwrap().state,
+            S::Approved
+        );
     }
 }

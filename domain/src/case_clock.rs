@@ -6,7 +6,7 @@
 
 use crate::calendar::WorkCalendar;
 use serde::{Deserialize, Serialize};
-use time::Date;
+use time::{Date, Duration};
 
 /// Working days on which the clock stood still: `from` to `until`, both included; a suspension
 /// still running has no `until` yet and is counted as lasting through the day the clock is read.
@@ -172,6 +172,83 @@ impl<'a> CaseClock<'a> {
     }
 }
 
+/// Why the clock stops (特别程序): only these four, the ones the law allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SuspensionKind {
+    /// 现场勘验.
+    Inspection,
+    /// 专家评审.
+    ExpertReview,
+    /// 听证.
+    Hearing,
+    /// 审查中补正.
+    Supplement,
+}
+
+impl SuspensionKind {
+    pub const ALL: [Self; 4] = [
+        Self::Inspection,
+        Self::ExpertReview,
+        Self::Hearing,
+        Self::Supplement,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inspection => "inspection",
+            Self::ExpertReview => "expert_review",
+            Self::Hearing => "hearing",
+            Self::Supplement => "supplement",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Inspection => "现场勘验",
+            Self::ExpertReview => "专家评审",
+            Self::Hearing => "听证",
+            Self::Supplement => "审查中补正",
+        }
+    }
+}
+
+/// One 特别程序 of a case, as staff and the applicant see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SuspensionView {
+    pub kind: SuspensionKind,
+    pub kind_label: String,
+    pub reason: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub started_on: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub expected_end: Date,
+    /// The day the clock runs again; none while the procedure runs.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub ended_on: Option<Date>,
+    /// The joint inspection (一车勘验) that caused it, if any.
+    pub inspection_id: Option<String>,
+}
+
+impl SuspensionView {
+    /// The working days the clock stands still: from the first day to the day before it ends (a
+    /// procedure ended the day it began keeps that one day).
+    pub fn stopped(&self) -> Suspension {
+        Suspension {
+            from: self.started_on,
+            until: self
+                .ended_on
+                .map(|end| (end - Duration::days(1)).max(self.started_on)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,5 +376,23 @@ mod tests {
             let (early, late) = (from + Duration::days(a.min(b)), from + Duration::days(a.max(b)));
             prop_assert!(clock.used(early) <= clock.used(late));
         }
+    }
+    #[test]
+    fn a_procedure_stops_the_clock_until_the_day_before_it_ends() {
+        let view = SuspensionView {
+            kind: SuspensionKind::Inspection,
+            kind_label: "现场勘验".into(),
+            reason: "现场勘验".into(),
+            started_on: date!(2026 - 09 - 18),
+            expected_end: date!(2026 - 09 - 22),
+            ended_on: Some(date!(2026 - 09 - 22)),
+            inspection_id: None,
+        };
+        assert_eq!(view.stopped().until, Some(date!(2026 - 09 - 21)));
+        let same_day = SuspensionView {
+            ended_on: Some(date!(2026 - 09 - 18)),
+            ..view
+        };
+        assert_eq!(same_day.stopped().until, Some(date!(2026 - 09 - 18)));
     }
 }

@@ -243,7 +243,13 @@ pub fn decision(case: NoticeCase, approved: bool, reasons: &str, basis: &str) ->
             }
         ),
     ];
-    plain(case, kind, paragraphs, basis, (!approved).then(|| REMEDY.into()))
+    plain(
+        case,
+        kind,
+        paragraphs,
+        basis,
+        (!approved).then(|| REMEDY.into()),
+    )
 }
 
 /// 撤销决定书: the case is revoked, and why.
@@ -360,7 +366,12 @@ mod tests {
 
     #[test]
     fn a_denial_gives_reasons_basis_and_remedy_an_approval_no_remedy() {
-        let denial = decision(case(), false, "申请人不符合退休条件。", "《社会保险法》第十六条");
+        let denial = decision(
+            case(),
+            false,
+            "申请人不符合退休条件。",
+            "《社会保险法》第十六条",
+        );
         assert_eq!(denial.title, "不予行政许可决定书");
         assert!(denial.paragraphs[0].ends_with("经审查，申请人不符合退休条件。"));
         assert!(denial.paragraphs[1].contains("决定不予行政许可"));

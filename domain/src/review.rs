@@ -1,63 +1,16 @@
 //! 后台分类审批 (department approval): the rules of the approver's steps after acceptance —
 //! 特别程序 that stop the clock, the decision (准予 / 不予许可) with reasons and legal basis,
-//! revocation, the 一件事 outcome kept per child case, the 一车勘验 joint inspection with its
-//! 双随机 draw, 容缺 commitments handed in and confirmed, and 电子监察's lists and 催办.
+//! revocation, and the 一车勘验 joint inspection with its 双随机 draw.
 
-use crate::application::CaseState;
+use crate::application::CaseAction;
+use crate::case_clock::SuspensionKind;
 use crate::errors::FieldErrors;
 use crate::instant::Instant;
-use crate::intake::QueueEntry;
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
 /// The longest a 特别程序 or an inspection may be planned ahead, in days.
 const LONGEST_PLAN_DAYS: i64 = 366;
-
-/// Why the clock stops (特别程序): only these four, the ones the law allows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum SuspensionKind {
-    /// 现场勘验.
-    Inspection,
-    /// 专家评审.
-    ExpertReview,
-    /// 听证.
-    Hearing,
-    /// 审查中补正.
-    Supplement,
-}
-
-impl SuspensionKind {
-    pub const ALL: [Self; 4] = [
-        Self::Inspection,
-        Self::ExpertReview,
-        Self::Hearing,
-        Self::Supplement,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Inspection => "inspection",
-            Self::ExpertReview => "expert_review",
-            Self::Hearing => "hearing",
-            Self::Supplement => "supplement",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Inspection => "现场勘验",
-            Self::ExpertReview => "专家评审",
-            Self::Hearing => "听证",
-            Self::Supplement => "审查中补正",
-        }
-    }
-}
 
 /// An approver stops the clock: which 特别程序, why, and until when it is expected to last.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,35 +42,21 @@ fn check_plan(errors: &mut FieldErrors, key: &str, date: Date, today: Date) {
     }
 }
 
-/// One 特别程序 of a case, as staff and the applicant see it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SuspensionView {
-    pub kind: SuspensionKind,
-    pub kind_label: String,
-    pub reason: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
-    pub started_on: Date,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
-    pub expected_end: Date,
-    /// The day the clock runs again; none while the procedure runs.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
-    pub ended_on: Option<Date>,
-    /// The joint inspection (一车勘验) that caused it, if any.
-    pub inspection_id: Option<String>,
-}
-
-impl SuspensionView {
-    /// The working days the clock stands still: from the first day to the day before it ends (a
-    /// procedure ended the day it began keeps that one day).
-    pub fn stopped(&self) -> crate::case_clock::Suspension {
-        crate::case_clock::Suspension {
-            from: self.started_on,
-            until: self
-                .ended_on
-                .map(|end| (end - Duration::days(1)).max(self.started_on)),
-        }
+/// The steps an approver may take on a case (each still subject to its state): all of them on a
+/// single case or a 一件事's child case; on the package case itself only 撤销, since each member
+/// department decides its own part.
+pub fn approver_actions(package_case: bool) -> Vec<CaseAction> {
+    if package_case {
+        return vec![CaseAction::Revoke];
     }
+    vec![
+        CaseAction::StartReview,
+        CaseAction::Suspend,
+        CaseAction::Resume,
+        CaseAction::Approve,
+        CaseAction::Deny,
+        CaseAction::Revoke,
+    ]
 }
 
 /// The approver's decision.
@@ -189,50 +128,6 @@ impl RevokeRequest {
     }
 }
 
-/// How a 一件事 ended, child by child: never one word for a mixed result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PackageOutcome {
-    /// The parent's state once every child is decided: 准予许可 when any child was approved
-    /// (the approved results are issued), 不予许可 when none was.
-    pub state: CaseState,
-    /// 全部准予 / 部分准予 / 全部不予.
-    pub label: String,
-    pub approved: u32,
-    pub denied: u32,
-}
-
-/// The package's outcome once no child case waits for a decision; `None` while one does. A
-/// revoked or withdrawn child counts as not approved.
-pub fn package_outcome(children: &[CaseState]) -> Option<PackageOutcome> {
-    use CaseState as S;
-    let decided = |state: &CaseState| {
-        matches!(
-            state,
-            S::Approved | S::Denied | S::Issuing | S::Completed | S::Revoked | S::Withdrawn
-        )
-    };
-    if children.is_empty() || !children.iter().all(decided) {
-        return None;
-    }
-    let approved = children
-        .iter()
-        .filter(|s| matches!(s, S::Approved | S::Issuing | S::Completed))
-        .count() as u32;
-    let denied = children.len() as u32 - approved;
-    let (state, label) = match (approved, denied) {
-        (_, 0) => (S::Approved, "全部准予".to_owned()),
-        (0, _) => (S::Denied, "全部不予".to_owned()),
-        (a, d) => (S::Approved, format!("部分准予（{a} 项准予，{d} 项不予）")),
-    };
-    Some(PackageOutcome {
-        state,
-        label,
-        approved,
-        denied,
-    })
-}
-
 /// 一车勘验: one joint site inspection for every case (and department) it covers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -269,7 +164,10 @@ impl InspectionRequest {
             errors.add("expected_end", "预计结束日期不能早于勘验日期");
         }
         if !(1..=5).contains(&self.inspectors_per_department) {
-            errors.add("inspectors_per_department", "每个部门抽取 1 至 5 名检查人员");
+            errors.add(
+                "inspectors_per_department",
+                "每个部门抽取 1 至 5 名检查人员",
+            );
         }
         errors.into_result()
     }
@@ -313,7 +211,13 @@ impl Draw {
         let pools: Vec<_> = self
             .departments
             .iter()
-            .map(|d| (d.department.clone(), d.department_name.clone(), d.pool.clone()))
+            .map(|d| {
+                (
+                    d.department.clone(),
+                    d.department_name.clone(),
+                    d.pool.clone(),
+                )
+            })
             .collect();
         draw(seed, pools, self.per_department).is_ok_and(|again| again == *self)
     }
@@ -400,116 +304,6 @@ impl InspectionResult {
     }
 }
 
-/// Where a 容缺 commitment stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CommitmentState {
-    /// Not handed in yet, the date not passed.
-    Pending,
-    /// Handed in, waiting for the clerk's confirmation.
-    HandedIn,
-    /// Confirmed by the clerk: the commitment is kept.
-    Confirmed,
-    /// The date passed without it.
-    Overdue,
-}
-
-impl CommitmentState {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Pending => "待补交",
-            Self::HandedIn => "已补交，待确认",
-            Self::Confirmed => "已确认",
-            Self::Overdue => "已逾期未补交",
-        }
-    }
-}
-
-/// A 容缺 material of an accepted case: the committed date and where it stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CommitmentStatus {
-    pub material_code: String,
-    pub material_name: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
-    pub until: Date,
-    pub state: CommitmentState,
-    pub state_label: String,
-    pub handed_in_at: Option<Instant>,
-    /// On paper at the window rather than as a file.
-    pub on_paper: bool,
-    pub confirmed_at: Option<Instant>,
-}
-
-impl CommitmentStatus {
-    /// Where a commitment stands on `today`: kept once confirmed, overdue once its date passed
-    /// with nothing handed in.
-    pub fn state_on(
-        until: Date,
-        handed_in: bool,
-        confirmed: bool,
-        today: Date,
-    ) -> CommitmentState {
-        match (confirmed, handed_in) {
-            (true, _) => CommitmentState::Confirmed,
-            (false, true) => CommitmentState::HandedIn,
-            (false, false) if today > until => CommitmentState::Overdue,
-            _ => CommitmentState::Pending,
-        }
-    }
-}
-
-/// A 容缺 material handed in online: a document of the applicant's vault
-/// (`POST /api/v1/documents`), for one material of the case.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SupplementSubmission {
-    #[serde(default)]
-    pub material_code: String,
-    #[serde(default)]
-    pub document_id: String,
-}
-
-/// The clerk confirms a handed-in 容缺 material, or records the paper original received at the
-/// window.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ConfirmSupplement {
-    /// True when the applicant brought the paper original to the window instead.
-    #[serde(default)]
-    pub received_at_window: bool,
-}
-
-/// One line of 电子监察: a case in warning or overdue, and who is responsible for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SupervisionEntry {
-    pub case: QueueEntry,
-    /// The department reviewing it, and the hall and zone that accepted it.
-    pub responsible: String,
-    /// The latest 催办, if any.
-    pub reminded_at: Option<Instant>,
-}
-
-/// 催办: what the supervisor asks of the responsible staff.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RemindRequest {
-    #[serde(default)]
-    pub message: String,
-}
-
-impl RemindRequest {
-    pub fn check(&self) -> Result<(), FieldErrors> {
-        let mut errors = FieldErrors::new();
-        if !(2..=300).contains(&self.message.trim().chars().count()) {
-            errors.add("message", "请写明催办要求（2至300字）");
-        }
-        errors.into_result()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -573,42 +367,6 @@ mod tests {
     }
 
     #[test]
-    fn a_mixed_package_is_partly_approved_never_hidden() {
-        use CaseState as S;
-        assert_eq!(package_outcome(&[S::Approved, S::InReview]), None);
-        let mixed = package_outcome(&[S::Approved, S::Denied, S::Approved]).unwrap();
-        assert_eq!(mixed.state, S::Approved);
-        assert_eq!(mixed.label, "部分准予（2 项准予，1 项不予）");
-        assert_eq!(
-            package_outcome(&[S::Denied, S::Denied]).unwrap().label,
-            "全部不予"
-        );
-        assert_eq!(
-            package_outcome(&[S::Approved, S::Issuing]).unwrap().state,
-            S::Approved
-        );
-    }
-
-    #[test]
-    fn a_suspension_stops_the_clock_until_the_day_before_it_ends() {
-        let view = SuspensionView {
-            kind: SuspensionKind::Inspection,
-            kind_label: "现场勘验".into(),
-            reason: "现场勘验".into(),
-            started_on: date!(2026 - 09 - 18),
-            expected_end: date!(2026 - 09 - 22),
-            ended_on: Some(date!(2026 - 09 - 22)),
-            inspection_id: None,
-        };
-        assert_eq!(view.stopped().until, Some(date!(2026 - 09 - 21)));
-        let same_day = SuspensionView {
-            ended_on: Some(date!(2026 - 09 - 18)),
-            ..view
-        };
-        assert_eq!(same_day.stopped().until, Some(date!(2026 - 09 - 18)));
-    }
-
-    #[test]
     fn requests_name_each_bad_field() {
         let today = date!(2026 - 12 - 07);
         let suspend = SuspendRequest {
@@ -625,13 +383,5 @@ mod tests {
         };
         let errors = decide.check().unwrap_err();
         assert!(errors.get("reasons").is_some() && errors.get("legal_basis").is_some());
-        assert_eq!(
-            CommitmentStatus::state_on(today, false, false, today + Duration::days(1)),
-            CommitmentState::Overdue
-        );
-        assert_eq!(
-            CommitmentStatus::state_on(today, true, false, today + Duration::days(1)),
-            CommitmentState::HandedIn
-        );
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod applications;
 pub mod catalog;
 pub mod intake;
+pub mod review;
 pub mod site;
 pub mod window;
 

@@ -141,8 +141,11 @@ fn Header() -> impl IntoView {
 }
 
 /// The staff's own navigation: the desk, not the citizen's services.
-const STAFF_NAVIGATION: [(&str, &str); 2] =
-    [("工作台", paths::STAFF), ("窗口收件", paths::STAFF_WINDOW)];
+const STAFF_NAVIGATION: [(&str, &str); 3] = [
+    ("工作台", paths::STAFF),
+    ("窗口收件", paths::STAFF_WINDOW),
+    ("电子监察", paths::STAFF_SUPERVISION),
+];
 
 /// 登录 / 注册 for visitors; the reader's own name, their links and 退出 for the signed in.
 #[component]

@@ -4,4 +4,5 @@ pub mod case_progress;
 pub mod catalog;
 pub mod layout;
 pub mod notice;
+pub mod review;
 pub mod time;

@@ -13,6 +13,7 @@ use crate::api::catalog::{load_guide, load_package};
 use crate::components::case_progress::CaseProgress;
 use crate::components::layout::{use_signed_in, use_site_info};
 use crate::components::notice::NoticeDocument;
+use crate::components::review::{CommitmentDesk, Commitments, OverdueNotice, Suspensions};
 use crate::components::time::When;
 use crate::forms::{CsrfField, ErrorSummary, FormFeedback, FormName, use_feedback};
 use crate::live_form::{LiveForm, LiveFormSetup, finding_anchor};
@@ -226,8 +227,8 @@ pub fn ApplicationPage() -> impl IntoView {
                     Ok(Some(view)) => view! {
                         // A form post that reached a case already sent (another tab, a stale page).
                         <ErrorSummary feedback=feedback.clone() form=FormName::Application />
-                        <ErrorSummary feedback form=FormName::Withdraw />
-                        <Receipt view timeline notices />
+                        <ErrorSummary feedback=feedback.clone() form=FormName::Withdraw />
+                        <Receipt view timeline notices csrf feedback />
                     }.into_any(),
                     Ok(None) => view! {
                         <Title text="办件" />
@@ -705,6 +706,8 @@ fn Receipt(
     view: ApplicationView,
     timeline: Vec<TimelineEvent>,
     notices: Vec<CaseNotice>,
+    csrf: String,
+    feedback: FormFeedback,
 ) -> impl IntoView {
     let case_no = view.case_no.clone().unwrap_or_default();
     let submitted = view.state == CaseState::Submitted;
@@ -725,6 +728,7 @@ fn Receipt(
             view! { <h1>{format!("{}：{}", view.item_name, view.state_label)}</h1> }.into_any()
         }}
         <CaseProgress state=view.state />
+        <OverdueNotice clock=view.clock.clone() responsible=view.responsible.clone() />
         {(!notices.is_empty()).then(|| view! {
             <p class="notice" role="status">
                 {format!("已出具{}。", notices.iter().map(|n| n.title.as_str()).collect::<Vec<_>>().join("、"))}
@@ -778,17 +782,29 @@ fn Receipt(
                 </div>
             })}
         </section>
+        <Suspensions suspensions=view.suspensions.clone() />
+        <Commitments commitments=view.commitments.clone() desk=CommitmentDesk::HandIn {
+            application_id: view.id.clone(),
+            csrf,
+            feedback,
+        } />
         {view.package.clone().filter(|p| !p.children.is_empty()).map(|package| view! {
             <section class="panel" aria-labelledby="children-heading">
                 <h2 id="children-heading">"各事项办件"</h2>
+                {package.outcome.map(|outcome| view! { <p><strong>{format!("办理结果：{}", outcome.label)}</strong></p> })}
                 <table class="table">
-                    <thead><tr><th scope="col">"事项"</th><th scope="col">"办件编号"</th><th scope="col">"状态"</th></tr></thead>
+                    <thead><tr>
+                        <th scope="col">"事项"</th><th scope="col">"办件编号"</th><th scope="col">"承办部门"</th>
+                        <th scope="col">"状态"</th><th scope="col">"时限"</th>
+                    </tr></thead>
                     <tbody>
                         {package.children.into_iter().map(|child| view! {
                             <tr>
                                 <td data-label="事项"><a href=paths::APPLICATION.at(&child.id)>{child.item_name}</a></td>
                                 <td data-label="办件编号">{child.case_no.unwrap_or_default()}</td>
+                                <td data-label="承办部门">{child.department.unwrap_or_else(|| "—".into())}</td>
                                 <td data-label="状态">{child.state_label}</td>
+                                <td data-label="时限">{child.clock.map(|c| c.text()).unwrap_or_else(|| "受理后开始计时".into())}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -2,9 +2,11 @@
 //! frozen form, materials, pre-review, clock and timeline, and the clerk's decisions — 受理 after
 //! checking every manual review point, or 不予受理 with the reason and its legal basis.
 
+use super::review::{PackageChildren, ReviewDesk};
 use crate::api::intake::{load_queue, load_staff_case};
 use crate::components::layout::use_signed_in;
 use crate::components::notice::NoticeDocument;
+use crate::components::review::{CommitmentDesk, Commitments, OverdueNotice, Suspensions};
 use crate::components::time::When;
 use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, FormName, use_feedback};
 use crate::paths;
@@ -16,15 +18,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The queue tabs and the chosen queue's cases, most urgent first.
+/// The queue tabs and the chosen queue's cases, most urgent first; `default` is the queue of
+/// the reader's own work (待受理 at the front desk, 审查中 in a department).
 #[component]
-pub fn QueuePanel() -> impl IntoView {
+pub fn QueuePanel(default: Queue) -> impl IntoView {
     let query = use_query_map();
     let chosen = move || {
         query
             .with(|q| q.get("queue"))
             .and_then(|q| Queue::parse(&q))
-            .unwrap_or(Queue::Intake)
+            .unwrap_or(default)
     };
     let page = move || {
         query
@@ -105,7 +108,7 @@ fn QueueRow(entry: QueueEntry) -> impl IntoView {
             <td data-label="申请人">{entry.applicant}</td>
             <td data-label="状态">{entry.state_label}<br /><span class="muted">"提交于 " <When at=entry.submitted_at/></span></td>
             <td data-label="来源">{entry.channel.label()}</td>
-            <td data-label="时限">{limit}</td>
+            <td data-label="时限">{limit}{entry.reminded_at.is_some().then(|| view! { <br /><strong>"已被督查催办"</strong> })}</td>
         </tr>
     }
 }
@@ -232,7 +235,23 @@ fn CaseDesk(view: StaffCaseView, feedback: FormFeedback, csrf: String) -> impl I
                 Some(clock) => format!("{}（承诺 {} 前办结）", clock.text(), clock.promised_due),
                 None => "受理后开始计时".to_owned(),
             }}</dd>
+            {view.case.responsible.clone().map(|who| view! { <dt>"责任单位"</dt><dd>{who}</dd> })}
         </dl>
+        {view.reminder.clone().map(|reminder| view! {
+            <p class="notice notice--alert" role="alert">
+                {format!("督办提醒：{}", reminder.text)} " " <span class="muted">"（" <When at=reminder.at/> "）"</span>
+            </p>
+        })}
+        <OverdueNotice clock=view.case.clock.clone() responsible=None />
+        {view.case.package.clone().map(|package| view! {
+            <PackageChildren children=package.children outcome=package.outcome.map(|o| o.label) />
+        })}
+        <Suspensions suspensions=view.case.suspensions.clone() />
+        <Commitments commitments=view.case.commitments.clone() desk=if view.confirms_supplements {
+            CommitmentDesk::Confirm { case_no: case_no.clone(), csrf: csrf.clone(), feedback: feedback.clone() }
+        } else {
+            CommitmentDesk::Read
+        } />
         <section aria-labelledby="form-heading">
             <h2 id="form-heading">"申请表"</h2>
             <dl class="facts">
@@ -322,6 +341,7 @@ fn CaseDesk(view: StaffCaseView, feedback: FormFeedback, csrf: String) -> impl I
                 </section>
             }
         })}
+        <ReviewDesk view=view.clone() feedback=feedback.clone() csrf=csrf.clone() />
         {may_send_back.then(|| view! {
             <section aria-labelledby="supplement-heading" class="panel">
                 <h2 id="supplement-heading">"退回补正（一次性告知）"</h2>

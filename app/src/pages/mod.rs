@@ -13,6 +13,7 @@ mod messages;
 mod not_found;
 mod package;
 mod progress;
+mod review;
 mod staff;
 mod window;
 
@@ -32,5 +33,6 @@ pub use messages::MessagesPage;
 pub use not_found::NotFoundPage;
 pub use package::PackagePage;
 pub use progress::ProgressPage;
+pub use review::SupervisionPage;
 pub use staff::{StaffDeskPage, StaffEnrolPage, StaffLoginPage};
 pub use window::{WindowDraftPage, WindowStartPage};

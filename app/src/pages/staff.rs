@@ -142,7 +142,17 @@ fn Desk(
     let unit_names = desk.unit_names.clone();
     view! {
         <p>{format!("{name_masked}，{role_label}（{}）", scope_text(&scope, &desk.unit_names))}</p>
-        {(role != StaffRole::Admin).then(|| view! { <super::intake::QueuePanel /> })}
+        {matches!(role, StaffRole::Clerk | StaffRole::Approver).then(|| view! { <super::review::RemindersPanel /> })}
+        {(role == StaffRole::Supervisor).then(|| view! {
+            <p><a class="button" href=paths::STAFF_SUPERVISION>"电子监察：预警和逾期办件"</a></p>
+        })}
+        {(role != StaffRole::Admin).then(|| {
+            let default = match role {
+                StaffRole::Approver => domain::intake::Queue::Review,
+                _ => domain::intake::Queue::Intake,
+            };
+            view! { <super::intake::QueuePanel default /> }
+        })}
         {may_look_up.then(|| view! {
             <section aria-labelledby="lookup-heading" class="panel">
                 <h2 id="lookup-heading">"查询申请人"</h2>

@@ -39,11 +39,20 @@ async fn citizen_again(app: &TestApp) -> String {
     app.api_login(CITIZEN_PHONE, CITIZEN_PASSWORD).await
 }
 
-async fn call(app: &TestApp, method: &str, url: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+async fn call(
+    app: &TestApp,
+    method: &str,
+    url: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let response = app.call(method, url, Auth::Bearer(token), body).await;
     let status = response.status().as_u16();
     let text = body_text(response).await;
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 async fn clerk_at(app: &TestApp, hall: &str) -> Staff {
@@ -62,7 +71,13 @@ async fn approver(app: &TestApp, department: &str) -> Staff {
 
 /// A submitted case of `item_code` (or package), accepted by the clerk with every manual point
 /// checked and the given 容缺 deferrals.
-async fn accepted_case(app: &TestApp, citizen: &str, clerk: &str, what: Value, deferrals: Value) -> String {
+async fn accepted_case(
+    app: &TestApp,
+    citizen: &str,
+    clerk: &str,
+    what: Value,
+    deferrals: Value,
+) -> String {
     let draft = start(app, citizen, what).await;
     let filled = fill_in(app, citizen, &draft).await;
     let case = submit(app, citizen, filled["id"].as_str().unwrap()).await;
@@ -70,7 +85,12 @@ async fn accepted_case(app: &TestApp, citizen: &str, clerk: &str, what: Value, d
     let url = format!("/api/v1/staff/applications/{case_no}");
     let (status, view) = call(app, "GET", &url, clerk, None).await;
     assert_eq!(status, 200, "{view}");
-    let deferred: Vec<&str> = deferrals.as_object().unwrap().keys().map(String::as_str).collect();
+    let deferred: Vec<&str> = deferrals
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     let checked: Vec<Value> = view["manual_points"]
         .as_array()
         .unwrap()
@@ -110,18 +130,42 @@ async fn an_approver_stops_the_clock_over_a_make_up_weekend_and_decides(backend:
     let gaj_member = approver(&app, "gaj").await;
     let mut gaj = gaj_member.token(&app).await;
     let scjg = approver(&app, "scjg").await.token(&app).await;
-    let case_no = accepted_case(&app, &citizen, &clerk, json!({ "item_code": HOUSEHOLD_REGISTRATION }), json!({})).await;
+    let case_no = accepted_case(
+        &app,
+        &citizen,
+        &clerk,
+        json!({ "item_code": HOUSEHOLD_REGISTRATION }),
+        json!({}),
+    )
+    .await;
     let url = format!("/api/v1/staff/applications/{case_no}");
 
     // The case sits in 公安局's review queue, not in another department's.
-    let (status, queue) = call(&app, "GET", "/api/v1/staff/applications?queue=review", &gaj, None).await;
+    let (status, queue) = call(
+        &app,
+        "GET",
+        "/api/v1/staff/applications?queue=review",
+        &gaj,
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{queue}");
     assert_eq!(queue["items"][0]["case_no"], case_no.as_str(), "{queue}");
     assert_eq!(queue["items"][0]["applicant"], "张*");
-    let (_, elsewhere) = call(&app, "GET", "/api/v1/staff/applications?queue=review", &scjg, None).await;
+    let (_, elsewhere) = call(
+        &app,
+        "GET",
+        "/api/v1/staff/applications?queue=review",
+        &scjg,
+        None,
+    )
+    .await;
     assert_eq!(elsewhere["total"], 0, "{elsewhere}");
     let (status, _) = call(&app, "POST", &format!("{url}/start-review"), &scjg, None).await;
-    assert_eq!(status, 404, "another department's case does not exist for it");
+    assert_eq!(
+        status, 404,
+        "another department's case does not exist for it"
+    );
     let (status, _) = call(&app, "POST", &format!("{url}/start-review"), &clerk, None).await;
     assert_eq!(status, 403, "the front desk does not review");
 
@@ -132,18 +176,36 @@ async fn an_approver_stops_the_clock_over_a_make_up_weekend_and_decides(backend:
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["case"]["state"], "in_review");
     let (status, again) = call(&app, "POST", &format!("{url}/start-review"), &gaj, None).await;
-    assert_eq!((status, again["error"]["code"].as_str()), (409, Some("state_conflict")));
+    assert_eq!(
+        (status, again["error"]["code"].as_str()),
+        (409, Some("state_conflict"))
+    );
 
     // Fri 9-18: 现场勘验 until Tue 9-22; a bad request names each field.
     set_clock(&app, datetime!(2026-09-18 02:00 UTC));
     (gaj, citizen) = (gaj_member.token(&app).await, citizen_again(&app).await);
     let response = app
-        .call("POST", &format!("{url}/suspend"), Auth::Bearer(&gaj), Some(json!({ "kind": "inspection", "reason": "", "expected_end": "2026-09-01" })))
+        .call(
+            "POST",
+            &format!("{url}/suspend"),
+            Auth::Bearer(&gaj),
+            Some(json!({ "kind": "inspection", "reason": "", "expected_end": "2026-09-01" })),
+        )
         .await;
     let error = error_envelope(response, 422, "validation_failed").await;
-    assert!(error["fields"]["reason"].is_array() && error["fields"]["expected_end"].is_array(), "{error}");
+    assert!(
+        error["fields"]["reason"].is_array() && error["fields"]["expected_end"].is_array(),
+        "{error}"
+    );
     let response = app
-        .call("POST", &format!("{url}/suspend"), Auth::Bearer(&gaj), Some(json!({ "kind": "picnic", "reason": "现场核实住所", "expected_end": "2026-09-22" })))
+        .call(
+            "POST",
+            &format!("{url}/suspend"),
+            Auth::Bearer(&gaj),
+            Some(
+                json!({ "kind": "picnic", "reason": "现场核实住所", "expected_end": "2026-09-22" }),
+            ),
+        )
         .await;
     let error = error_envelope(response, 422, "validation_failed").await;
     assert!(error["fields"]["kind"].is_array(), "{error}");
@@ -160,13 +222,33 @@ async fn an_approver_stops_the_clock_over_a_make_up_weekend_and_decides(backend:
     assert_eq!(view["case"]["clock"]["suspended"], true);
 
     // The applicant sees the procedure, and hears of it.
-    let (_, mine) = call(&app, "GET", &format!("/api/v1/applications/{case_no}"), &citizen, None).await;
+    let (_, mine) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{case_no}"),
+        &citizen,
+        None,
+    )
+    .await;
     assert_eq!(mine["state_label"], "特别程序");
     assert_eq!(mine["suspensions"][0]["kind_label"], "现场勘验");
     assert_eq!(mine["suspensions"][0]["expected_end"], "2026-09-22");
-    assert!(mine["responsible"].as_str().unwrap().contains("示范市公安局"), "{mine}");
+    assert!(
+        mine["responsible"]
+            .as_str()
+            .unwrap()
+            .contains("示范市公安局"),
+        "{mine}"
+    );
     let (_, messages) = call(&app, "GET", "/api/v1/messages", &citizen, None).await;
-    assert!(messages["items"].as_array().unwrap().iter().any(|m| m["title"] == "办件进入特别程序（现场勘验）"), "{messages}");
+    assert!(
+        messages["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["title"] == "办件进入特别程序（现场勘验）"),
+        "{messages}"
+    );
 
     // Tue 9-22: resumed. Counted: 9-16, 9-17 and 9-22; 9-18 to 9-21, with the 调休 Sunday 9-20,
     // stood still (without the procedure six days would have counted).
@@ -182,10 +264,18 @@ async fn an_approver_stops_the_clock_over_a_make_up_weekend_and_decides(backend:
 
     // 不予 needs reasons and a basis; 准予 is issued with its 决定书.
     let response = app
-        .call("POST", &format!("{url}/decide"), Auth::Bearer(&gaj), Some(json!({ "outcome": "deny" })))
+        .call(
+            "POST",
+            &format!("{url}/decide"),
+            Auth::Bearer(&gaj),
+            Some(json!({ "outcome": "deny" })),
+        )
         .await;
     let error = error_envelope(response, 422, "validation_failed").await;
-    assert!(error["fields"]["reasons"].is_array() && error["fields"]["legal_basis"].is_array(), "{error}");
+    assert!(
+        error["fields"]["reasons"].is_array() && error["fields"]["legal_basis"].is_array(),
+        "{error}"
+    );
     let (status, view) = call(
         &app,
         "POST",
@@ -204,16 +294,50 @@ async fn an_approver_stops_the_clock_over_a_make_up_weekend_and_decides(backend:
         Some(json!({ "outcome": "deny", "reasons": "改变主意了吗", "legal_basis": "无依据" })),
     )
     .await;
-    assert_eq!((status, again["error"]["code"].as_str()), (409, Some("state_conflict")));
-    let (_, notices) = call(&app, "GET", &format!("/api/v1/applications/{case_no}/notices"), &citizen, None).await;
-    let titles: Vec<&str> = notices["items"].as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        (status, again["error"]["code"].as_str()),
+        (409, Some("state_conflict"))
+    );
+    let (_, notices) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{case_no}/notices"),
+        &citizen,
+        None,
+    )
+    .await;
+    let titles: Vec<&str> = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["title"].as_str().unwrap())
+        .collect();
     assert_eq!(titles, ["受理通知书", "准予行政许可决定书"], "{notices}");
-    let (_, timeline) = call(&app, "GET", &format!("/api/v1/applications/{case_no}/timeline"), &citizen, None).await;
-    assert_eq!(kinds(&timeline), ["submitted", "accepted", "review_started", "suspended", "resumed", "approved"]);
+    let (_, timeline) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{case_no}/timeline"),
+        &citizen,
+        None,
+    )
+    .await;
+    assert_eq!(
+        kinds(&timeline),
+        [
+            "submitted",
+            "accepted",
+            "review_started",
+            "suspended",
+            "resumed",
+            "approved"
+        ]
+    );
 }
 
 /// 出生一件事 (lead 卫健委): five items across 卫健委, 公安局, 医保局 and 人社局.
-async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed_outcome(backend: Backend) {
+async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed_outcome(
+    backend: Backend,
+) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
@@ -226,10 +350,24 @@ async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed
         let member = approver(&app, department).await;
         approvers.insert(department, member.token(&app).await);
     }
-    let package_no = accepted_case(&app, &citizen, &clerk, json!({ "package_id": "chusheng" }), json!({})).await;
+    let package_no = accepted_case(
+        &app,
+        &citizen,
+        &clerk,
+        json!({ "package_id": "chusheng" }),
+        json!({}),
+    )
+    .await;
 
     // Every child case went to its department at once, each with its own clock.
-    let (_, package) = call(&app, "GET", &format!("/api/v1/applications/{package_no}"), &citizen, None).await;
+    let (_, package) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{package_no}"),
+        &citizen,
+        None,
+    )
+    .await;
     let children = package["package"]["children"].as_array().unwrap().clone();
     assert_eq!(children.len(), 5);
     for child in &children {
@@ -247,22 +385,64 @@ async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed
         }
     };
     // The lead department sees the package case and its own children; 公安局 only its child.
-    let (_, lead_queue) = call(&app, "GET", "/api/v1/staff/applications?queue=review", &approvers["wjw"], None).await;
-    let lead_cases: Vec<&str> = lead_queue["items"].as_array().unwrap().iter().map(|e| e["case_no"].as_str().unwrap()).collect();
+    let (_, lead_queue) = call(
+        &app,
+        "GET",
+        "/api/v1/staff/applications?queue=review",
+        &approvers["wjw"],
+        None,
+    )
+    .await;
+    let lead_cases: Vec<&str> = lead_queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["case_no"].as_str().unwrap())
+        .collect();
     assert!(lead_cases.contains(&package_no.as_str()), "{lead_queue}");
-    let (_, gaj_queue) = call(&app, "GET", "/api/v1/staff/applications?queue=review", &approvers["gaj"], None).await;
+    let (_, gaj_queue) = call(
+        &app,
+        "GET",
+        "/api/v1/staff/applications?queue=review",
+        &approvers["gaj"],
+        None,
+    )
+    .await;
     assert_eq!(gaj_queue["total"], 1, "{gaj_queue}");
     let package_url = format!("/api/v1/staff/applications/{package_no}");
-    let (status, error) = call(&app, "POST", &format!("{package_url}/start-review"), &approvers["wjw"], None).await;
-    assert_eq!((status, error["error"]["code"].as_str()), (409, Some("package_case")));
+    let (status, error) = call(
+        &app,
+        "POST",
+        &format!("{package_url}/start-review"),
+        &approvers["wjw"],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (409, Some("package_case"))
+    );
 
     for child in &children {
-        let url = format!("/api/v1/staff/applications/{}/start-review", child["case_no"].as_str().unwrap());
+        let url = format!(
+            "/api/v1/staff/applications/{}/start-review",
+            child["case_no"].as_str().unwrap()
+        );
         let (status, view) = call(&app, "POST", &url, &approvers[department_of(child)], None).await;
         assert_eq!(status, 200, "{view}");
     }
-    let (_, package) = call(&app, "GET", &format!("/api/v1/applications/{package_no}"), &citizen, None).await;
-    assert_eq!(package["state"], "in_review", "the package follows its first child");
+    let (_, package) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{package_no}"),
+        &citizen,
+        None,
+    )
+    .await;
+    assert_eq!(
+        package["state"], "in_review",
+        "the package follows its first child"
+    );
 
     // 一车勘验 from the package: one inspection for all five cases, one inspector drawn from each
     // of the four departments' pools, reproducible from its seed.
@@ -282,25 +462,69 @@ async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed
     let pools = draw
         .departments
         .iter()
-        .map(|d| (d.department.clone(), d.department_name.clone(), d.pool.clone()))
+        .map(|d| {
+            (
+                d.department.clone(),
+                d.department_name.clone(),
+                d.pool.clone(),
+            )
+        })
         .collect();
-    let again = domain::review::draw(u64::from_str_radix(&draw.seed, 16).unwrap(), pools, 1).unwrap();
+    let again =
+        domain::review::draw(u64::from_str_radix(&draw.seed, 16).unwrap(), pools, 1).unwrap();
     assert_eq!(again, draw, "the draw re-runs from its seed and pools");
     for child in &children {
-        let (_, mine) = call(&app, "GET", &format!("/api/v1/applications/{}", child["case_no"].as_str().unwrap()), &citizen, None).await;
+        let (_, mine) = call(
+            &app,
+            "GET",
+            &format!(
+                "/api/v1/applications/{}",
+                child["case_no"].as_str().unwrap()
+            ),
+            &citizen,
+            None,
+        )
+        .await;
         assert_eq!(mine["state"], "suspended", "{mine}");
         assert_eq!(mine["suspensions"][0]["inspection_id"], inspection["id"]);
     }
     let id = inspection["id"].as_str().unwrap();
     let outsider = approver(&app, "scjg").await.token(&app).await;
-    let (status, _) = call(&app, "GET", &format!("/api/v1/staff/inspections/{id}"), &outsider, None).await;
+    let (status, _) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/staff/inspections/{id}"),
+        &outsider,
+        None,
+    )
+    .await;
     assert_eq!(status, 404, "no case of 市场监管局 is covered");
-    let (status, shown) = call(&app, "GET", &format!("/api/v1/staff/inspections/{id}"), &approvers["ybj"], None).await;
+    let (status, shown) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/staff/inspections/{id}"),
+        &approvers["ybj"],
+        None,
+    )
+    .await;
     assert_eq!((status, &shown["draw"]), (200, &inspection["draw"]));
     // Its procedure ends only with the result; the result stands on every case.
-    let child_url = format!("/api/v1/staff/applications/{}", children[0]["case_no"].as_str().unwrap());
-    let (status, error) = call(&app, "POST", &format!("{child_url}/resume"), &approvers[department_of(&children[0])], None).await;
-    assert_eq!((status, error["error"]["code"].as_str()), (409, Some("inspection_pending")));
+    let child_url = format!(
+        "/api/v1/staff/applications/{}",
+        children[0]["case_no"].as_str().unwrap()
+    );
+    let (status, error) = call(
+        &app,
+        "POST",
+        &format!("{child_url}/resume"),
+        &approvers[department_of(&children[0])],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (409, Some("inspection_pending"))
+    );
     app.clock.advance(time::Duration::hours(6));
     let (status, view) = call(
         &app,
@@ -311,24 +535,52 @@ async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed
     )
     .await;
     assert_eq!(status, 200, "{view}");
-    let (status, _) = call(&app, "POST", &format!("/api/v1/staff/inspections/{id}/result"), &approvers["gaj"], Some(json!({ "result": "再登记一次" }))).await;
+    let (status, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/staff/inspections/{id}/result"),
+        &approvers["gaj"],
+        Some(json!({ "result": "再登记一次" })),
+    )
+    .await;
     assert_eq!(status, 409);
     for child in &children {
-        let (_, timeline) = call(&app, "GET", &format!("/api/v1/applications/{}/timeline", child["case_no"].as_str().unwrap()), &citizen, None).await;
+        let (_, timeline) = call(
+            &app,
+            "GET",
+            &format!(
+                "/api/v1/applications/{}/timeline",
+                child["case_no"].as_str().unwrap()
+            ),
+            &citizen,
+            None,
+        )
+        .await;
         let last = timeline["items"].as_array().unwrap().last().unwrap();
         assert_eq!(last["kind"], "resumed");
-        assert!(last["text"].as_str().unwrap().contains("新生儿及监护人信息与申请一致"), "{last}");
+        assert!(
+            last["text"]
+                .as_str()
+                .unwrap()
+                .contains("新生儿及监护人信息与申请一致"),
+            "{last}"
+        );
     }
 
     // 公安局 denies its part; the others approve, the last two at the same moment.
-    let decide = |outcome: &str| {
-        json!({ "outcome": outcome, "reasons": if outcome == "deny" { "监护人户籍信息核验不一致" } else { "符合条件" }, "legal_basis": "《中华人民共和国户口登记条例》第七条" })
-    };
+    let decide = |outcome: &str| json!({ "outcome": outcome, "reasons": if outcome == "deny" { "监护人户籍信息核验不一致" } else { "符合条件" }, "legal_basis": "《中华人民共和国户口登记条例》第七条" });
     let (mut last_two, mut first) = (Vec::new(), Vec::new());
     for child in &children {
         let department = department_of(child);
-        let url = format!("/api/v1/staff/applications/{}/decide", child["case_no"].as_str().unwrap());
-        let outcome = if department == "gaj" { "deny" } else { "approve" };
+        let url = format!(
+            "/api/v1/staff/applications/{}/decide",
+            child["case_no"].as_str().unwrap()
+        );
+        let outcome = if department == "gaj" {
+            "deny"
+        } else {
+            "approve"
+        };
         if department == "rsj" || department == "ybj" {
             last_two.push((url, approvers[department].clone(), decide(outcome)));
         } else {
@@ -345,21 +597,63 @@ async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed
         call(&app, "POST", &b.0, &b.1, Some(b.2.clone()))
     );
     assert_eq!((one.0, two.0), (200, 200), "{} {}", one.1, two.1);
-    let (_, package) = call(&app, "GET", &format!("/api/v1/applications/{package_no}"), &citizen, None).await;
+    let (_, package) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{package_no}"),
+        &citizen,
+        None,
+    )
+    .await;
     assert_eq!(package["state"], "approved", "{package}");
-    assert_eq!(package["package"]["outcome"]["label"], "部分准予（4 项准予，1 项不予）");
-    let (_, timeline) = call(&app, "GET", &format!("/api/v1/applications/{package_no}/timeline"), &citizen, None).await;
+    assert_eq!(
+        package["package"]["outcome"]["label"],
+        "部分准予（4 项准予，1 项不予）"
+    );
+    let (_, timeline) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{package_no}/timeline"),
+        &citizen,
+        None,
+    )
+    .await;
     let closings = kinds(&timeline).iter().filter(|k| *k == "approved").count();
-    assert_eq!(closings, 1, "exactly one sibling closed the package: {timeline}");
+    assert_eq!(
+        closings, 1,
+        "exactly one sibling closed the package: {timeline}"
+    );
     let denied = children.iter().find(|c| department_of(c) == "gaj").unwrap();
-    let (_, notices) = call(&app, "GET", &format!("/api/v1/applications/{}/notices", denied["case_no"].as_str().unwrap()), &citizen, None).await;
-    let denial = notices["items"].as_array().unwrap().iter().find(|n| n["kind"] == "denial").unwrap_or_else(|| panic!("{notices}"));
+    let (_, notices) = call(
+        &app,
+        "GET",
+        &format!(
+            "/api/v1/applications/{}/notices",
+            denied["case_no"].as_str().unwrap()
+        ),
+        &citizen,
+        None,
+    )
+    .await;
+    let denial = notices["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "denial")
+        .unwrap_or_else(|| panic!("{notices}"));
     assert_eq!(denial["title"], "不予行政许可决定书");
     assert!(denial["remedy"].as_str().unwrap().contains("行政复议"));
-    assert!(denial["paragraphs"][0].as_str().unwrap().contains("监护人户籍信息核验不一致"));
+    assert!(
+        denial["paragraphs"][0]
+            .as_str()
+            .unwrap()
+            .contains("监护人户籍信息核验不一致")
+    );
 }
 
-async fn a_commitment_kept_is_confirmed_and_one_unkept_is_revoked_after_the_grace_period(backend: Backend) {
+async fn a_commitment_kept_is_confirmed_and_one_unkept_is_revoked_after_the_grace_period(
+    backend: Backend,
+) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
@@ -370,8 +664,22 @@ async fn a_commitment_kept_is_confirmed_and_one_unkept_is_revoked_after_the_grac
     let clerk = clerk_member.token(&app).await;
     let rsj_member = approver(&app, "rsj").await;
     let deferral = json!({ "work_history": "2026-12-09" });
-    let kept = accepted_case(&app, &citizen, &clerk, json!({ "item_code": RETIREMENT }), deferral.clone()).await;
-    let unkept = accepted_case(&app, &citizen, &clerk, json!({ "item_code": RETIREMENT }), deferral).await;
+    let kept = accepted_case(
+        &app,
+        &citizen,
+        &clerk,
+        json!({ "item_code": RETIREMENT }),
+        deferral.clone(),
+    )
+    .await;
+    let unkept = accepted_case(
+        &app,
+        &citizen,
+        &clerk,
+        json!({ "item_code": RETIREMENT }),
+        deferral,
+    )
+    .await;
 
     // Tue 12-08, the working day before: a reminder for each, once.
     set_clock(&app, datetime!(2026-12-08 01:00 UTC));
@@ -388,7 +696,14 @@ async fn a_commitment_kept_is_confirmed_and_one_unkept_is_revoked_after_the_grac
     // Handed in as wx.uploadFile sends it, retried with the same key: one supplement.
     let url = format!("/api/v1/applications/{kept}/supplements");
     let upload = || {
-        app.upload_with(&url, &citizen, "工作证明.pdf", b"%PDF-1.7\n% work history\n", &[("material_code", "work_history")], Some("supplement-1"))
+        app.upload_with(
+            &url,
+            &citizen,
+            "工作证明.pdf",
+            b"%PDF-1.7\n% work history\n",
+            &[("material_code", "work_history")],
+            Some("supplement-1"),
+        )
     };
     let first = upload().await;
     assert_eq!(first.status(), 201, "{}", body_text(first).await);
@@ -398,32 +713,62 @@ async fn a_commitment_kept_is_confirmed_and_one_unkept_is_revoked_after_the_grac
     let view = body_json(retry).await;
     assert_eq!(view["commitments"][0]["state"], "handed_in", "{view}");
     // Not a 容缺 material, or not the applicant's file: the field is named.
-    let (status, error) = call(&app, "POST", &url, &citizen, Some(json!({ "material_code": "id_document", "document_id": "d_x" }))).await;
+    let (status, error) = call(
+        &app,
+        "POST",
+        &url,
+        &citizen,
+        Some(json!({ "material_code": "id_document", "document_id": "d_x" })),
+    )
+    .await;
     assert_eq!(status, 422, "{error}");
     assert!(error["error"]["fields"]["material_code"].is_array());
     // Only a clerk of the case confirms it.
     let confirm = format!("/api/v1/staff/applications/{kept}/supplements/work_history/confirm");
     let (status, _) = call(&app, "POST", &confirm, &rsj, Some(json!({}))).await;
     assert_eq!(status, 403);
-    let (status, _) = call(&app, "POST", &format!("/api/v1/staff/applications/{unkept}/supplements/work_history/confirm"), &clerk, Some(json!({}))).await;
+    let (status, _) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/staff/applications/{unkept}/supplements/work_history/confirm"),
+        &clerk,
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(status, 409, "nothing handed in yet");
     let (status, view) = call(&app, "POST", &confirm, &clerk, Some(json!({}))).await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["case"]["commitments"][0]["state"], "confirmed");
     let (status, error) = call(&app, "POST", &confirm, &clerk, Some(json!({}))).await;
-    assert_eq!((status, error["error"]["code"].as_str()), (409, Some("already_confirmed")));
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (409, Some("already_confirmed"))
+    );
 
     // Thu 12-10: the unkept one is flagged, once.
     set_clock(&app, datetime!(2026-12-10 01:00 UTC));
     let swept = service::applications::sweep(&app.portal).await.unwrap();
-    assert_eq!((swept.commitments.flagged, swept.commitments.revoked), (1, 0));
+    assert_eq!(
+        (swept.commitments.flagged, swept.commitments.revoked),
+        (1, 0)
+    );
     let citizen = citizen_again(&app).await;
-    let (_, mine) = call(&app, "GET", &format!("/api/v1/applications/{unkept}"), &citizen, None).await;
+    let (_, mine) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{unkept}"),
+        &citizen,
+        None,
+    )
+    .await;
     assert_eq!(mine["commitments"][0]["state"], "overdue");
     // Mon 12-14 is the third working day past (12-10, 12-11, 12-14): still in grace.
     set_clock(&app, datetime!(2026-12-14 01:00 UTC));
     let swept = service::applications::sweep(&app.portal).await.unwrap();
-    assert_eq!((swept.commitments.flagged, swept.commitments.revoked), (0, 0));
+    assert_eq!(
+        (swept.commitments.flagged, swept.commitments.revoked),
+        (0, 0)
+    );
     // Tue 12-15: four working days past, beyond a grace of three — revoked, with its 撤销决定书.
     set_clock(&app, datetime!(2026-12-15 01:00 UTC));
     let swept = service::applications::sweep(&app.portal).await.unwrap();
@@ -431,25 +776,82 @@ async fn a_commitment_kept_is_confirmed_and_one_unkept_is_revoked_after_the_grac
     let swept = service::applications::sweep(&app.portal).await.unwrap();
     assert_eq!(swept.commitments.revoked, 0);
     let (citizen, rsj) = (citizen_again(&app).await, rsj_member.token(&app).await);
-    let (_, mine) = call(&app, "GET", &format!("/api/v1/applications/{unkept}"), &citizen, None).await;
+    let (_, mine) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{unkept}"),
+        &citizen,
+        None,
+    )
+    .await;
     assert_eq!(mine["state"], "revoked", "{mine}");
-    let (_, timeline) = call(&app, "GET", &format!("/api/v1/applications/{unkept}/timeline"), &citizen, None).await;
+    let (_, timeline) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{unkept}/timeline"),
+        &citizen,
+        None,
+    )
+    .await;
     let kinds = kinds(&timeline);
-    assert!(kinds.ends_with(&["commitment_overdue".to_owned(), "revoked".to_owned()]), "{kinds:?}");
-    let (_, notices) = call(&app, "GET", &format!("/api/v1/applications/{unkept}/notices"), &citizen, None).await;
-    assert!(notices["items"].as_array().unwrap().iter().any(|n| n["title"] == "撤销决定书"), "{notices}");
-    let (_, kept_view) = call(&app, "GET", &format!("/api/v1/applications/{kept}"), &citizen, None).await;
-    assert_eq!(kept_view["state"], "accepted", "a kept commitment revokes nothing");
+    assert!(
+        kinds.ends_with(&["commitment_overdue".to_owned(), "revoked".to_owned()]),
+        "{kinds:?}"
+    );
+    let (_, notices) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{unkept}/notices"),
+        &citizen,
+        None,
+    )
+    .await;
+    assert!(
+        notices["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["title"] == "撤销决定书"),
+        "{notices}"
+    );
+    let (_, kept_view) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{kept}"),
+        &citizen,
+        None,
+    )
+    .await;
+    assert_eq!(
+        kept_view["state"], "accepted",
+        "a kept commitment revokes nothing"
+    );
 
     // An approver who finds a 告知承诺 untrue revokes with the reason.
-    let (status, error) = call(&app, "POST", &format!("/api/v1/staff/applications/{kept}/revoke"), &rsj, Some(json!({ "reason": "" }))).await;
+    let (status, error) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/staff/applications/{kept}/revoke"),
+        &rsj,
+        Some(json!({ "reason": "" })),
+    )
+    .await;
     assert_eq!(status, 422, "{error}");
-    let (status, view) = call(&app, "POST", &format!("/api/v1/staff/applications/{kept}/revoke"), &rsj, Some(json!({ "reason": "核查发现承诺的参加工作时间与档案记载不符" }))).await;
+    let (status, view) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/staff/applications/{kept}/revoke"),
+        &rsj,
+        Some(json!({ "reason": "核查发现承诺的参加工作时间与档案记载不符" })),
+    )
+    .await;
     assert_eq!(status, 200, "{view}");
     assert_eq!(view["case"]["state"], "revoked");
 }
 
-async fn supervision_lists_an_overdue_case_and_its_reminder_reaches_the_department(backend: Backend) {
+async fn supervision_lists_an_overdue_case_and_its_reminder_reaches_the_department(
+    backend: Backend,
+) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
     };
@@ -460,7 +862,14 @@ async fn supervision_lists_an_overdue_case_and_its_reminder_reaches_the_departme
     let gaj_member = approver(&app, "gaj").await;
     let (username, secret) = app.enrolled_staff("supervisor").await;
     let supervisor_member = Staff { username, secret };
-    let case_no = accepted_case(&app, &citizen, &clerk, json!({ "item_code": HOUSEHOLD_REGISTRATION }), json!({})).await;
+    let case_no = accepted_case(
+        &app,
+        &citizen,
+        &clerk,
+        json!({ "item_code": HOUSEHOLD_REGISTRATION }),
+        json!({}),
+    )
+    .await;
 
     // Promised one working day: Wed 12-09 is past it.
     set_clock(&app, datetime!(2026-12-09 02:00 UTC));
@@ -472,37 +881,101 @@ async fn supervision_lists_an_overdue_case_and_its_reminder_reaches_the_departme
     );
     let (status, _) = call(&app, "GET", "/api/v1/staff/supervision", &clerk, None).await;
     assert_eq!(status, 403, "supervisors only");
-    let (status, list) = call(&app, "GET", "/api/v1/staff/supervision?urgency=overdue", &supervisor, None).await;
+    let (status, list) = call(
+        &app,
+        "GET",
+        "/api/v1/staff/supervision?urgency=overdue",
+        &supervisor,
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{list}");
     let entry = &list["items"][0];
     assert_eq!(entry["case"]["case_no"], case_no.as_str(), "{list}");
     assert_eq!(entry["case"]["urgency"], "overdue");
     assert_eq!(entry["case"]["applicant"], "张*");
-    assert!(entry["responsible"].as_str().unwrap().starts_with("示范市公安局"), "{entry}");
+    assert!(
+        entry["responsible"]
+            .as_str()
+            .unwrap()
+            .starts_with("示范市公安局"),
+        "{entry}"
+    );
     // The applicant's page says so too, and who answers for it.
-    let (_, mine) = call(&app, "GET", &format!("/api/v1/applications/{case_no}"), &citizen, None).await;
+    let (_, mine) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{case_no}"),
+        &citizen,
+        None,
+    )
+    .await;
     assert_eq!(mine["clock"]["urgency"], "overdue");
-    assert!(mine["responsible"].as_str().unwrap().contains("0571-110"), "{mine}");
+    assert!(
+        mine["responsible"].as_str().unwrap().contains("0571-110"),
+        "{mine}"
+    );
 
     let remind = format!("/api/v1/staff/supervision/{case_no}/remind");
-    let (status, error) = call(&app, "POST", &remind, &supervisor, Some(json!({ "message": "" }))).await;
+    let (status, error) = call(
+        &app,
+        "POST",
+        &remind,
+        &supervisor,
+        Some(json!({ "message": "" })),
+    )
+    .await;
     assert_eq!(status, 422, "{error}");
-    let (status, _) = call(&app, "POST", &remind, &gaj, Some(json!({ "message": "请尽快办理" }))).await;
+    let (status, _) = call(
+        &app,
+        "POST",
+        &remind,
+        &gaj,
+        Some(json!({ "message": "请尽快办理" })),
+    )
+    .await;
     assert_eq!(status, 403);
-    let (status, reminded) = call(&app, "POST", &remind, &supervisor, Some(json!({ "message": "已逾期，请今日内办结" }))).await;
+    let (status, reminded) = call(
+        &app,
+        "POST",
+        &remind,
+        &supervisor,
+        Some(json!({ "message": "已逾期，请今日内办结" })),
+    )
+    .await;
     assert_eq!(status, 200, "{reminded}");
     assert!(reminded["reminded_at"].is_string());
 
     // The responsible approver sees it, until they act.
-    let (_, queue) = call(&app, "GET", "/api/v1/staff/applications?queue=review&reminded=true", &gaj, None).await;
+    let (_, queue) = call(
+        &app,
+        "GET",
+        "/api/v1/staff/applications?queue=review&reminded=true",
+        &gaj,
+        None,
+    )
+    .await;
     assert_eq!(queue["total"], 1, "{queue}");
     let url = format!("/api/v1/staff/applications/{case_no}");
     let (_, view) = call(&app, "GET", &url, &gaj, None).await;
-    assert!(view["reminder"]["text"].as_str().unwrap().contains("已逾期，请今日内办结"), "{view}");
+    assert!(
+        view["reminder"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("已逾期，请今日内办结"),
+        "{view}"
+    );
     app.clock.advance(time::Duration::seconds(5));
     let (status, _) = call(&app, "POST", &format!("{url}/start-review"), &gaj, None).await;
     assert_eq!(status, 200);
-    let (_, queue) = call(&app, "GET", "/api/v1/staff/applications?queue=review&reminded=true", &gaj, None).await;
+    let (_, queue) = call(
+        &app,
+        "GET",
+        "/api/v1/staff/applications?queue=review&reminded=true",
+        &gaj,
+        None,
+    )
+    .await;
     assert_eq!(queue["total"], 0, "{queue}");
 }
 

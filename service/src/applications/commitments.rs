@@ -4,18 +4,21 @@
 //! Housekeeping reminds the applicant the working day before the date, flags a commitment whose
 //! date passed, and revokes the case once it is the grace period (working days) past.
 
-use super::intake::{Told, in_scope, record_decision, staff_view};
+use super::desk::{Told, in_scope, record_decision, staff_view};
+use super::records::{commitments_of, supplement};
 use super::submit::add_event;
 use super::{Filing, Stored, fetch, filing, load_owned, view};
 use crate::auth::Session;
-use crate::clock::{stamp, stored_instant, today_at};
+use crate::clock::{stamp, today_at};
 use crate::messages::{self, NewMessage};
 use crate::staff::{Capability, Intake};
 use crate::{Error, Portal, Result, calendar, documents};
 use domain::application::{ApplicationView, CaseRef, CaseState};
+use domain::commitment::{
+    CommitmentState, CommitmentStatus, ConfirmSupplement, SupplementSubmission,
+};
 use domain::intake::StaffCaseView;
 use domain::prereview::MaterialChoice;
-use domain::review::{CommitmentState, CommitmentStatus, ConfirmSupplement, SupplementSubmission};
 use sqlx::Row;
 
 /// The states in which a 容缺 commitment is still open: accepted, not yet completed or ended.
@@ -26,91 +29,6 @@ const OPEN: [CaseState; 5] = [
     CaseState::Approved,
     CaseState::Issuing,
 ];
-
-/// A 容缺 material's supplement row.
-struct Supplement {
-    document_id: Option<String>,
-    handed_in_at: String,
-    confirmed_at: Option<String>,
-}
-
-async fn supplement(
-    portal: &Portal,
-    application_id: &str,
-    material_code: &str,
-) -> Result<Option<Supplement>> {
-    let row = sqlx::query(
-        "SELECT document_id, handed_in_at, confirmed_at FROM case_supplements \
-         WHERE application_id = $1 AND material_code = $2",
-    )
-    .bind(application_id)
-    .bind(material_code)
-    .fetch_optional(portal.db().pool())
-    .await?;
-    row.map(|row| {
-        Ok(Supplement {
-            document_id: row.try_get("document_id")?,
-            handed_in_at: row.try_get("handed_in_at")?,
-            confirmed_at: row.try_get("confirmed_at")?,
-        })
-    })
-    .transpose()
-}
-
-/// The document handed in for a 容缺 material, if one was (staff open it like any material).
-pub(super) async fn handed_in_document(
-    portal: &Portal,
-    application_id: &str,
-    material_code: &str,
-) -> Result<Option<String>> {
-    Ok(supplement(portal, application_id, material_code)
-        .await?
-        .and_then(|s| s.document_id))
-}
-
-/// The 容缺 materials of an accepted case (its package case for a 一件事) and where each stands.
-pub(super) async fn commitments_of(
-    portal: &Portal,
-    application: &Stored,
-    filing: &Filing,
-) -> Result<Vec<CommitmentStatus>> {
-    if application.accepted_at.is_none() || application.parent_id.is_some() {
-        return Ok(Vec::new());
-    }
-    let today = today_at(portal.now());
-    let mut statuses = Vec::new();
-    for material in &filing.materials {
-        let Some(MaterialChoice::Deferred { until }) = application.choices.get(&material.code)
-        else {
-            continue;
-        };
-        let row = supplement(portal, &application.id, &material.code).await?;
-        let state = CommitmentStatus::state_on(
-            *until,
-            row.is_some(),
-            row.as_ref().is_some_and(|r| r.confirmed_at.is_some()),
-            today,
-        );
-        statuses.push(CommitmentStatus {
-            material_code: material.code.clone(),
-            material_name: material.name.clone(),
-            until: *until,
-            state,
-            state_label: state.label().into(),
-            handed_in_at: row
-                .as_ref()
-                .map(|r| stored_instant(&r.handed_in_at))
-                .transpose()?,
-            on_paper: row.as_ref().is_some_and(|r| r.document_id.is_none()),
-            confirmed_at: row
-                .as_ref()
-                .and_then(|r| r.confirmed_at.as_deref())
-                .map(stored_instant)
-                .transpose()?,
-        });
-    }
-    Ok(statuses)
-}
 
 /// The applicant hands in a 容缺 material: a document of their vault for a material deferred at
 /// acceptance. Handing in again replaces the file until a clerk confirms it.
@@ -144,12 +62,9 @@ pub async fn hand_in_supplement(
         })
         .ok_or_else(|| Error::invalid("material_code", "该材料不是本办件的容缺材料"))?;
     let document_id = submission.document_id.trim();
-    let (file_type, size) =
-        documents::owned_file(portal, &application.holder(), document_id)
-            .await?
-            .ok_or_else(|| {
-                Error::invalid("document_id", "没有找到该文件，请先上传到“我的材料”")
-            })?;
+    let (file_type, size) = documents::owned_file(portal, &application.holder(), document_id)
+        .await?
+        .ok_or_else(|| Error::invalid("document_id", "没有找到该文件，请先上传到“我的材料”"))?;
     if !material.file_types.contains(&file_type) {
         return Err(Error::invalid(
             "document_id",
@@ -159,7 +74,10 @@ pub async fn hand_in_supplement(
     if size > u64::from(material.max_size_mb) * 1024 * 1024 {
         return Err(Error::invalid(
             "document_id",
-            format!("“{}”的文件不能超过 {} MB", material.name, material.max_size_mb),
+            format!(
+                "“{}”的文件不能超过 {} MB",
+                material.name, material.max_size_mb
+            ),
         ));
     }
     let now = portal.now();
@@ -213,9 +131,7 @@ pub async fn confirm_supplement(
     let application = fetch(portal, CaseRef::CaseNo(case_no))
         .await?
         .filter(|application| in_scope(staff, application))
-        .ok_or(Error::NotFound(
-            "没有找到该办件，或不在您的办理范围内",
-        ))?;
+        .ok_or(Error::NotFound("没有找到该办件，或不在您的办理范围内"))?;
     let filing = filing(portal, &application).await?;
     let material = filing
         .materials
@@ -341,7 +257,8 @@ pub(super) async fn sweep(portal: &Portal) -> Result<Swept> {
         for commitment in &commitments {
             match commitment.state {
                 CommitmentState::Pending
-                    if calendar.is_last_working_day_before(today, commitment.until) => {
+                    if calendar.is_last_working_day_before(today, commitment.until) =>
+                {
                     let mut conn = portal.db().pool().acquire().await?;
                     let sent = messages::send(
                         &mut conn,
@@ -365,7 +282,8 @@ pub(super) async fn sweep(portal: &Portal) -> Result<Swept> {
                     swept.reminded += u64::from(sent);
                 }
                 CommitmentState::Overdue => {
-                    swept.flagged += u64::from(flag(portal, &application, &filing, commitment).await?);
+                    swept.flagged +=
+                        u64::from(flag(portal, &application, &filing, commitment).await?);
                     if calendar.working_days_between(commitment.until, today) > i64::from(grace) {
                         unkept.push(commitment.material_name.clone());
                     }
@@ -429,7 +347,15 @@ async fn flag(
             "承诺于 {} 前补交的“{}”逾期未补交；{grace} 个工作日内仍未补交的，办件将被撤销。",
             commitment.until, commitment.material_name
         );
-        add_event(&mut tx, &application.id, "commitment_overdue", &text, now, None).await?;
+        add_event(
+            &mut tx,
+            &application.id,
+            "commitment_overdue",
+            &text,
+            now,
+            None,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(sent)

@@ -5,20 +5,20 @@
 //! with the inspection named; recording the result ends each of those procedures, and the result
 //! stands on every case's timeline.
 
-use super::intake::{in_scope, staff_view};
+use super::desk::{in_scope, staff_view};
+use super::records;
 use super::review::{Stop, start_clock, stop_clock};
-use super::{Stored, fetch, filing, from_json, to_json};
+use super::{Stored, fetch, filing, to_json};
 use crate::auth::Session;
-use crate::clock::{stamp, stored_instant, today_at};
+use crate::clock::{stamp, today_at};
 use crate::staff::{Capability, Review};
 use crate::{Error, Portal, Result};
 use domain::account::StaffRole;
 use domain::application::{CaseAction, CaseRef, CaseState};
+use domain::case_clock::SuspensionKind;
 use domain::identity::PersonName;
 use domain::intake::StaffCaseView;
-use domain::review::{
-    Draw, InspectionRequest, InspectionResult, InspectionView, Inspector, SuspensionKind, draw,
-};
+use domain::review::{InspectionRequest, InspectionResult, InspectionView, Inspector, draw};
 use sqlx::Row;
 
 const NOT_FOUND: Error = Error::NotFound("没有找到该勘验，或不在您的办理范围内");
@@ -138,7 +138,7 @@ pub async fn schedule_inspection(
         stop_clock(&mut tx, portal, staff, case, name, stop).await?;
     }
     tx.commit().await?;
-    load(portal, &id).await?.ok_or(NOT_FOUND)
+    records::inspection(portal, &id).await?.ok_or(NOT_FOUND)
 }
 
 /// A department's active approvers, in staff-id order, names masked: the pool a draw picks from.
@@ -250,7 +250,9 @@ pub async fn inspection(
     if !cases.iter().any(|case| in_scope(staff, case)) {
         return Err(NOT_FOUND);
     }
-    load(portal, inspection_id).await?.ok_or(NOT_FOUND)
+    records::inspection(portal, inspection_id)
+        .await?
+        .ok_or(NOT_FOUND)
 }
 
 async fn cases_of(portal: &Portal, inspection_id: &str) -> Result<Vec<Stored>> {
@@ -269,67 +271,4 @@ async fn cases_of(portal: &Portal, inspection_id: &str) -> Result<Vec<Stored>> {
         }
     }
     Ok(cases)
-}
-
-/// The inspections covering a case, oldest first.
-pub(super) async fn inspections_of(
-    portal: &Portal,
-    application_id: &str,
-) -> Result<Vec<InspectionView>> {
-    let rows = sqlx::query(
-        "SELECT i.id FROM inspections i JOIN inspection_cases c ON c.inspection_id = i.id \
-         WHERE c.application_id = $1 ORDER BY i.created_at, i.id",
-    )
-    .bind(application_id)
-    .fetch_all(portal.db().pool())
-    .await?;
-    let mut views = Vec::with_capacity(rows.len());
-    for row in rows {
-        let id: String = row.try_get("id")?;
-        views.extend(load(portal, &id).await?);
-    }
-    Ok(views)
-}
-
-async fn load(portal: &Portal, id: &str) -> Result<Option<InspectionView>> {
-    let Some(row) = sqlx::query(
-        "SELECT id, scheduled_on, expected_end, place, draw, result, recorded_at \
-         FROM inspections WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(portal.db().pool())
-    .await?
-    else {
-        return Ok(None);
-    };
-    let cases = sqlx::query(
-        "SELECT a.case_no FROM inspection_cases c JOIN applications a ON a.id = c.application_id \
-         WHERE c.inspection_id = $1 ORDER BY a.case_no",
-    )
-    .bind(id)
-    .fetch_all(portal.db().pool())
-    .await?
-    .iter()
-    .map(|row| row.try_get::<String, _>("case_no"))
-    .collect::<std::result::Result<Vec<_>, _>>()?;
-    let draw: Draw = from_json(&row.try_get::<String, _>("draw")?)?;
-    let date = |column: &str| -> Result<time::Date> {
-        let text: String = row.try_get(column)?;
-        Ok(domain::form::parse_date(&text).ok_or_else(|| anyhow::anyhow!("date {text}"))?)
-    };
-    Ok(Some(InspectionView {
-        id: row.try_get("id")?,
-        scheduled_on: date("scheduled_on")?,
-        expected_end: date("expected_end")?,
-        place: row.try_get("place")?,
-        cases,
-        reproduced: draw.reproduces(),
-        draw,
-        result: row.try_get("result")?,
-        recorded_at: row
-            .try_get::<Option<String>, _>("recorded_at")?
-            .as_deref()
-            .map(stored_instant)
-            .transpose()?,
-    }))
 }

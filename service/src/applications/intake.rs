@@ -6,29 +6,26 @@
 //! case at once one succeeds and the other gets 409 `state_conflict`; each is an event on the
 //! case's timeline and a message to the applicant.
 
-use super::submit::add_event;
-use super::{
-    Stored, fetch, filing, notices, read_clock, review, state_conflict, timeline_of, to_json,
-    transition, view,
+use super::desk::{
+    QUEUE_SELECT, Told, acceptance_of, actor_of, in_scope, queue_entry, record_decision, staff_view,
 };
+use super::submit::add_event;
+use super::{Stored, fetch, filing, notices, records, state_conflict, to_json, transition, view};
 use crate::auth::{Session, StaffPrincipal};
-use crate::clock::{stamp, stored_instant, today_at};
+use crate::clock::{stamp, today_at};
 use crate::documents::{self, DocumentView};
-use crate::messages::{self, NewMessage};
 use crate::staff::{Capability, Intake};
 use crate::{Error, Portal, Result, calendar};
 use bytes::Bytes;
 use domain::account::{StaffRole, StaffScope};
 use domain::application::{
-    ApplicationView, CaseAction, CaseRef, CaseState, SupplementNotice, SupplementRequest,
+    ApplicationView, CaseAction, CaseRef, SupplementNotice, SupplementRequest,
 };
-use domain::case_clock::{CaseClock, Urgency};
+use domain::case_clock::CaseClock;
 use domain::form::FormSchema;
-use domain::identity::PersonName;
 use domain::instant::Instant;
 use domain::intake::{
-    AcceptRequest, AcceptanceCase, Channel, Queue, QueueEntry, QueueFilter, RefuseRequest,
-    StaffCaseView, deferrable_materials, manual_points,
+    AcceptRequest, AcceptanceCase, Queue, QueueEntry, QueueFilter, RefuseRequest, StaffCaseView,
 };
 use domain::notice::{Commitment, Promise};
 use domain::paging::{Page, PageRequest};
@@ -36,33 +33,6 @@ use domain::prereview::MaterialChoice;
 use sqlx::Row;
 
 const NOT_FOUND: Error = Error::NotFound("没有找到该办件，或不在您的办理范围内");
-
-/// Whether `staff` may see the case: a clerk the cases of their hall and zone and every case
-/// their hall took in at a window (全域办: any item, any zone), an issuer those of their hall
-/// zone ready to issue, an approver those routed to their department at acceptance (a
-/// 一件事's lead department its package case, each member department its child case),
-/// supervisors and admins everything.
-pub(super) fn in_scope(staff: &StaffPrincipal, application: &Stored) -> bool {
-    let same_zone = |hall_id: &str, zone: &str| {
-        application.hall_id.as_deref() == Some(hall_id) && application.zone.as_deref() == Some(zone)
-    };
-    match (&staff.scope, staff.role) {
-        (StaffScope::Platform, _) => true,
-        (StaffScope::Zone { hall_id, zone }, StaffRole::Clerk) => {
-            same_zone(hall_id, zone.as_str())
-                || (application.channel == Channel::Window
-                    && application.hall_id.as_deref() == Some(hall_id))
-        }
-        (StaffScope::Zone { hall_id, zone }, StaffRole::Issuer) => {
-            same_zone(hall_id, zone.as_str())
-                && Queue::Issuing.states().contains(&application.state)
-        }
-        (StaffScope::Department { department }, StaffRole::Approver) => {
-            application.department_code.as_deref() == Some(department)
-        }
-        _ => false,
-    }
-}
 
 /// A work queue in the caller's scope, most urgent first: overdue, then warning, then the
 /// oldest. Every line shows the applicant masked.
@@ -125,69 +95,6 @@ pub async fn queue(
     Ok(Page::of(&entries, paging))
 }
 
-/// What a line of a work queue (or of 电子监察) reads.
-pub(super) const QUEUE_SELECT: &str = "SELECT a.id, a.case_no, a.state, a.channel, \
-     a.submitted_at, a.accepted_at, a.updated_at, a.reminded_at, a.department_code, a.hall_id, \
-     a.zone, COALESCE(p.name, i.name) AS item_name, c.name AS owner_name, b.org_name \
-     FROM applications a JOIN items i ON i.code = a.item_code \
-     JOIN citizens c ON c.id = a.owner_citizen_id \
-     LEFT JOIN businesses b ON b.id = a.business_id \
-     LEFT JOIN packages p ON p.id = a.package_id";
-
-/// One line of a queue from a [`QUEUE_SELECT`] row: the applicant masked, the clock read today.
-pub(super) async fn queue_entry(
-    portal: &Portal,
-    calendar: &domain::calendar::WorkCalendar,
-    row: &sqlx::any::AnyRow,
-) -> Result<QueueEntry> {
-    let state: String = row.try_get("state")?;
-    let state = CaseState::parse(&state).ok_or_else(|| anyhow::anyhow!("state {state}"))?;
-    let channel: String = row.try_get("channel")?;
-    let accepted_at: Option<String> = row.try_get("accepted_at")?;
-    let clock = match accepted_at {
-        Some(accepted_at) => {
-            let id: String = row.try_get("id")?;
-            let stored = fetch(portal, CaseRef::Id(&id)).await?.ok_or(NOT_FOUND)?;
-            let filing = filing(portal, &stored).await?;
-            let suspensions = super::review::suspensions_of(portal, &id).await?;
-            read_clock(portal, calendar, &accepted_at, &filing, &suspensions)
-        }
-        None => None,
-    };
-    let reminded_at = pending_reminder(
-        row.try_get("reminded_at")?,
-        &row.try_get::<String, _>("updated_at")?,
-    )?;
-    let applicant = applicant_shown(
-        row.try_get("org_name")?,
-        &row.try_get::<String, _>("owner_name")?,
-    );
-    Ok(QueueEntry {
-        case_no: row.try_get("case_no")?,
-        item_name: row.try_get("item_name")?,
-        applicant,
-        state,
-        state_label: state.label().into(),
-        channel: Channel::parse(&channel).unwrap_or(Channel::Online),
-        submitted_at: stored_instant(&row.try_get::<String, _>("submitted_at")?)?,
-        urgency: clock.as_ref().map_or(Urgency::OnTime, |c| c.urgency),
-        clock,
-        reminded_at,
-    })
-}
-
-/// A 催办 the case has not moved since (a state change stamps `updated_at`; a reminder does
-/// not), or none.
-pub(super) fn pending_reminder(
-    reminded_at: Option<String>,
-    updated_at: &str,
-) -> Result<Option<Instant>> {
-    match reminded_at {
-        Some(at) if at.as_str() > updated_at => Ok(Some(stored_instant(&at)?)),
-        _ => Ok(None),
-    }
-}
-
 /// One case as a staff member in scope sees it. The read is audited: the applicant finds it in
 /// 谁查看了我的信息.
 pub async fn case_for_staff(
@@ -217,8 +124,7 @@ pub async fn material_for_staff(
         .await?
         .filter(|application| in_scope(staff, application))
         .ok_or(NOT_FOUND)?;
-    let handed_in = super::commitments::handed_in_document(portal, &application.id, material_code)
-        .await?;
+    let handed_in = records::handed_in_document(portal, &application.id, material_code).await?;
     let document_id = match (application.choices.get(material_code), handed_in) {
         (Some(MaterialChoice::Document { document_id, .. }), _) => document_id.clone(),
         (_, Some(document_id)) => document_id,
@@ -237,86 +143,6 @@ pub async fn material_for_staff(
     Ok(file)
 }
 
-pub(super) async fn staff_view(
-    portal: &Portal,
-    staff: &StaffPrincipal,
-    application: Stored,
-) -> Result<StaffCaseView> {
-    let filing = filing(portal, &application).await?;
-    let findings = review(portal, &application, &filing).await?;
-    let timeline = timeline_of(portal, &application.id).await?;
-    let points = manual_points(&filing.materials, &application.choices);
-    let deferrable = deferrable_materials(&filing.materials, &application.choices);
-    let addressee = notices::addressee_of(portal, &application).await?;
-    let applicant = match addressee.is_person {
-        true => applicant_shown(None, &addressee.name),
-        false => addressee.name.clone(),
-    };
-    let notices = notices::notices_of(portal, &application.id)
-        .await?
-        .into_iter()
-        .map(|notice| notice.masked_for_staff(addressee.is_person))
-        .collect();
-    let channel = application.channel;
-    let offered: Vec<CaseAction> = match staff.role {
-        StaffRole::Clerk => vec![
-            acceptance_of(&application, &AcceptRequest::default()),
-            CaseAction::RequestSupplement,
-            CaseAction::Refuse,
-        ],
-        StaffRole::Approver => super::review::approver_actions(&application),
-        _ => Vec::new(),
-    };
-    let actions = offered
-        .into_iter()
-        .filter(|action| application.state.allows(*action))
-        .collect();
-    let inspections = super::inspections::inspections_of(portal, &application.id).await?;
-    let reminder = match pending_reminder(application.reminded_at.clone(), &application.updated_at)?
-    {
-        Some(_) => timeline.iter().rev().find(|e| e.kind == "reminded").cloned(),
-        None => None,
-    };
-    let confirms_supplements = staff.role == StaffRole::Clerk;
-    let case = view(portal, application, filing).await?;
-    Ok(StaffCaseView {
-        case,
-        applicant,
-        channel,
-        findings,
-        manual_points: points,
-        deferrable_materials: deferrable,
-        actions,
-        notices,
-        timeline,
-        inspections,
-        reminder,
-        confirms_supplements,
-    })
-}
-
-/// 容缺受理 when any material is deferred, online or by this acceptance; plain 受理 otherwise.
-fn acceptance_of(application: &Stored, request: &AcceptRequest) -> CaseAction {
-    let deferred = application
-        .choices
-        .values()
-        .any(|choice| matches!(choice, MaterialChoice::Deferred { .. }));
-    if deferred || !request.deferrals.is_empty() {
-        CaseAction::AcceptWithDeferrals
-    } else {
-        CaseAction::Accept
-    }
-}
-
-/// How staff see the applicant: the business's name, or the person's name masked.
-pub(super) fn applicant_shown(org_name: Option<String>, person: &str) -> String {
-    org_name.unwrap_or_else(|| {
-        PersonName::parse(person)
-            .map(|name| name.masked())
-            .unwrap_or_else(|_| "*".into())
-    })
-}
-
 /// The clerk in scope, and the case; 404 for a case outside the clerk's hall and zone.
 async fn clerk_and_case<'a>(
     portal: &Portal,
@@ -329,54 +155,6 @@ async fn clerk_and_case<'a>(
         .filter(|application| in_scope(staff, application))
         .ok_or(NOT_FOUND)?;
     Ok((staff, application))
-}
-
-/// How the applicant sees who acted: the staff member masked, with their role.
-pub(super) fn actor_of(staff: &StaffPrincipal) -> String {
-    let role = match staff.role {
-        StaffRole::Clerk => "窗口工作人员",
-        other => other.label(),
-    };
-    format!("{role} {}", staff.name.masked())
-}
-
-/// What the applicant is told of a decision in the message centre.
-pub(super) struct Told {
-    pub title: String,
-    pub body: String,
-    pub dedup_key: String,
-}
-
-/// A clerk's decision on the timeline (the clerk masked) and, when its event code is one the
-/// applicant hears of (`inform` in the published table), in their message centre.
-pub(super) async fn record_decision(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    portal: &Portal,
-    actor: Option<&StaffPrincipal>,
-    application: &Stored,
-    kind: &'static str,
-    text: &str,
-    told: Told,
-) -> Result<()> {
-    let now = portal.now();
-    let actor = actor.map(actor_of);
-    add_event(tx, &application.id, kind, text, now, actor.as_deref()).await?;
-    if domain::event_codes::find(kind).is_some_and(|code| code.inform) {
-        messages::send(
-            tx,
-            portal,
-            NewMessage {
-                citizen_id: &application.owner,
-                kind,
-                title: told.title,
-                body: told.body,
-                application_id: Some(application.id.clone()),
-                dedup_key: told.dedup_key,
-            },
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// 受理 (or 容缺受理): every manual review point of the materials in hand checked, the case moves
@@ -485,7 +263,16 @@ pub async fn accept(
         body,
         dedup_key: format!("{kind}:{}", application.id),
     };
-    record_decision(&mut tx, portal, Some(staff), &application, kind, &text, told).await?;
+    record_decision(
+        &mut tx,
+        portal,
+        Some(staff),
+        &application,
+        kind,
+        &text,
+        told,
+    )
+    .await?;
     notices::store(&mut tx, &application.id, &notice).await?;
     tx.commit().await?;
     let accepted = Stored {
@@ -566,7 +353,16 @@ pub async fn refuse(
         ),
         dedup_key: format!("refused:{}", application.id),
     };
-    record_decision(&mut tx, portal, Some(staff), &application, "refused", &text, told).await?;
+    record_decision(
+        &mut tx,
+        portal,
+        Some(staff),
+        &application,
+        "refused",
+        &text,
+        told,
+    )
+    .await?;
     notices::store(&mut tx, &application.id, &notice).await?;
     tx.commit().await?;
     staff_view(

@@ -3,10 +3,12 @@
 //! 补正, withdrawal, the timeline, and the housekeeping that reminds of and removes old drafts.
 
 mod commitments;
+mod desk;
 mod inspections;
 mod intake;
 mod notices;
 mod progress;
+mod records;
 mod review;
 mod save;
 mod submit;
@@ -17,11 +19,11 @@ pub use commitments::{confirm_supplement, hand_in_supplement};
 pub use inspections::{inspection, record_inspection, schedule_inspection};
 pub use intake::{accept, case_for_staff, material_for_staff, queue, refuse, request_supplement};
 pub use notices::notices;
-pub use review::{decide, resume, revoke, start_review, suspend};
-pub use supervision::{remind, supervision};
 pub use progress::progress;
+pub use review::{decide, resume, revoke, start_review, suspend};
 pub use save::{Change, Intent, PostedFile, PostedForm, Saved, save_form};
 pub use submit::{submit, withdraw};
+pub use supervision::{remind, supervision};
 pub use window::{save_window, scan_material, start_window, submit_window, window_application};
 
 use crate::auth::Session;
@@ -35,13 +37,13 @@ use domain::application::{
 };
 use domain::calendar::DueDateEstimate;
 use domain::calendar::WorkCalendar;
+use domain::case_clock::SuspensionView;
 use domain::case_clock::{CaseClock, ClockReading};
 use domain::catalog::{ApplicantType, ItemGuide, Material, Package};
 use domain::form::{Answer, Answers, FieldKind, FieldSpec, FormSchema, Prefill, applicant_form};
 use domain::identity::{IdNumber, Phone};
 use domain::intake::Channel;
 use domain::package::PackageMaterials;
-use domain::review::SuspensionView;
 use domain::prereview::{self, Application, Finding, MaterialChoice};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -566,7 +568,7 @@ async fn view(portal: &Portal, application: Stored, filing: Filing) -> Result<Ap
         None => None,
     };
     let due_estimate = due_estimate(portal, &application, filing.promised_days).await?;
-    let suspensions = review::suspensions_of(portal, &application.id).await?;
+    let suspensions = records::suspensions_of(portal, &application.id).await?;
     let calendar = calendar::load(portal.db()).await?;
     let clock = match &application.accepted_at {
         Some(accepted_at) => read_clock(portal, &calendar, accepted_at, &filing, &suspensions),
@@ -579,14 +581,14 @@ async fn view(portal: &Portal, application: Stored, filing: Filing) -> Result<Ap
             Some(PackageCase {
                 package_id: package.id.clone(),
                 items: filing.guides.iter().map(|g| g.name.clone()).collect(),
-                outcome: domain::review::package_outcome(&states),
+                outcome: domain::application::package_outcome(&states),
                 children,
             })
         }
         None => None,
     };
-    let responsible = supervision::responsible(portal, &application).await?;
-    let commitments = commitments::commitments_of(portal, &application, &filing).await?;
+    let responsible = records::responsible(portal, &application).await?;
+    let commitments = records::commitments_of(portal, &application, &filing).await?;
     let part_of = match &application.parent_id {
         Some(parent) => sqlx::query(
             "SELECT a.id, a.case_no, a.state, a.updated_at, p.name FROM applications a \
@@ -700,7 +702,7 @@ async fn children(
                 .await?
                 .ok_or(NOT_FOUND)?;
             let filing = filing(portal, &stored).await?;
-            let suspensions = review::suspensions_of(portal, &child.id).await?;
+            let suspensions = records::suspensions_of(portal, &child.id).await?;
             child.clock = read_clock(portal, calendar, &accepted_at, &filing, &suspensions);
         }
         children.push(child);

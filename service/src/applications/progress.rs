@@ -83,7 +83,7 @@ pub async fn progress(
                 &calendar,
                 accepted_at,
                 &filing,
-                &super::review::suspensions_of(portal, &application.id).await?,
+                &super::records::suspensions_of(portal, &application.id).await?,
             )
         }
         None => None,

@@ -6,73 +6,22 @@
 //! child's outcome. Every step is one conditional state change (`transition`), so two approvers
 //! acting on one case at once get one success and one 409 `state_conflict`.
 
-use super::intake::{Told, in_scope, record_decision, staff_view};
+use super::desk::{Told, in_scope, record_decision, staff_view};
+use super::records::suspensions_of;
 use super::submit::add_event;
 use super::{Stored, fetch, filing, notices, state_conflict, transition};
 use crate::auth::{Session, StaffPrincipal};
 use crate::clock::{stamp, today_at};
 use crate::staff::{Capability, Review};
 use crate::{Error, Portal, Result};
+use domain::application::package_outcome;
 use domain::application::{CaseAction, CaseRef, CaseState};
+use domain::case_clock::SuspensionKind;
 use domain::intake::StaffCaseView;
-use domain::review::{
-    DecideRequest, Outcome, RevokeRequest, SuspendRequest, SuspensionKind, SuspensionView,
-    package_outcome,
-};
+use domain::review::{DecideRequest, Outcome, RevokeRequest, SuspendRequest};
 use sqlx::Row;
 
 const NOT_FOUND: Error = Error::NotFound("没有找到该办件，或不在您的办理范围内");
-
-/// What an approver may do with a case: everything on a single case or a package's child case;
-/// on the package case itself only revocation, since each member department decides its part.
-pub(super) fn approver_actions(application: &Stored) -> Vec<CaseAction> {
-    if application.package_id.is_some() {
-        return vec![CaseAction::Revoke];
-    }
-    vec![
-        CaseAction::StartReview,
-        CaseAction::Suspend,
-        CaseAction::Resume,
-        CaseAction::Approve,
-        CaseAction::Deny,
-        CaseAction::Revoke,
-    ]
-}
-
-/// A case's 特别程序, oldest first.
-pub(super) async fn suspensions_of(
-    portal: &Portal,
-    application_id: &str,
-) -> Result<Vec<SuspensionView>> {
-    let rows = sqlx::query(
-        "SELECT kind, reason, started_on, expected_end, ended_on, inspection_id \
-         FROM case_suspensions WHERE application_id = $1 ORDER BY started_at, id",
-    )
-    .bind(application_id)
-    .fetch_all(portal.db().pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let kind: String = row.try_get("kind")?;
-            let kind = SuspensionKind::parse(&kind).ok_or_else(|| anyhow::anyhow!("kind {kind}"))?;
-            let date = |text: String| {
-                domain::form::parse_date(&text).ok_or_else(|| anyhow::anyhow!("date {text}"))
-            };
-            Ok(SuspensionView {
-                kind,
-                kind_label: kind.label().into(),
-                reason: row.try_get("reason")?,
-                started_on: date(row.try_get("started_on")?)?,
-                expected_end: date(row.try_get("expected_end")?)?,
-                ended_on: row
-                    .try_get::<Option<String>, _>("ended_on")?
-                    .map(date)
-                    .transpose()?,
-                inspection_id: row.try_get("inspection_id")?,
-            })
-        })
-        .collect()
-}
 
 /// The approver, and a case routed to their department; 404 for any other case.
 async fn approver_and_case<'a>(
@@ -264,7 +213,16 @@ pub(super) async fn stop_clock(
         ),
         dedup_key: format!("suspended:{}:{}", application.id, stamp(now)),
     };
-    record_decision(tx, portal, Some(staff), application, "suspended", &text, told).await?;
+    record_decision(
+        tx,
+        portal,
+        Some(staff),
+        application,
+        "suspended",
+        &text,
+        told,
+    )
+    .await?;
     Ok(state)
 }
 
@@ -405,12 +363,20 @@ pub async fn decide(
         title: format!("办件已作出决定：{word}"),
         body: format!(
             "您的“{}”办件（办件编号 {case_no}）决定{word}。可在办件页查看并打印{}。",
-            filing.name,
-            notice.title
+            filing.name, notice.title
         ),
         dedup_key: format!("{kind}:{}", application.id),
     };
-    record_decision(&mut tx, portal, Some(staff), &application, kind, &text, told).await?;
+    record_decision(
+        &mut tx,
+        portal,
+        Some(staff),
+        &application,
+        kind,
+        &text,
+        told,
+    )
+    .await?;
     notices::store(&mut tx, &application.id, &notice).await?;
     if let Some(parent) = &parent {
         close_package(&mut tx, portal, parent).await?;

@@ -3,18 +3,19 @@
 //! that the responsible staff see on their workbench (a queue filter) until the case moves on. The applicant's
 //! page names the responsible department too, so an overdue case is never silent.
 
-use super::intake::{QUEUE_SELECT, actor_of, queue_entry};
+use super::desk::{QUEUE_SELECT, actor_of, queue_entry};
+use super::fetch;
+use super::records::responsible_for;
 use super::submit::add_event;
-use super::{Stored, fetch};
 use crate::auth::Session;
 use crate::clock::{stamp, stored_instant};
 use crate::staff::{Capability, Supervise};
-use crate::{Error, Portal, Result, calendar, catalog};
+use crate::{Error, Portal, Result, calendar};
 use domain::application::{CaseRef, CaseState};
 use domain::case_clock::Urgency;
 use domain::intake::QueueEntry;
 use domain::paging::{Page, PageRequest};
-use domain::review::{RemindRequest, SupervisionEntry};
+use domain::supervision::{RemindRequest, SupervisionEntry};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -31,39 +32,6 @@ fn watched() -> String {
         .map(|state| format!("'{}'", state.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Who answers for a case from acceptance on: the reviewing department with its phone, and the
-/// hall that accepted it.
-pub(super) async fn responsible(portal: &Portal, application: &Stored) -> Result<Option<String>> {
-    responsible_for(
-        portal,
-        application.department_code.as_deref(),
-        application.hall_id.as_deref(),
-    )
-    .await
-}
-
-async fn responsible_for(
-    portal: &Portal,
-    department: Option<&str>,
-    hall_id: Option<&str>,
-) -> Result<Option<String>> {
-    let Some(department) = department else {
-        return Ok(None);
-    };
-    let department = catalog::departments(portal.db())
-        .await?
-        .into_iter()
-        .find(|d| d.code == department);
-    let hall = match hall_id {
-        Some(hall_id) => Some(catalog::hall(portal.db(), hall_id).await?.name),
-        None => None,
-    };
-    Ok(department.map(|d| match hall {
-        Some(hall) => format!("{}（咨询电话 {}；受理：{hall}）", d.name, d.phone),
-        None => format!("{}（咨询电话 {}）", d.name, d.phone),
-    }))
 }
 
 /// Every case in warning or overdue (or only one of the two), most urgent first, with who is

@@ -12,10 +12,10 @@ use domain::application::{
     ApplicationPatch, ApplicationSummary, ApplicationView, PrereviewResult, TimelineEvent,
 };
 use domain::catalog::FileType;
+use domain::commitment::SupplementSubmission;
 use domain::instant::Instant;
 use domain::notice::CaseNotice;
 use domain::paging::Page;
-use domain::review::SupplementSubmission;
 use serde::{Deserialize, Serialize};
 use service::applications;
 use service::documents::{self, DocumentView};
@@ -471,7 +471,13 @@ pub async fn hand_in_supplement(
     let outcome = if multipart {
         let mut multipart = Multipart::from_request(request, &state)
             .await
-            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_multipart", "上传内容无法读取，请重新选择文件"))?;
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_multipart",
+                    "上传内容无法读取，请重新选择文件",
+                )
+            })?;
         let (mut material_code, mut file) = (String::new(), None);
         while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
             match field.name() {
@@ -509,7 +515,13 @@ pub async fn hand_in_supplement(
         let (parts, body) = request.into_parts();
         let bytes = axum::body::to_bytes(body, SUPPLEMENT_JSON_LIMIT)
             .await
-            .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "请求内容过大"))?;
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "请求内容过大",
+                )
+            })?;
         let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
         let ApiJson(submission) =
             ApiJson::<SupplementSubmission>::from_request(request, &state).await?;

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use domain::case_clock::Urgency;
 use domain::paging::{Page, PageRequest};
-use domain::review::{RemindRequest, SupervisionEntry};
+use domain::supervision::{RemindRequest, SupervisionEntry};
 use serde::Deserialize;
 use service::applications;
 use service::staff::Supervise;

@@ -26,6 +26,10 @@ pub fn routes() -> Router<AppState> {
             post(save).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(&action::WITHDRAW.route(), post(withdraw))
+        .route(
+            &action::SUPPLEMENT.route(),
+            post(hand_in_supplement).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
 }
 
 button!(
@@ -205,6 +209,98 @@ pub(super) async fn answer(
                 .await
         }
         Ok(_) => reply.confirm("草稿已保存").await,
+        Err(error) => reply.refuse(error).await,
+    }
+}
+
+/// A 容缺 material handed in after acceptance: its code and the file (multipart).
+struct SupplementForm {
+    csrf_token: String,
+    material_code: String,
+    file: Option<(String, Bytes)>,
+}
+
+impl WebForm for SupplementForm {
+    const NAME: FormName = FormName::Supplement;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+impl Body for SupplementForm {
+    const CARRIES_FILES: bool = true;
+
+    async fn decode(content_type: String, bytes: Bytes) -> Result<Self, String> {
+        let request = Request::builder()
+            .header(http::header::CONTENT_TYPE, content_type)
+            .body(axum::body::Body::from(bytes))
+            .map_err(|error| error.to_string())?;
+        let mut multipart = Multipart::from_request(request, &())
+            .await
+            .map_err(|_| "补交材料应以 multipart/form-data 提交".to_owned())?;
+        let mut form = Self {
+            csrf_token: String::new(),
+            material_code: String::new(),
+            file: None,
+        };
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|error| error.body_text())?
+        {
+            match field.name().unwrap_or_default() {
+                "file" => {
+                    let name = field.file_name().unwrap_or_default().to_owned();
+                    let bytes = field.bytes().await.map_err(|error| error.body_text())?;
+                    form.file = (!bytes.is_empty()).then_some((name, bytes));
+                }
+                "csrf_token" => {
+                    form.csrf_token = field.text().await.map_err(|error| error.body_text())?;
+                }
+                "material_code" => {
+                    form.material_code = field.text().await.map_err(|error| error.body_text())?;
+                }
+                _ => {}
+            }
+        }
+        Ok(form)
+    }
+}
+
+/// `POST /applications/{id}/supplements`: the file goes into the vault and is handed in for
+/// the material; the case page shows it waiting for the clerk's confirmation.
+async fn hand_in_supplement(Path(id): Path<String>, post: SignedIn<SupplementForm>) -> Response {
+    let SignedIn {
+        session,
+        form,
+        reply,
+    } = post;
+    let Some((name, bytes)) = form.file else {
+        let error = service::Error::invalid(
+            &format!("supplement.{}", form.material_code),
+            "请选择要补交的文件",
+        );
+        return reply.refuse(error).await;
+    };
+    let portal = reply.portal().clone();
+    let handed_in = async {
+        let document = service::documents::upload(&portal, &session, &name, bytes).await?;
+        let submission = domain::commitment::SupplementSubmission {
+            material_code: form.material_code.clone(),
+            document_id: document.id,
+        };
+        applications::hand_in_supplement(&portal, &session, &id, submission).await
+    };
+    match handed_in.await {
+        Ok(_) => reply.redirect(&paths::APPLICATION.at(&id)),
+        Err(service::Error::Invalid(mut fields)) => {
+            // Name the material's own file field, whichever part of the request was wrong.
+            for from in ["document_id", "material_code", "file"] {
+                fields.rename(from, &format!("supplement.{}", form.material_code));
+            }
+            reply.refuse(service::Error::Invalid(fields)).await
+        }
         Err(error) => reply.refuse(error).await,
     }
 }

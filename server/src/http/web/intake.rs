@@ -11,6 +11,7 @@ use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::post;
 use domain::application::{SupplementItem, SupplementRequest};
+use domain::commitment::ConfirmSupplement;
 use domain::form::parse_date;
 use domain::intake::{AcceptRequest, RefuseRequest};
 use serde::Deserialize;
@@ -26,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             &action::REQUEST_SUPPLEMENT.route(),
             post(request_supplement),
+        )
+        .route(
+            &action::CONFIRM_SUPPLEMENT.route(),
+            post(confirm_supplement),
         )
 }
 
@@ -217,4 +222,46 @@ async fn request_supplement(
         Ok(_) => reply.redirect(&paths::STAFF_CASE.at(&case_no)),
         Err(error) => reply.refuse(error).await,
     }
+}
+
+/// A clerk confirms a 容缺 material: the file the applicant handed in (`how=file`), or the paper
+/// original received at the window (`how=window`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ConfirmSupplementForm {
+    csrf_token: String,
+    material_code: String,
+    how: String,
+}
+
+impl WebForm for ConfirmSupplementForm {
+    const NAME: FormName = FormName::ConfirmSupplement;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /staff/cases/{case_no}/confirm-supplement`.
+async fn confirm_supplement(
+    Path(case_no): Path<String>,
+    post: SignedIn<ConfirmSupplementForm>,
+) -> Response {
+    let SignedIn {
+        session,
+        form,
+        reply,
+    } = post;
+    let request = ConfirmSupplement {
+        received_at_window: form.how == "window",
+    };
+    let result = applications::confirm_supplement(
+        reply.portal(),
+        &session,
+        &case_no,
+        &form.material_code,
+        request,
+    )
+    .await;
+    super::review::answered(reply, &case_no, result).await
 }

@@ -10,7 +10,9 @@ mod intake;
 mod me;
 mod messages;
 mod progress;
+mod review;
 mod staff;
+mod supervision;
 mod window;
 
 use crate::http::AppState;
@@ -28,4 +30,6 @@ pub fn routes() -> Router<AppState> {
         .merge(messages::routes())
         .merge(intake::routes())
         .merge(window::routes())
+        .merge(review::routes())
+        .merge(supervision::routes())
 }
