@@ -165,7 +165,7 @@ test.describe("on a 360 px phone", () => {
     await expect(page).toHaveURL(/\/staff$/);
     for (const mode of MODES) {
       await page.context().addCookies([{ name: "display_mode", value: mode, url: baseURL! }]);
-      for (const path of ["/staff", "/staff?queue=all", `/staff/cases/${citizen.caseNo}`, `/staff/cases/${citizen.caseNo}/notices`, "/staff/window"]) {
+      for (const path of ["/staff", "/staff?queue=all", `/staff/cases/${citizen.caseNo}`, `/staff/cases/${citizen.caseNo}/notices`, "/staff/window", "/staff/supervision"]) {
         await expectToFit(page, path, mode);
         await expectNoSeriousAxeViolations(page);
       }
