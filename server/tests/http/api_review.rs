@@ -979,7 +979,139 @@ async fn supervision_lists_an_overdue_case_and_its_reminder_reaches_the_departme
     assert_eq!(queue["total"], 0, "{queue}");
 }
 
+/// The authorisation matrix of the department's steps, 容缺 confirmation and 电子监察: every role
+/// in and out of scope, with bodies that parse but change nothing.
+async fn who_may_review_confirm_and_supervise(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let citizen = app.citizen_token().await;
+    let clerk = clerk_at(&app, "city").await.token(&app).await;
+    let case_no = accepted_case(
+        &app,
+        &citizen,
+        &clerk,
+        json!({ "item_code": HOUSEHOLD_REGISTRATION }),
+        json!({}),
+    )
+    .await;
+    let other_clerk = clerk_at(&app, "qingshan").await.token(&app).await;
+    let (username, secret) = app
+        .enrolled_staff_at("issuer", "issuer-city", "city", "social")
+        .await;
+    let issuer = app.staff_token(&username, &secret).await;
+    let (username, secret) = app.enrolled_staff("supervisor").await;
+    let supervisor = app.staff_token(&username, &secret).await;
+    let tokens = [
+        (
+            "approver of the department",
+            approver(&app, "gaj").await.token(&app).await,
+        ),
+        (
+            "approver of another department",
+            approver(&app, "scjg").await.token(&app).await,
+        ),
+        ("clerk in scope", clerk),
+        ("clerk of another hall", other_clerk),
+        ("issuer", issuer),
+        ("supervisor", supervisor),
+        ("citizen", citizen),
+    ];
+    let url = format!("/api/v1/staff/applications/{case_no}");
+    let steps = [
+        (
+            "suspend",
+            json!({ "kind": "hearing", "reason": "", "expected_end": "2026-01-01" }),
+        ),
+        ("resume", json!({})),
+        (
+            "inspections",
+            json!({ "scheduled_on": "2026-01-01", "expected_end": "2026-01-01", "place": "" }),
+        ),
+        ("decide", json!({ "outcome": "deny" })),
+        ("revoke", json!({ "reason": "" })),
+        ("supplements/household_register/confirm", json!({})),
+    ];
+    // Per role: each step above in order, then the supervision list, 催办, and a supplement.
+    let expected: [(&str, [u16; 9]); 7] = [
+        // An accepted case: only 撤销 applies, and its empty reason is named.
+        (
+            "approver of the department",
+            [409, 409, 409, 409, 422, 403, 403, 403, 403],
+        ),
+        (
+            "approver of another department",
+            [404, 404, 404, 404, 404, 403, 403, 403, 403],
+        ),
+        // The clerk confirms, but this case defers nothing.
+        (
+            "clerk in scope",
+            [403, 403, 403, 403, 403, 404, 403, 403, 403],
+        ),
+        (
+            "clerk of another hall",
+            [403, 403, 403, 403, 403, 404, 403, 403, 403],
+        ),
+        ("issuer", [403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("supervisor", [403, 403, 403, 403, 403, 403, 200, 422, 403]),
+        // The applicant hands in only what was deferred.
+        ("citizen", [403, 403, 403, 403, 403, 403, 403, 403, 422]),
+    ];
+    for ((who, token), (_, statuses)) in tokens.iter().zip(expected) {
+        let mut seen = Vec::new();
+        for (step, body) in &steps {
+            let (status, _) = call(
+                &app,
+                "POST",
+                &format!("{url}/{step}"),
+                token,
+                Some(body.clone()),
+            )
+            .await;
+            seen.push(status);
+        }
+        seen.push(
+            call(&app, "GET", "/api/v1/staff/supervision", token, None)
+                .await
+                .0,
+        );
+        let remind = format!("/api/v1/staff/supervision/{case_no}/remind");
+        seen.push(
+            call(&app, "POST", &remind, token, Some(json!({ "message": "" })))
+                .await
+                .0,
+        );
+        let supplement = format!("/api/v1/applications/{case_no}/supplements");
+        let body = json!({ "material_code": "household_register", "document_id": "d_none" });
+        seen.push(call(&app, "POST", &supplement, token, Some(body)).await.0);
+        assert_eq!(seen, statuses, "{who}");
+        let (status, _) = call(
+            &app,
+            "GET",
+            "/api/v1/staff/inspections/in_none",
+            token,
+            None,
+        )
+        .await;
+        assert_eq!(
+            status,
+            if *who == "citizen" { 403 } else { 404 },
+            "{who} reads an inspection"
+        );
+    }
+    let (_, mine) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{case_no}"),
+        &tokens[6].1,
+        None,
+    )
+    .await;
+    assert_eq!(mine["state"], "accepted", "nothing moved the case");
+}
+
 on_both_databases!(
+    who_may_review_confirm_and_supervise,
     an_approver_stops_the_clock_over_a_make_up_weekend_and_decides,
     a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed_outcome,
     a_commitment_kept_is_confirmed_and_one_unkept_is_revoked_after_the_grace_period,

@@ -1213,7 +1213,103 @@ async fn a_clerk_sends_a_case_back_for_supplement_without_javascript(backend: Ba
     assert!(mine.contains("户主页不清晰，请重新扫描"), "{mine}");
 }
 
+/// 你承诺我审批 without JavaScript: the 容缺 material deferred at acceptance is handed in on the
+/// applicant's case page (a file is required, and its absence is named), and the clerk confirms
+/// it on the workbench.
+async fn a_deferred_material_is_handed_in_on_the_case_page_and_confirmed(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = app.citizen_token().await;
+    let retirement = json!({ "item_code": "1133010000250007024000400000038" });
+    let draft = start(&app, &token, retirement).await;
+    let filled = fill_in(&app, &token, &draft).await;
+    let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
+    let case_no = case["case_no"].as_str().unwrap().to_owned();
+    let staff = staff_session(&app, "clerk", "clerk01", "city", "social").await;
+    let page = format!("/staff/cases/{case_no}");
+    let (_, html) = get_page(&app, &page, Some(&staff)).await;
+    let csrf = csrf_in(&html);
+    let until = (time::Date::parse(
+        &case["submitted_at"].as_str().unwrap()[..10],
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap()
+        + time::Duration::days(7))
+    .to_string();
+    let (status, _, html) = post_form(
+        &app,
+        &format!("{page}/accept"),
+        &[("csrf_token", &csrf), ("deferrals.work_history", &until)],
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+
+    let (_, headers, _) = post_form(
+        &app,
+        "/login",
+        &[("account", PHONE), ("password", CITIZEN_PASSWORD)],
+        None,
+    )
+    .await;
+    let citizen = session_token(&headers);
+    let id = filled["id"].as_str().unwrap();
+    let mine = format!("/applications/{id}");
+    let (_, html) = get_page(&app, &mine, Some(&citizen)).await;
+    assert!(
+        html.contains("容缺材料（承诺补交）")
+            && html.contains(&format!("承诺 {until} 前补交 · 待补交")),
+        "{html}"
+    );
+    let csrf = csrf_in(&html);
+    let action = format!("{mine}/supplements");
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("material_code", "work_history"),
+    ];
+    let (status, _, html) = post_multipart(&app, &action, &citizen, multipart(&fields, None)).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("请选择要补交的文件"), "{html}");
+    let file = Some((
+        "file",
+        "工作证明.pdf",
+        b"%PDF-1.7\n% work history\n".as_slice(),
+    ));
+    let (status, headers, html) =
+        post_multipart(&app, &action, &citizen, multipart(&fields, file)).await;
+    assert_eq!(status, 303, "{html}");
+    assert_eq!(headers["location"], mine.as_str());
+    let (_, html) = get_page(&app, &mine, Some(&citizen)).await;
+    assert!(html.contains("已补交，待确认"), "{html}");
+
+    let (_, html) = get_page(&app, &page, Some(&staff)).await;
+    assert!(
+        html.contains("查看补交的“参加工作时间证明（招工、招干登记表等）”（留痕）"),
+        "{html}"
+    );
+    let csrf = csrf_in(&html);
+    let (status, _, html) = post_form(
+        &app,
+        &format!("{page}/confirm-supplement"),
+        &[
+            ("csrf_token", &csrf),
+            ("material_code", "work_history"),
+            ("how", "file"),
+        ],
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = get_page(&app, &mine, Some(&citizen)).await;
+    assert!(
+        html.contains("承诺 ") && html.contains(" · 已确认"),
+        "{html}"
+    );
+}
+
 on_both_databases!(
+    a_deferred_material_is_handed_in_on_the_case_page_and_confirmed,
     a_clerk_accepts_on_the_workbench_without_javascript,
     a_clerk_sends_a_case_back_for_supplement_without_javascript,
     a_clerk_registers_a_walk_in_without_javascript,
