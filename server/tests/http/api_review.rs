@@ -276,16 +276,25 @@ async fn an_approver_stops_the_clock_over_a_make_up_weekend_and_decides(backend:
         error["fields"]["reasons"].is_array() && error["fields"]["legal_basis"].is_array(),
         "{error}"
     );
-    let (status, view) = call(
-        &app,
-        "POST",
-        &format!("{url}/decide"),
-        &gaj,
-        Some(json!({ "outcome": "approve", "reasons": "申请材料齐全，符合出生登记条件", "legal_basis": "《中华人民共和国户口登记条例》第七条" })),
-    )
-    .await;
-    assert_eq!(status, 200, "{view}");
-    assert_eq!(view["case"]["state"], "approved");
+    // Two approvers deciding at once: one decision stands, the other is told it came too late.
+    let second = gaj_member.token(&app).await;
+    let decide = format!("{url}/decide");
+    let approve = json!({ "outcome": "approve", "reasons": "申请材料齐全，符合出生登记条件", "legal_basis": "《中华人民共和国户口登记条例》第七条" });
+    let deny = json!({ "outcome": "deny", "reasons": "出生医学证明信息不一致", "legal_basis": "《中华人民共和国户口登记条例》第七条" });
+    let (first, other) = tokio::join!(
+        call(&app, "POST", &decide, &gaj, Some(approve)),
+        call(&app, "POST", &decide, &second, Some(deny))
+    );
+    let mut statuses = [first.0, other.0];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{} {}", first.1, other.1);
+    let (winner, loser) = if first.0 == 200 {
+        (&first.1, &other.1)
+    } else {
+        (&other.1, &first.1)
+    };
+    assert_eq!(loser["error"]["code"], "state_conflict");
+    let decided = winner["case"]["state"].as_str().unwrap().to_owned();
     let (status, again) = call(
         &app,
         "POST",
@@ -312,7 +321,15 @@ async fn an_approver_stops_the_clock_over_a_make_up_weekend_and_decides(backend:
         .iter()
         .map(|n| n["title"].as_str().unwrap())
         .collect();
-    assert_eq!(titles, ["受理通知书", "准予行政许可决定书"], "{notices}");
+    let decision = match decided.as_str() {
+        "approved" => "准予行政许可决定书",
+        _ => "不予行政许可决定书",
+    };
+    assert_eq!(
+        titles,
+        ["受理通知书", decision],
+        "one decision issued: {notices}"
+    );
     let (_, timeline) = call(
         &app,
         "GET",
@@ -329,7 +346,7 @@ async fn an_approver_stops_the_clock_over_a_make_up_weekend_and_decides(backend:
             "review_started",
             "suspended",
             "resumed",
-            "approved"
+            decided.as_str()
         ]
     );
 }
