@@ -384,42 +384,50 @@ pub struct PackageCase {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PackageOutcome {
     /// The parent's state once every child is decided: 准予许可 when any child was approved
-    /// (the approved results are issued), 不予许可 when none was.
+    /// (the approved results are issued), 不予许可 when none was but one was denied, 已撤销 when
+    /// every child was revoked.
     pub state: CaseState,
-    /// 全部准予 / 部分准予 / 全部不予.
+    /// 全部准予 / 部分准予（…）/ 全部不予 / 全部撤销, the counts in words when mixed.
     pub label: String,
     pub approved: u32,
     pub denied: u32,
+    /// Child cases revoked (or withdrawn with the package) instead of decided.
+    pub revoked: u32,
 }
 
-/// The package's outcome once no child case waits for a decision; `None` while one does. A
-/// revoked or withdrawn child counts as not approved.
+/// The package's outcome once no child case waits for a decision; `None` while one does.
 pub fn package_outcome(children: &[CaseState]) -> Option<PackageOutcome> {
     use CaseState as S;
-    let decided = |state: &CaseState| {
-        matches!(
-            state,
-            S::Approved | S::Denied | S::Issuing | S::Completed | S::Revoked | S::Withdrawn
-        )
-    };
-    if children.is_empty() || !children.iter().all(decided) {
+    let count = |kinds: &[CaseState]| children.iter().filter(|s| kinds.contains(s)).count() as u32;
+    let approved = count(&[S::Approved, S::Issuing, S::Completed]);
+    let denied = count(&[S::Denied]);
+    let revoked = count(&[S::Revoked, S::Withdrawn]);
+    if children.is_empty() || approved + denied + revoked != children.len() as u32 {
         return None;
     }
-    let approved = children
-        .iter()
-        .filter(|s| matches!(s, S::Approved | S::Issuing | S::Completed))
-        .count() as u32;
-    let denied = children.len() as u32 - approved;
-    let (state, label) = match (approved, denied) {
-        (_, 0) => (S::Approved, "全部准予".to_owned()),
-        (0, _) => (S::Denied, "全部不予".to_owned()),
-        (a, d) => (S::Approved, format!("部分准予（{a} 项准予，{d} 项不予）")),
+    let state = match (approved, denied) {
+        (0, 0) => S::Revoked,
+        (0, _) => S::Denied,
+        _ => S::Approved,
+    };
+    let parts: Vec<String> = [(approved, "准予"), (denied, "不予"), (revoked, "撤销")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| format!("{n} 项{word}"))
+        .collect();
+    let label = match (parts.len(), state) {
+        (1, S::Approved) => "全部准予".to_owned(),
+        (1, S::Denied) => "全部不予".to_owned(),
+        (1, _) => "全部撤销".to_owned(),
+        (_, S::Approved) => format!("部分准予（{}）", parts.join("，")),
+        _ => format!("不予许可（{}）", parts.join("，")),
     };
     Some(PackageOutcome {
         state,
         label,
         approved,
         denied,
+        revoked,
     })
 }
 
@@ -719,5 +727,13 @@ mod tests {
             package_outcome(&[S::Approved, S::Issuing]).unwrap().state,
             S::Approved
         );
+        let revoked = package_outcome(&[S::Approved, S::Revoked]).unwrap();
+        assert_eq!(revoked.label, "部分准予（1 项准予，1 项撤销）");
+        let none = package_outcome(&[S::Denied, S::Revoked]).unwrap();
+        assert_eq!(
+            (none.state, none.label.as_str()),
+            (S::Denied, "不予许可（1 项不予，1 项撤销）")
+        );
+        assert_eq!(package_outcome(&[S::Revoked]).unwrap().state, S::Revoked);
     }
 }

@@ -53,7 +53,7 @@ pub struct ClockReading {
     /// Working days left of the legal limit; negative once past it.
     pub legal_left: i64,
     pub urgency: Urgency,
-    /// True while a suspension runs: the clock stands still.
+    /// True while a suspension runs (none has ended it yet): the clock stands still.
     pub suspended: bool,
 }
 
@@ -164,10 +164,12 @@ impl<'a> CaseClock<'a> {
             promised_left,
             legal_left,
             urgency,
+            // Only a procedure still running stops the clock now; one ended the day it began
+            // kept that day, but the clock runs again.
             suspended: self
                 .suspensions
                 .iter()
-                .any(|s| s.from <= today && s.until.is_none_or(|until| today <= until)),
+                .any(|s| s.from <= today && s.until.is_none()),
         }
     }
 }
@@ -319,10 +321,9 @@ mod tests {
         assert_eq!(clock.used(date!(2026 - 09 - 21)), 2);
         assert_eq!(plain.used(date!(2026 - 09 - 21)), 5);
         assert!(
-            clock.read(date!(2026 - 09 - 21), 5, 20, 2).suspended,
-            "its last day"
+            !clock.read(date!(2026 - 09 - 22), 5, 20, 2).suspended,
+            "an ended procedure stops nothing more"
         );
-        assert!(!clock.read(date!(2026 - 09 - 22), 5, 20, 2).suspended);
         let running = [Suspension {
             from: date!(2026 - 09 - 18),
             until: None,

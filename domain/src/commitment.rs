@@ -45,6 +45,8 @@ pub struct CommitmentStatus {
     pub handed_in_at: Option<Instant>,
     /// On paper at the window rather than as a file.
     pub on_paper: bool,
+    /// The file handed in, a document of the applicant's vault (what a clerk opens and confirms).
+    pub document_id: Option<String>,
     pub confirmed_at: Option<Instant>,
 }
 
@@ -80,6 +82,10 @@ pub struct ConfirmSupplement {
     /// True when the applicant brought the paper original to the window instead.
     #[serde(default)]
     pub received_at_window: bool,
+    /// The handed-in file the clerk looked at (`document_id` of the commitment); when given, a
+    /// file replaced since is not confirmed (409 `supplement_replaced`).
+    #[serde(default)]
+    pub document_id: Option<String>,
 }
 
 #[cfg(test)]

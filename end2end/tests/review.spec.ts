@@ -255,7 +255,7 @@ test.describe("with JavaScript", () => {
     const reminders = page.getByRole("region", { name: /督办提醒/ });
     await expect(reminders).toContainText(citizen.caseNo);
     await reminders.getByRole("link", { name: "户口登记（出生登记）" }).first().click();
-    await expect(page.getByRole("alert").filter({ hasText: "督办提醒：督查催办：明日到期，请今日内办结" })).toBeVisible();
+    await expect(page.getByRole("alert").filter({ hasText: "督办提醒：明日到期，请今日内办结" })).toBeVisible();
     await expectNoSeriousAxeViolations(page);
     await fitsAPhone(page);
   });

@@ -3,7 +3,9 @@
 --                                  department, for a package case the lead department (一家牵头);
 --                                  set at acceptance;
 --   applications.reminded_at       the latest 催办 by a supervisor; the responsible staff see it
---                                  until the case moves on (updated_at passes it).
+--                                  until the case moves on (updated_at passes it);
+--   applications.reminder_text     what that 催办 asked, for staff only (the applicant's timeline
+--                                  says only that the case was urged on).
 -- case_suspensions: 特别程序 that stop the clock, one running at a time per case (the partial
 -- unique index), from the day it starts to the day before it ends (the start day is not counted).
 -- inspections: 一车勘验, one joint site inspection for every case it covers (inspection_cases),
@@ -13,6 +15,7 @@
 -- window on paper) and the clerk's confirmation; the commitment is kept once confirmed.
 ALTER TABLE applications ADD COLUMN department_code TEXT;
 ALTER TABLE applications ADD COLUMN reminded_at TEXT;
+ALTER TABLE applications ADD COLUMN reminder_text TEXT;
 
 CREATE TABLE inspections (
     id TEXT PRIMARY KEY NOT NULL,
@@ -67,3 +70,15 @@ UPDATE applications SET department_code = COALESCE(
     (SELECT p.lead_department FROM packages p WHERE p.id = applications.package_id),
     (SELECT i.department_code FROM items i WHERE i.code = applications.item_code))
 WHERE accepted_at IS NOT NULL;
+
+-- The child cases of a 一件事 accepted before this migration waited in 'submitted': they are
+-- accepted with their package, as acceptance now does, each at its item's department.
+UPDATE applications SET
+    state = 'accepted',
+    accepted_at = (SELECT p.accepted_at FROM applications p WHERE p.id = applications.parent_id),
+    accepted_by = (SELECT p.accepted_by FROM applications p WHERE p.id = applications.parent_id),
+    hall_id = (SELECT p.hall_id FROM applications p WHERE p.id = applications.parent_id),
+    zone = (SELECT p.zone FROM applications p WHERE p.id = applications.parent_id),
+    department_code = (SELECT i.department_code FROM items i WHERE i.code = applications.item_code)
+WHERE state = 'submitted' AND parent_id IN
+    (SELECT p.id FROM applications p WHERE p.accepted_at IS NOT NULL AND p.package_id IS NOT NULL);

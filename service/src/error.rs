@@ -68,6 +68,18 @@ impl Error {
 
 impl From<sqlx::Error> for Error {
     fn from(error: sqlx::Error) -> Self {
+        // PostgreSQL gives up one of two transactions that wait on each other (deadlock) or
+        // could not be serialised: the loser of a race, told so like any other, not a 500.
+        let raced = error
+            .as_database_error()
+            .and_then(|e| e.code())
+            .is_some_and(|code| code == "40P01" || code == "40001");
+        if raced {
+            return Self::Conflict {
+                code: "state_conflict",
+                message: "刚刚有其他操作修改了同一办件，请刷新后再试".into(),
+            };
+        }
         Self::Unexpected(anyhow::Error::new(error).context("database"))
     }
 }

@@ -144,6 +144,7 @@ fn CommitmentLine(commitment: CommitmentStatus, desk: CommitmentDesk) -> impl In
                 <form method="post" action=paths::action::CONFIRM_SUPPLEMENT.at(&case_no) class="actions">
                     <CsrfField token=csrf />
                     <input type="hidden" name="material_code" value=code.clone() />
+                    {commitment.document_id.clone().map(|id| view! { <input type="hidden" name="document_id" value=id /> })}
                     {handed_in.then(|| view! {
                         <a href=file>{format!("查看补交的“{}”（留痕）", commitment.material_name)}</a>
                         <button type="submit" name="how" value="file" class="button">"确认收到"</button>

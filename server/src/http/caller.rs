@@ -183,6 +183,20 @@ impl<S: Send + Sync, C: Capability> FromRequestParts<S> for StaffWrite<C> {
     }
 }
 
+/// Extractor for a staff member's read under capability `C`: roles outside `C::ROLES` are
+/// refused (403) before any query parameter is read.
+pub struct StaffRead<C>(pub service::auth::Session, pub PhantomData<C>);
+
+impl<S: Send + Sync, C: Capability> FromRequestParts<S> for StaffRead<C> {
+    type Rejection = crate::http::v1::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Authenticated(session) = Authenticated::from_request_parts(parts, state).await?;
+        session.require_staff(C::ROLES)?;
+        Ok(Self(session, PhantomData))
+    }
+}
+
 /// Extractor for a 经办人's write on behalf of the business they act for (一企一档): refused (403)
 /// before any body is read when the caller acts for no business.
 pub struct AgentWrite(pub service::auth::Session);

@@ -472,7 +472,11 @@ async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed
     )
     .await;
     assert_eq!(status, 201, "{inspection}");
-    assert_eq!(inspection["cases"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        inspection["cases"].as_array().unwrap().len(),
+        6,
+        "the five child cases and the package case, whose clock stops with theirs"
+    );
     assert_eq!(inspection["reproduced"], true);
     let draw: domain::review::Draw = serde_json::from_value(inspection["draw"].clone()).unwrap();
     assert_eq!(draw.departments.len(), 4);
@@ -542,25 +546,44 @@ async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed
         (status, error["error"]["code"].as_str()),
         (409, Some("inspection_pending"))
     );
-    app.clock.advance(time::Duration::hours(6));
-    let (status, view) = call(
+    let (_, package) = call(
         &app,
-        "POST",
-        &format!("/api/v1/staff/inspections/{id}/result"),
-        &approvers["gaj"],
-        Some(json!({ "result": "新生儿及监护人信息与申请一致" })),
+        "GET",
+        &format!("/api/v1/applications/{package_no}"),
+        &citizen,
+        None,
     )
     .await;
+    assert_eq!(package["clock"]["suspended"], true, "{package}");
+    // The department that scheduled it records the result for all of them.
+    app.clock.advance(time::Duration::hours(6));
+    let result = format!("/api/v1/staff/inspections/{id}/result");
+    let body = json!({ "result": "新生儿及监护人信息与申请一致" });
+    let (status, error) = call(&app, "POST", &result, &approvers["gaj"], Some(body.clone())).await;
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (403, Some("not_the_scheduler"))
+    );
+    let (status, view) = call(&app, "POST", &result, &approvers["wjw"], Some(body)).await;
     assert_eq!(status, 200, "{view}");
     let (status, _) = call(
         &app,
         "POST",
-        &format!("/api/v1/staff/inspections/{id}/result"),
-        &approvers["gaj"],
+        &result,
+        &approvers["wjw"],
         Some(json!({ "result": "再登记一次" })),
     )
     .await;
     assert_eq!(status, 409);
+    let (_, package) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{package_no}"),
+        &citizen,
+        None,
+    )
+    .await;
+    assert_eq!(package["clock"]["suspended"], false, "{package}");
     for child in &children {
         let (_, timeline) = call(
             &app,
@@ -584,7 +607,8 @@ async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed
         );
     }
 
-    // 公安局 denies its part; the others approve, the last two at the same moment.
+    // 公安局 denies its part; 人社局 approves while 医保局 revokes at the same moment; the others
+    // approve first.
     let decide = |outcome: &str| json!({ "outcome": outcome, "reasons": if outcome == "deny" { "监护人户籍信息核验不一致" } else { "符合条件" }, "legal_basis": "《中华人民共和国户口登记条例》第七条" });
     let (mut last_two, mut first) = (Vec::new(), Vec::new());
     for child in &children {
@@ -598,7 +622,11 @@ async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed
         } else {
             "approve"
         };
-        if department == "rsj" || department == "ybj" {
+        if department == "ybj" {
+            let revoke = url.replace("/decide", "/revoke");
+            let reason = json!({ "reason": "核查发现参保信息的告知承诺不实" });
+            last_two.push((revoke, approvers[department].clone(), reason));
+        } else if department == "rsj" {
             last_two.push((url, approvers[department].clone(), decide(outcome)));
         } else {
             first.push((url, approvers[department].clone(), decide(outcome)));
@@ -625,7 +653,7 @@ async fn a_package_is_reviewed_in_parallel_with_one_joint_inspection_and_a_mixed
     assert_eq!(package["state"], "approved", "{package}");
     assert_eq!(
         package["package"]["outcome"]["label"],
-        "部分准予（4 项准予，1 项不予）"
+        "部分准予（3 项准予，1 项不予，1 项撤销）"
     );
     let (_, timeline) = call(
         &app,
@@ -981,6 +1009,26 @@ async fn supervision_lists_an_overdue_case_and_its_reminder_reaches_the_departme
             .unwrap()
             .contains("已逾期，请今日内办结"),
         "{view}"
+    );
+    // The applicant reads that the case was urged on, not what staff were told.
+    let (_, timeline) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/applications/{case_no}/timeline"),
+        &citizen,
+        None,
+    )
+    .await;
+    let urged = timeline["items"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(urged["kind"], "reminded");
+    assert!(
+        !urged["text"].as_str().unwrap().contains("今日内办结"),
+        "{urged}"
     );
     app.clock.advance(time::Duration::seconds(5));
     let (status, _) = call(&app, "POST", &format!("{url}/start-review"), &gaj, None).await;

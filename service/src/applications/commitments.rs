@@ -30,15 +30,12 @@ const OPEN: [CaseState; 5] = [
     CaseState::Issuing,
 ];
 
-/// The applicant hands in a 容缺 material: a document of their vault for a material deferred at
-/// acceptance. Handing in again replaces the file until a clerk confirms it.
-pub async fn hand_in_supplement(
-    portal: &Portal,
-    session: &Session,
-    case_no: &str,
-    submission: SupplementSubmission,
-) -> Result<ApplicationView> {
-    let application = load_owned(portal, session, case_no).await?;
+/// The 容缺 material of an open case that `code` names, or why nothing may be handed in for it.
+fn deferred_material<'a>(
+    application: &Stored,
+    filing: &'a Filing,
+    code: &str,
+) -> Result<&'a domain::catalog::Material> {
     if !OPEN.contains(&application.state) || application.parent_id.is_some() {
         return Err(Error::Conflict {
             code: "state_conflict",
@@ -48,9 +45,8 @@ pub async fn hand_in_supplement(
             ),
         });
     }
-    let filing = filing(portal, &application).await?;
-    let code = submission.material_code.trim();
-    let material = filing
+    let code = code.trim();
+    filing
         .materials
         .iter()
         .find(|m| m.code == code)
@@ -60,7 +56,33 @@ pub async fn hand_in_supplement(
                 Some(MaterialChoice::Deferred { .. })
             )
         })
-        .ok_or_else(|| Error::invalid("material_code", "该材料不是本办件的容缺材料"))?;
+        .ok_or_else(|| Error::invalid("material_code", "该材料不是本办件的容缺材料"))
+}
+
+/// Whether the caller may hand in `material_code` for the case now: asked before an uploaded
+/// file is stored, so that a refused hand-in leaves nothing behind in the vault.
+pub async fn may_hand_in(
+    portal: &Portal,
+    session: &Session,
+    case_no: &str,
+    material_code: &str,
+) -> Result<()> {
+    let application = load_owned(portal, session, case_no).await?;
+    let filing = filing(portal, &application).await?;
+    deferred_material(&application, &filing, material_code).map(|_| ())
+}
+
+/// The applicant hands in a 容缺 material: a document of their vault for a material deferred at
+/// acceptance. Handing in again replaces the file until a clerk confirms it.
+pub async fn hand_in_supplement(
+    portal: &Portal,
+    session: &Session,
+    case_no: &str,
+    submission: SupplementSubmission,
+) -> Result<ApplicationView> {
+    let application = load_owned(portal, session, case_no).await?;
+    let filing = filing(portal, &application).await?;
+    let material = deferred_material(&application, &filing, &submission.material_code)?;
     let document_id = submission.document_id.trim();
     let (file_type, size) = documents::owned_file(portal, &application.holder(), document_id)
         .await?
@@ -97,6 +119,7 @@ pub async fn hand_in_supplement(
     if stored.is_none() {
         return Err(already_confirmed(&material.name));
     }
+    touch(&mut tx, &application.id).await?;
     let text = format!("您已补交容缺材料“{}”，待窗口工作人员确认。", material.name);
     add_event(
         &mut tx,
@@ -109,6 +132,17 @@ pub async fn hand_in_supplement(
     .await?;
     tx.commit().await?;
     view(portal, application, filing).await
+}
+
+/// A supplement changes what the case holds: its revision moves, so a step decided on the case
+/// as it was read before (the sweep's revocation, a staff decision) is refused with 409 rather
+/// than taken over a material that has just arrived.
+async fn touch(tx: &mut sqlx::Transaction<'static, sqlx::Any>, application_id: &str) -> Result<()> {
+    sqlx::query("UPDATE applications SET revision = revision + 1 WHERE id = $1")
+        .bind(application_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 fn already_confirmed(material_name: &str) -> Error {
@@ -168,21 +202,40 @@ pub async fn confirm_supplement(
         .execute(&mut *tx)
         .await?;
     }
-    let confirmed = sqlx::query(
+    // What the clerk confirms is the file they saw: a newer upload in between is not confirmed.
+    let seen = request
+        .document_id
+        .as_deref()
+        .filter(|_| !request.received_at_window);
+    let same_file = if seen.is_some() {
+        "AND document_id = $5"
+    } else {
+        ""
+    };
+    let mut confirm = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE case_supplements SET confirmed_at = $1, confirmed_by = $2 \
-         WHERE application_id = $3 AND material_code = $4 AND confirmed_at IS NULL \
-         RETURNING application_id",
-    )
+         WHERE application_id = $3 AND material_code = $4 AND confirmed_at IS NULL {same_file} \
+         RETURNING application_id"
+    )))
     .bind(stamp(now))
     .bind(&staff.staff_id)
     .bind(&application.id)
-    .bind(&material.code)
-    .fetch_optional(&mut *tx)
-    .await?;
+    .bind(&material.code);
+    if let Some(document_id) = seen {
+        confirm = confirm.bind(document_id);
+    }
+    let confirmed = confirm.fetch_optional(&mut *tx).await?;
     if confirmed.is_none() {
         return Err(
             match supplement(portal, &application.id, &material.code).await? {
-                Some(_) => already_confirmed(&material.name),
+                Some(row) if row.confirmed_at.is_some() => already_confirmed(&material.name),
+                Some(_) => Error::Conflict {
+                    code: "supplement_replaced",
+                    message: format!(
+                        "申请人刚刚重新上传了“{}”，请查看新文件后再确认",
+                        material.name
+                    ),
+                },
                 None => Error::Conflict {
                     code: "nothing_handed_in",
                     message: format!(
@@ -193,6 +246,7 @@ pub async fn confirm_supplement(
             },
         );
     }
+    touch(&mut tx, &application.id).await?;
     let case_no = application.case_no.as_deref().unwrap_or_default();
     let text = format!("容缺材料“{}”已确认收到，承诺已兑现。", material.name);
     let told = Told {
@@ -210,11 +264,11 @@ pub async fn confirm_supplement(
         &application,
         "supplement_confirmed",
         &text,
-        told,
+        Some(told),
     )
     .await?;
     tx.commit().await?;
-    staff_view(portal, staff, application).await
+    staff_view(portal, session, application).await
 }
 
 /// What one housekeeping round did to 容缺 commitments.

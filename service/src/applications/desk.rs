@@ -6,12 +6,12 @@ use super::submit::add_event;
 use super::{
     NOT_FOUND, Stored, fetch, filing, notices, read_clock, records, review, timeline_of, view,
 };
-use crate::auth::StaffPrincipal;
+use crate::auth::{Session, StaffPrincipal};
 use crate::clock::stored_instant;
 use crate::messages::{self, NewMessage};
 use crate::{Portal, Result};
 use domain::account::{StaffRole, StaffScope};
-use domain::application::{CaseAction, CaseRef, CaseState};
+use domain::application::{CaseAction, CaseRef, CaseState, TimelineEvent};
 use domain::case_clock::Urgency;
 use domain::identity::PersonName;
 use domain::instant::Instant;
@@ -111,11 +111,17 @@ pub(super) fn pending_reminder(
     }
 }
 
+/// The case as the staff member in scope sees it. Every such view is an audited read, whatever
+/// asked for it (opening the case, or the answer to a step taken on it): the applicant finds it
+/// in 谁查看了我的信息.
 pub(super) async fn staff_view(
     portal: &Portal,
-    staff: &StaffPrincipal,
+    session: &Session,
     application: Stored,
 ) -> Result<StaffCaseView> {
+    let staff = session.require_staff(&StaffRole::ALL)?;
+    let case_no = application.case_no.clone().unwrap_or_default();
+    crate::staff::record_case_view(portal, session, staff, &application.owner, &case_no).await?;
     let filing = filing(portal, &application).await?;
     let findings = review(portal, &application, &filing).await?;
     let timeline = timeline_of(portal, &application.id).await?;
@@ -146,15 +152,15 @@ pub(super) async fn staff_view(
         .filter(|action| application.state.allows(*action))
         .collect();
     let inspections = records::inspections_of(portal, &application.id).await?;
-    let reminder = match pending_reminder(application.reminded_at.clone(), &application.updated_at)?
-    {
-        Some(_) => timeline
-            .iter()
-            .rev()
-            .find(|e| e.kind == "reminded")
-            .cloned(),
-        None => None,
-    };
+    let reminder =
+        pending_reminder(application.reminded_at.clone(), &application.updated_at)?.map(|at| {
+            TimelineEvent {
+                at,
+                kind: "reminded".into(),
+                text: application.reminder_text.clone().unwrap_or_default(),
+                actor: None,
+            }
+        });
     let confirms_supplements = staff.role == StaffRole::Clerk;
     let case = view(portal, application, filing).await?;
     Ok(StaffCaseView {
@@ -211,8 +217,9 @@ pub(super) struct Told {
     pub dedup_key: String,
 }
 
-/// A clerk's decision on the timeline (the clerk masked) and, when its event code is one the
-/// applicant hears of (`inform` in the published table), in their message centre.
+/// A step on the case's timeline — a staff member's (masked, with their role) or the portal's
+/// own (`actor` none) — and, when its event code is one the applicant hears of (`inform` in the
+/// published table), what they are `told` in their message centre.
 pub(super) async fn record_decision(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     portal: &Portal,
@@ -220,12 +227,14 @@ pub(super) async fn record_decision(
     application: &Stored,
     kind: &'static str,
     text: &str,
-    told: Told,
+    told: Option<Told>,
 ) -> Result<()> {
     let now = portal.now();
     let actor = actor.map(actor_of);
     add_event(tx, &application.id, kind, text, now, actor.as_deref()).await?;
-    if domain::event_codes::find(kind).is_some_and(|code| code.inform) {
+    let informs = domain::event_codes::find(kind).is_some_and(|code| code.inform);
+    debug_assert!(!informs || told.is_some(), "{kind} informs: say what");
+    if let Some(told) = told.filter(|_| informs) {
         messages::send(
             tx,
             portal,

@@ -8,6 +8,7 @@
 use super::desk::{in_scope, staff_view};
 use super::records;
 use super::review::{Stop, start_clock, stop_clock};
+use super::submit::add_event;
 use super::{Stored, fetch, filing, to_json};
 use crate::auth::Session;
 use crate::clock::{stamp, today_at};
@@ -23,19 +24,15 @@ use sqlx::Row;
 
 const NOT_FOUND: Error = Error::NotFound("没有找到该勘验，或不在您的办理范围内");
 
-/// The cases one inspection covers when scheduled from `application`: every child case of its
-/// package that is under review, or the case itself.
+/// The cases one inspection covers when scheduled from `application`: from a 一件事's package
+/// case (its lead department) every child case, each at its own department; from any other
+/// case that case alone — a member department acts for its own part only.
 async fn covered_cases(portal: &Portal, application: &Stored) -> Result<Vec<Stored>> {
-    let package = match (&application.parent_id, &application.package_id) {
-        (Some(parent), _) => Some(parent.clone()),
-        (None, Some(_)) => Some(application.id.clone()),
-        (None, None) => None,
-    };
-    let Some(package) = package else {
+    if application.package_id.is_none() {
         return Ok(vec![application.clone()]);
-    };
+    }
     let rows = sqlx::query("SELECT id FROM applications WHERE parent_id = $1 ORDER BY case_no")
-        .bind(&package)
+        .bind(&application.id)
         .fetch_all(portal.db().pool())
         .await?;
     let mut cases = Vec::new();
@@ -49,7 +46,8 @@ async fn covered_cases(portal: &Portal, application: &Stored) -> Result<Vec<Stor
 }
 
 /// Schedules a joint inspection from a case in the caller's department: draws the inspectors of
-/// every department involved and stops the clock of every case it covers.
+/// every department involved and stops the clock of every case it covers (and of the package
+/// case, which the lead department follows, when it was scheduled from there).
 pub async fn schedule_inspection(
     portal: &Portal,
     session: &Session,
@@ -137,6 +135,31 @@ pub async fn schedule_inspection(
         };
         stop_clock(&mut tx, portal, staff, case, name, stop).await?;
     }
+    if application.package_id.is_some() {
+        // The package case stays 审查中 (its children are in 特别程序), but its clock stops with
+        // theirs, and the inspection is on its record for the lead department.
+        sqlx::query("INSERT INTO inspection_cases (inspection_id, application_id) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(&application.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO case_suspensions (id, application_id, kind, reason, started_on, \
+             expected_end, inspection_id, started_by, started_at) \
+             VALUES ($1, $2, 'inspection', $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(crate::accounts::new_id("sp"))
+        .bind(&application.id)
+        .bind(&reason)
+        .bind(today.to_string())
+        .bind(request.expected_end.to_string())
+        .bind(&id)
+        .bind(&staff.staff_id)
+        .bind(stamp(now))
+        .execute(&mut *tx)
+        .await?;
+        add_event(&mut tx, &application.id, "suspended", &reason, now, None).await?;
+    }
     tx.commit().await?;
     records::inspection(portal, &id).await?.ok_or(NOT_FOUND)
 }
@@ -184,6 +207,21 @@ pub async fn record_inspection(
     let Some(own) = cases.iter().find(|case| in_scope(staff, case)).cloned() else {
         return Err(NOT_FOUND);
     };
+    // The department that scheduled it records the result for every department involved.
+    let scheduler: Option<String> = sqlx::query(
+        "SELECT s.department_code FROM inspections i JOIN staff s ON s.id = i.created_by \
+         WHERE i.id = $1",
+    )
+    .bind(inspection_id)
+    .fetch_one(portal.db().pool())
+    .await?
+    .try_get("department_code")?;
+    if staff.scope.department() != scheduler.as_deref() {
+        return Err(Error::Forbidden {
+            code: "not_the_scheduler",
+            message: "勘验结果由安排勘验的部门登记",
+        });
+    }
     result.check().map_err(Error::Invalid)?;
     let text = result.result.trim().trim_end_matches('。');
     let now = portal.now();
@@ -227,10 +265,24 @@ pub async fn record_inspection(
             own_state = state;
         }
     }
+    // The package case's clock, stopped with its children's, runs again with theirs.
+    let package = sqlx::query(
+        "UPDATE case_suspensions SET ended_on = $1 WHERE inspection_id = $2 AND ended_on IS NULL \
+         RETURNING application_id",
+    )
+    .bind(today_at(now).to_string())
+    .bind(inspection_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for row in package {
+        let id: String = row.try_get("application_id")?;
+        let line = format!("联合现场勘验完成：{text}。");
+        add_event(&mut tx, &id, "resumed", &line, now, None).await?;
+    }
     tx.commit().await?;
     staff_view(
         portal,
-        staff,
+        session,
         Stored {
             state: own_state,
             ..own

@@ -107,8 +107,7 @@ pub async fn case_for_staff(
         .await?
         .filter(|application| in_scope(staff, application))
         .ok_or(NOT_FOUND)?;
-    crate::staff::record_case_view(portal, session, staff, &application.owner, case_no).await?;
-    staff_view(portal, staff, application).await
+    staff_view(portal, session, application).await
 }
 
 /// A material of a case in scope, as the staff member opens it to check it (an audited read:
@@ -270,7 +269,7 @@ pub async fn accept(
         &application,
         kind,
         &text,
-        told,
+        Some(told),
     )
     .await?;
     notices::store(&mut tx, &application.id, &notice).await?;
@@ -282,7 +281,7 @@ pub async fn accept(
         choices,
         ..application
     };
-    staff_view(portal, staff, accepted).await
+    staff_view(portal, session, accepted).await
 }
 
 /// 一家牵头、并联审批: a 一件事 accepted once moves every child case to 已受理 at the same
@@ -360,14 +359,14 @@ pub async fn refuse(
         &application,
         "refused",
         &text,
-        told,
+        Some(told),
     )
     .await?;
     notices::store(&mut tx, &application.id, &notice).await?;
     tx.commit().await?;
     staff_view(
         portal,
-        staff,
+        session,
         Stored {
             state,
             ..application
@@ -442,7 +441,7 @@ pub async fn request_supplement(
         &application,
         "needs_supplement",
         &text,
-        told,
+        Some(told),
     )
     .await?;
     tx.commit().await?;

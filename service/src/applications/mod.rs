@@ -15,7 +15,7 @@ mod submit;
 mod supervision;
 mod window;
 
-pub use commitments::{confirm_supplement, hand_in_supplement};
+pub use commitments::{confirm_supplement, hand_in_supplement, may_hand_in};
 pub use inspections::{inspection, record_inspection, schedule_inspection};
 pub use intake::{accept, case_for_staff, material_for_staff, queue, refuse, request_supplement};
 pub use notices::notices;
@@ -118,8 +118,9 @@ struct Stored {
     /// The department that reviews it, from acceptance on.
     department_code: Option<String>,
     updated_at: String,
-    /// The latest 催办.
+    /// The latest 催办, and what it asked (for staff only).
     reminded_at: Option<String>,
+    reminder_text: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -142,7 +143,7 @@ const COLUMNS: &str = "id, case_no, owner_citizen_id, business_id, item_code, it
                        package_id, package_members, parent_id, state, answers, materials, \
                        supplement_notice, created_at, submitted_at, draft_expires_at, revision, \
                        channel, hall_id, zone, accepted_at, department_code, updated_at, \
-                       reminded_at";
+                       reminded_at, reminder_text";
 
 fn stored(row: &AnyRow) -> Result<Stored> {
     let state: String = row.try_get("state")?;
@@ -178,6 +179,7 @@ fn stored(row: &AnyRow) -> Result<Stored> {
         department_code: row.try_get("department_code")?,
         updated_at: row.try_get("updated_at")?,
         reminded_at: row.try_get("reminded_at")?,
+        reminder_text: row.try_get("reminder_text")?,
     })
 }
 

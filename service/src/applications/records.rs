@@ -186,6 +186,7 @@ pub(super) async fn commitments_of(
                 .map(|r| stored_instant(&r.handed_in_at))
                 .transpose()?,
             on_paper: row.as_ref().is_some_and(|r| r.document_id.is_none()),
+            document_id: row.as_ref().and_then(|r| r.document_id.clone()),
             confirmed_at: row
                 .as_ref()
                 .and_then(|r| r.confirmed_at.as_deref())

@@ -45,6 +45,20 @@ fn decided_per_item() -> Error {
     }
 }
 
+/// Locks a child case's package row inside `tx` before the child's own row: every step that
+/// touches both takes them in this order (package first), so two of them never wait on each
+/// other, and siblings decided at the same moment queue up here, one seeing the package complete.
+async fn lock_package(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    parent_id: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE applications SET updated_at = updated_at WHERE id = $1")
+        .bind(parent_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// 审查开始: the department takes the case up. The package case follows its first child.
 pub async fn start_review(
     portal: &Portal,
@@ -61,8 +75,10 @@ pub async fn start_review(
         .map_err(state_conflict)?;
     let now = portal.now();
     let mut tx = portal.db().begin_write().await?;
+    if let Some(parent) = &application.parent_id {
+        lock_package(&mut tx, parent).await?;
+    }
     let state = transition(&mut tx, &application, CaseAction::StartReview, now).await?;
-    let told = quiet();
     record_decision(
         &mut tx,
         portal,
@@ -70,7 +86,7 @@ pub async fn start_review(
         &application,
         "review_started",
         "承办部门已开始审查。",
-        told,
+        None,
     )
     .await?;
     if let Some(parent) = &application.parent_id {
@@ -97,22 +113,13 @@ pub async fn start_review(
     tx.commit().await?;
     staff_view(
         portal,
-        staff,
+        session,
         Stored {
             state,
             ..application
         },
     )
     .await
-}
-
-/// An event the published table marks as not reaching the applicant: nothing to tell.
-fn quiet() -> Told {
-    Told {
-        title: String::new(),
-        body: String::new(),
-        dedup_key: String::new(),
-    }
 }
 
 /// 特别程序开始: the clock stops from today until the procedure ends; the applicant hears which
@@ -152,7 +159,7 @@ pub async fn suspend(
     tx.commit().await?;
     staff_view(
         portal,
-        staff,
+        session,
         Stored {
             state,
             ..application
@@ -220,7 +227,7 @@ pub(super) async fn stop_clock(
         application,
         "suspended",
         &text,
-        told,
+        Some(told),
     )
     .await?;
     Ok(state)
@@ -258,7 +265,7 @@ pub async fn resume(portal: &Portal, session: &Session, case_no: &str) -> Result
     tx.commit().await?;
     staff_view(
         portal,
-        staff,
+        session,
         Stored {
             state,
             ..application
@@ -287,7 +294,16 @@ pub(super) async fn start_clock(
         ),
         dedup_key: format!("resumed:{}:{}", application.id, stamp(now)),
     };
-    record_decision(tx, portal, Some(staff), application, "resumed", text, told).await?;
+    record_decision(
+        tx,
+        portal,
+        Some(staff),
+        application,
+        "resumed",
+        text,
+        Some(told),
+    )
+    .await?;
     Ok(state)
 }
 
@@ -343,12 +359,7 @@ pub async fn decide(
     let now = portal.now();
     let mut tx = portal.db().begin_write().await?;
     if let Some(parent) = &parent {
-        // Siblings decided at the same moment queue up on the package row, so that exactly one
-        // of them sees the package complete.
-        sqlx::query("UPDATE applications SET updated_at = updated_at WHERE id = $1")
-            .bind(&parent.id)
-            .execute(&mut *tx)
-            .await?;
+        lock_package(&mut tx, &parent.id).await?;
     }
     let state = transition(&mut tx, &application, action, now).await?;
     let (kind, word) = match request.outcome {
@@ -374,7 +385,7 @@ pub async fn decide(
         &application,
         kind,
         &text,
-        told,
+        Some(told),
     )
     .await?;
     notices::store(&mut tx, &application.id, &notice).await?;
@@ -384,7 +395,7 @@ pub async fn decide(
     tx.commit().await?;
     staff_view(
         portal,
-        staff,
+        session,
         Stored {
             state,
             ..application
@@ -417,7 +428,7 @@ async fn close_package(
     let now = portal.now();
     let moved = sqlx::query(
         "UPDATE applications SET state = $1, updated_at = $2 \
-         WHERE id = $3 AND state = 'in_review' RETURNING id",
+         WHERE id = $3 AND state IN ('accepted', 'in_review') RETURNING id",
     )
     .bind(outcome.state.as_str())
     .bind(stamp(now))
@@ -431,7 +442,8 @@ async fn close_package(
     let case_no = parent.case_no.as_deref().unwrap_or_default();
     let kind = match outcome.state {
         CaseState::Approved => "approved",
-        _ => "denied",
+        CaseState::Denied => "denied",
+        _ => "revoked",
     };
     let text = format!(
         "各事项均已作出决定：{}。各事项的决定书可在对应办件中查看。",
@@ -445,7 +457,7 @@ async fn close_package(
         ),
         dedup_key: format!("package_decided:{}", parent.id),
     };
-    record_decision(tx, portal, None, parent, kind, &text, told).await
+    record_decision(tx, portal, None, parent, kind, &text, Some(told)).await
 }
 
 /// 撤销 by the department: a 告知承诺 found untrue, or another commitment broken.
@@ -464,7 +476,7 @@ pub async fn revoke(
     let state = revoke_case(portal, Some(staff), &application, request.reason.trim()).await?;
     staff_view(
         portal,
-        staff,
+        session,
         Stored {
             state,
             ..application
@@ -488,8 +500,15 @@ pub(super) async fn revoke_case(
         notices::notice_case(portal, application, &filing, &addressee, &issuer),
         reason,
     );
+    let parent = match &application.parent_id {
+        Some(parent) => fetch(portal, CaseRef::Id(parent)).await?,
+        None => None,
+    };
     let now = portal.now();
     let mut tx = portal.db().begin_write().await?;
+    if let Some(parent) = &parent {
+        lock_package(&mut tx, &parent.id).await?;
+    }
     let state = transition(&mut tx, application, CaseAction::Revoke, now).await?;
     end_running(&mut tx, &application.id, now).await?;
     let revocable = CaseState::before(CaseAction::Revoke)
@@ -521,8 +540,21 @@ pub(super) async fn revoke_case(
         dedup_key: format!("revoked:{}", application.id),
     };
     let text = format!("办件已撤销：{reason}。");
-    record_decision(&mut tx, portal, actor, application, "revoked", &text, told).await?;
+    record_decision(
+        &mut tx,
+        portal,
+        actor,
+        application,
+        "revoked",
+        &text,
+        Some(told),
+    )
+    .await?;
     notices::store(&mut tx, &application.id, &notice).await?;
+    // A revoked child case may be the last one its package waited for.
+    if let Some(parent) = &parent {
+        close_package(&mut tx, portal, parent).await?;
+    }
     tx.commit().await?;
     Ok(state)
 }

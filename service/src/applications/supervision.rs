@@ -93,8 +93,9 @@ async fn entry(portal: &Portal, row: &AnyRow, case: QueueEntry) -> Result<Superv
     })
 }
 
-/// 催办: the supervisor's reminder goes on the case's timeline and onto the workbench of the
-/// staff responsible, until the case moves on.
+/// 催办: the supervisor's reminder goes on the case's timeline (the applicant reads that it was
+/// urged on) and, with what it asks, onto the workbench of the staff responsible until the case
+/// moves on.
 pub async fn remind(
     portal: &Portal,
     session: &Session,
@@ -118,10 +119,12 @@ pub async fn remind(
     let now = portal.now();
     let mut tx = portal.db().begin_write().await?;
     let reminded = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE applications SET reminded_at = $1 WHERE id = $2 AND state IN ({}) RETURNING id",
+        "UPDATE applications SET reminded_at = $1, reminder_text = $2 WHERE id = $3 \
+         AND state IN ({}) RETURNING id",
         watched()
     )))
     .bind(stamp(now))
+    .bind(request.message.trim())
     .bind(&application.id)
     .fetch_optional(&mut *tx)
     .await?;
@@ -131,12 +134,12 @@ pub async fn remind(
             message: "办件状态刚刚发生了变化，请刷新后再操作".into(),
         });
     }
-    let text = format!("督查催办：{}", request.message.trim());
+    // The applicant reads that the case was urged on; what was asked stays with the staff.
     add_event(
         &mut tx,
         &application.id,
         "reminded",
-        &text,
+        "电子监察已督促承办部门加快办理。",
         now,
         Some(&actor_of(staff)),
     )

@@ -503,6 +503,7 @@ pub async fn hand_in_supplement(
             &[material_code.as_bytes(), name.as_bytes(), &bytes],
         )?;
         let work = async move {
+            applications::may_hand_in(&portal, &session, &case_no, &material_code).await?;
             let document = documents::upload(&portal, &session, &name, bytes).await?;
             let submission = SupplementSubmission {
                 material_code,

@@ -5,7 +5,7 @@
 use super::error::{ApiError, ErrorEnvelope};
 use super::extract::{ApiJson, ApiQuery};
 use crate::http::AppState;
-use crate::http::caller::{Authenticated, StaffWrite};
+use crate::http::caller::{StaffRead, StaffWrite};
 use axum::Json;
 use axum::extract::{Path, State};
 use domain::case_clock::Urgency;
@@ -42,9 +42,15 @@ pub struct SupervisionQuery {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    Authenticated(session): Authenticated,
+    StaffRead(session, _): StaffRead<Supervise>,
     ApiQuery(query): ApiQuery<SupervisionQuery>,
 ) -> Result<Json<Page<SupervisionEntry>>, ApiError> {
+    if query.urgency == Some(Urgency::OnTime) {
+        return Err(ApiError::invalid(domain::errors::FieldErrors::single(
+            "urgency",
+            "只能选择预警（warning）或逾期（overdue）",
+        )));
+    }
     let paging = PageRequest::new(query.page, query.page_size).map_err(ApiError::invalid)?;
     Ok(Json(
         applications::supervision(&state.portal, &session, query.urgency, paging).await?,

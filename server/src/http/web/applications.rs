@@ -285,6 +285,7 @@ async fn hand_in_supplement(Path(id): Path<String>, post: SignedIn<SupplementFor
     };
     let portal = reply.portal().clone();
     let handed_in = async {
+        applications::may_hand_in(&portal, &session, &id, &form.material_code).await?;
         let document = service::documents::upload(&portal, &session, &name, bytes).await?;
         let submission = domain::commitment::SupplementSubmission {
             material_code: form.material_code.clone(),

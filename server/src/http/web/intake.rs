@@ -232,6 +232,8 @@ struct ConfirmSupplementForm {
     csrf_token: String,
     material_code: String,
     how: String,
+    /// The handed-in file the page showed.
+    document_id: String,
 }
 
 impl WebForm for ConfirmSupplementForm {
@@ -254,6 +256,7 @@ async fn confirm_supplement(
     } = post;
     let request = ConfirmSupplement {
         received_at_window: form.how == "window",
+        document_id: Some(form.document_id).filter(|id| !id.is_empty()),
     };
     let result = applications::confirm_supplement(
         reply.portal(),
