@@ -185,3 +185,137 @@ async fn sqlite_accounts_survive_the_offline_record_rebuild() {
 async fn postgres_accounts_survive_the_offline_record_rebuild() {
     accounts_survive_the_offline_record_rebuild(Backend::Postgres).await;
 }
+
+/// 0014 routes what was accepted before it: a single case to its item's department, a 一件事 to
+/// its lead department, and the package's child cases — which waited in 'submitted' — are
+/// accepted with it, each at its own item's department.
+async fn accepted_cases_are_routed_to_their_departments(backend: Backend) {
+    let Some(test) = TestDb::unmigrated(backend).await else {
+        return;
+    };
+    test.db.migrate_to(13).await.unwrap();
+    service::seed::run(&test.db).await.unwrap();
+    sqlx::query(
+        "INSERT INTO citizens (id, id_number, name, phone, password_hash, created_at) \
+         VALUES ('c_1', '11010519491231002X', '张三', '13800138000', 'x', '2026-12-01T00:00:00Z')",
+    )
+    .execute(test.db.pool())
+    .await
+    .unwrap();
+    // (id, item, package, parent, state, accepted_at)
+    let rows = [
+        (
+            "a_single",
+            "1133010000250002364000400000033",
+            None,
+            None,
+            "accepted",
+            Some("2026-12-01T02:00:00Z"),
+        ),
+        (
+            "a_package",
+            "1133010000250005004000400000031",
+            Some("chusheng"),
+            None,
+            "accepted",
+            Some("2026-12-01T02:00:00Z"),
+        ),
+        (
+            "a_child",
+            "1133010000250002364000400000033",
+            None,
+            Some("a_package"),
+            "submitted",
+            None,
+        ),
+        (
+            "a_waiting",
+            "1133010000250002364000400000033",
+            None,
+            None,
+            "submitted",
+            None,
+        ),
+    ];
+    for (n, (id, item, package, parent, state, accepted_at)) in rows.into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO applications (id, case_no, owner_citizen_id, item_code, item_version, \
+             package_id, parent_id, state, answers, materials, created_at, updated_at, \
+             submitted_at, draft_expires_at, hall_id, zone, accepted_at, accepted_by) \
+             VALUES ($1, $2, 'c_1', $3, 1, $4, $5, $6, '{}', '{}', '2026-12-01T00:00:00Z', \
+             '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z', '2026-12-31T00:00:00Z', \
+             $7, 'social', $8, $9)",
+        )
+        .bind(id)
+        .bind(format!("{item}2026120100{n:02}"))
+        .bind(item)
+        .bind(package)
+        .bind(parent)
+        .bind(state)
+        // A child case carried no hall before 0014: it takes its package's.
+        .bind(parent.map_or(Some("city"), |_| None))
+        .bind(accepted_at)
+        .bind(accepted_at.map(|_| "s_clerk"))
+        .execute(test.db.pool())
+        .await
+        .unwrap();
+    }
+    test.db.migrate().await.unwrap();
+    let routed = |id: &'static str| {
+        let pool = test.db.pool().clone();
+        async move {
+            let row = sqlx::query(
+                "SELECT state, department_code, accepted_at, hall_id FROM applications WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            (
+                row.try_get::<String, _>("state").unwrap(),
+                row.try_get::<Option<String>, _>("department_code").unwrap(),
+                row.try_get::<Option<String>, _>("accepted_at").unwrap(),
+                row.try_get::<Option<String>, _>("hall_id").unwrap(),
+            )
+        }
+    };
+    let accepted = Some("2026-12-01T02:00:00Z".to_owned());
+    let city = Some("city".to_owned());
+    assert_eq!(
+        routed("a_single").await,
+        (
+            "accepted".into(),
+            Some("gaj".into()),
+            accepted.clone(),
+            city.clone()
+        )
+    );
+    assert_eq!(
+        routed("a_package").await,
+        (
+            "accepted".into(),
+            Some("wjw".into()),
+            accepted.clone(),
+            city.clone()
+        )
+    );
+    assert_eq!(
+        routed("a_child").await,
+        ("accepted".into(), Some("gaj".into()), accepted, city)
+    );
+    assert_eq!(
+        routed("a_waiting").await.1,
+        None,
+        "not accepted: not routed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_accepted_cases_are_routed_to_their_departments() {
+    accepted_cases_are_routed_to_their_departments(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_accepted_cases_are_routed_to_their_departments() {
+    accepted_cases_are_routed_to_their_departments(Backend::Postgres).await;
+}
