@@ -1308,7 +1308,110 @@ async fn a_deferred_material_is_handed_in_on_the_case_page_and_confirmed(backend
     );
 }
 
+/// 一车勘验 on the workbench without JavaScript: the approver of 公安局 starts the review,
+/// schedules an inspection (a missing place is named), sees the draw with its seed, and records
+/// the result, which ends the 特别程序.
+async fn an_approver_schedules_and_records_an_inspection_without_javascript(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let token = app.citizen_token().await;
+    let household = json!({ "item_code": "1133010000250002364000400000033" });
+    let draft = start(&app, &token, household).await;
+    let filled = fill_in(&app, &token, &draft).await;
+    let case = submit(&app, &token, filled["id"].as_str().unwrap()).await;
+    let case_no = case["case_no"].as_str().unwrap().to_owned();
+    let clerk = staff_session(&app, "clerk", "clerk01", "city", "social").await;
+    let page = format!("/staff/cases/{case_no}");
+    let (_, html) = get_page(&app, &page, Some(&clerk)).await;
+    let point = html
+        .split(r#"name="checked" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a manual point to tick")
+        .to_owned();
+    let (status, _, html) = post_form(
+        &app,
+        &format!("{page}/accept"),
+        &[("csrf_token", &csrf_in(&html)), ("checked", &point)],
+        Some(&clerk),
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+
+    let (username, secret) = app.enrolled_approver("approver-gaj", "gaj").await;
+    let (status, headers, _) = post_form(
+        &app,
+        "/staff/login",
+        &[
+            ("account", username.as_str()),
+            ("password", STAFF_PASSWORD),
+            ("totp", &app.totp_now(&secret)),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(status, 303);
+    let approver = session_token(&headers);
+    let (_, html) = get_page(&app, &page, Some(&approver)).await;
+    let csrf = csrf_in(&html);
+    let (status, _, _) = post_form(
+        &app,
+        &format!("{page}/start-review"),
+        &[("csrf_token", &csrf)],
+        Some(&approver),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let today = &case["submitted_at"].as_str().unwrap()[..10];
+    let inspect = format!("{page}/inspections");
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("scheduled_on", today),
+        ("expected_end", today),
+        ("place", ""),
+        ("inspectors_per_department", "1"),
+    ];
+    let (status, _, html) = post_form(&app, &inspect, &fields, Some(&approver)).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("请填写勘验地点"), "{html}");
+    fields[3] = ("place", "示范市人民大道1号");
+    let (status, _, html) = post_form(&app, &inspect, &fields, Some(&approver)).await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = get_page(&app, &page, Some(&approver)).await;
+    assert!(
+        html.contains("抽取种子")
+            && html.contains("按种子复算结果一致")
+            && html.contains("特别程序中"),
+        "{html}"
+    );
+    let inspection_id = html
+        .split(r#"name="inspection_id" value=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the result form names its inspection")
+        .to_owned();
+    let (status, _, html) = post_form(
+        &app,
+        &format!("{page}/inspection-result"),
+        &[
+            ("csrf_token", &csrf),
+            ("inspection_id", &inspection_id),
+            ("result", "实际居住地址与申请一致"),
+        ],
+        Some(&approver),
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = get_page(&app, &page, Some(&approver)).await;
+    assert!(
+        html.contains("勘验结果：实际居住地址与申请一致") && html.contains("审查中"),
+        "{html}"
+    );
+}
+
 on_both_databases!(
+    an_approver_schedules_and_records_an_inspection_without_javascript,
     a_deferred_material_is_handed_in_on_the_case_page_and_confirmed,
     a_clerk_accepts_on_the_workbench_without_javascript,
     a_clerk_sends_a_case_back_for_supplement_without_javascript,
