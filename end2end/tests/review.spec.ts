@@ -93,8 +93,11 @@ async function acceptedCase(page: Page, request: APIRequestContext, item: string
     })).status(),
   ).toBe(201);
   const login = await request.post("/api/v1/auth/login", { data: { account: phone, password } });
+  expect(login.status(), await login.text()).toBe(200);
   const headers = { Authorization: `Bearer ${(await login.json()).token}` };
-  const draft = await (await request.post("/api/v1/applications", { headers, data: { item_code: item } })).json();
+  const created = await request.post("/api/v1/applications", { headers, data: { item_code: item } });
+  expect(created.status(), await created.text()).toBe(201);
+  const draft = await created.json();
   const materials: Record<string, unknown> = {};
   for (const material of draft.materials) {
     if (!material.required) continue;
