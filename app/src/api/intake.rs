@@ -6,20 +6,33 @@ use domain::intake::{Queue, QueueEntry, StaffCaseView};
 use domain::paging::Page;
 use leptos::prelude::*;
 
-/// A work queue of the signed-in staff member's scope; `None` when not signed in as staff.
+/// A queue as the workbench shows it: which one, and its cases.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ShownQueue {
+    pub queue: Queue,
+    pub cases: Page<QueueEntry>,
+}
+
+/// A work queue of the signed-in staff member's scope — the one asked for, or their own work's
+/// (审查中 in a department, 待受理 elsewhere); `None` when not signed in as staff.
 #[server(prefix = "/_sf", endpoint = "staff_queue")]
 pub async fn load_queue(
-    queue: Queue,
+    queue: Option<Queue>,
     page: u32,
-) -> Result<Option<Page<QueueEntry>>, ServerFnError> {
+) -> Result<Option<ShownQueue>, ServerFnError> {
     let Some(session) = super::account::current_session() else {
         return Ok(None);
     };
+    let own = match session.require_staff(&domain::account::StaffRole::ALL) {
+        Ok(staff) if staff.role == domain::account::StaffRole::Approver => Queue::Review,
+        _ => Queue::Intake,
+    };
+    let queue = queue.unwrap_or(own);
     let portal = expect_context::<service::Portal>();
     let paging = domain::paging::PageRequest::new(Some(page), None).unwrap_or_default();
     let filter = domain::intake::QueueFilter::default();
     match service::applications::queue(&portal, &session, queue, filter, paging).await {
-        Ok(page) => Ok(Some(page)),
+        Ok(cases) => Ok(Some(ShownQueue { queue, cases })),
         Err(service::Error::Forbidden { .. } | service::Error::Unauthenticated { .. }) => Ok(None),
         Err(other) => Err(server_error(other)),
     }

@@ -3,7 +3,7 @@
 //! checking every manual review point, or 不予受理 with the reason and its legal basis.
 
 use super::review::{PackageChildren, ReviewDesk};
-use crate::api::intake::{load_queue, load_staff_case};
+use crate::api::intake::{ShownQueue, load_staff_case};
 use crate::components::layout::use_signed_in;
 use crate::components::notice::NoticeDocument;
 use crate::components::review::{CommitmentDesk, Commitments, OverdueNotice, Suspensions};
@@ -15,59 +15,64 @@ use domain::form::Answer;
 use domain::intake::{Queue, QueueEntry, StaffCaseView};
 use domain::prereview::{Level, MaterialChoice};
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnError;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The queue tabs and the chosen queue's cases, most urgent first; `default` is the queue of
-/// the reader's own work (待受理 at the front desk, 审查中 in a department).
-#[component]
-pub fn QueuePanel(default: Queue) -> impl IntoView {
+/// The queue a workbench address asks for (`?queue=`, `?page=`); no queue means the reader's own
+/// work's. The page creates the resource, outside any `<Suspense>`: a resource created inside a
+/// suspended child is created again on every walk of the tree, and its response may never end.
+pub fn asked_queue() -> impl Fn() -> (Option<Queue>, u32) + Send + Sync + Copy + 'static {
     let query = use_query_map();
-    let chosen = move || {
-        query
-            .with(|q| q.get("queue"))
-            .and_then(|q| Queue::parse(&q))
-            .unwrap_or(default)
-    };
-    let page = move || {
-        query
-            .with(|q| q.get("page"))
-            .and_then(|p| p.parse::<u32>().ok())
-            .filter(|p| *p >= 1)
-            .unwrap_or(1)
-    };
-    let cases = Resource::new_blocking(
-        move || (chosen(), page()),
-        |(queue, page)| load_queue(queue, page),
-    );
+    move || {
+        query.with(|q| {
+            let queue = q.get("queue").and_then(|q| Queue::parse(&q));
+            let page = q
+                .get("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1);
+            (queue, page)
+        })
+    }
+}
+
+/// The queue tabs and the chosen queue's cases, most urgent first.
+#[component]
+pub fn QueuePanel(cases: Resource<Result<Option<ShownQueue>, ServerFnError>>) -> impl IntoView {
     view! {
         <section aria-labelledby="queue-heading" class="panel">
             <h2 id="queue-heading">"办件队列"</h2>
-            <nav class="tabs" aria-label="队列">
-                {[Queue::Intake, Queue::Review, Queue::All].into_iter().map(|queue| {
-                    let href = format!("{}?queue={}", paths::STAFF, queue.as_str());
-                    view! {
-                        <a href=href aria-current=move || (chosen() == queue).then_some("page")>{queue.label()}</a>
-                    }
-                }).collect_view()}
-            </nav>
             <Suspense>
                 {move || Suspend::new(async move {
                     match cases.await {
-                        Ok(Some(page)) if page.items.is_empty() => view! { <p>"队列中没有办件。"</p> }.into_any(),
-                        Ok(Some(page)) => view! {
-                            <p class="muted">{format!("共 {} 件，最紧急的在前", page.total)}</p>
-                            <QueuePaging queue=chosen() page=page.page pages=page.total.div_ceil(u64::from(page.page_size)) />
-                            <table class="table">
-                                <caption class="visually-hidden">"办件队列"</caption>
-                                <thead><tr>
-                                    <th scope="col">"办件"</th><th scope="col">"申请人"</th><th scope="col">"状态"</th>
-                                    <th scope="col">"来源"</th><th scope="col">"时限"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {page.items.into_iter().map(|entry| view! { <QueueRow entry /> }).collect_view()}
-                                </tbody>
-                            </table>
+                        Ok(Some(ShownQueue { queue: chosen, cases: page })) => view! {
+                            <nav class="tabs" aria-label="队列">
+                                {[Queue::Intake, Queue::Review, Queue::All].into_iter().map(|queue| {
+                                    let href = format!("{}?queue={}", paths::STAFF, queue.as_str());
+                                    view! {
+                                        <a href=href aria-current=(chosen == queue).then_some("page")>{queue.label()}</a>
+                                    }
+                                }).collect_view()}
+                            </nav>
+                            {if page.items.is_empty() {
+                                view! { <p>"队列中没有办件。"</p> }.into_any()
+                            } else {
+                                view! {
+                                    <p class="muted">{format!("共 {} 件，最紧急的在前", page.total)}</p>
+                                    <QueuePaging queue=chosen page=page.page pages=page.total.div_ceil(u64::from(page.page_size)) />
+                                    <table class="table">
+                                        <caption class="visually-hidden">"办件队列"</caption>
+                                        <thead><tr>
+                                            <th scope="col">"办件"</th><th scope="col">"申请人"</th><th scope="col">"状态"</th>
+                                            <th scope="col">"来源"</th><th scope="col">"时限"</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {page.items.into_iter().map(|entry| view! { <QueueRow entry /> }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                }.into_any()
+                            }}
                         }.into_any(),
                         Ok(None) => ().into_any(),
                         Err(error) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),

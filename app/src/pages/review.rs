@@ -3,7 +3,7 @@
 //! cases as the lead department follows them, the 催办 waiting on the desk, and the supervisor's
 //! warning and overdue lists with 催办.
 
-use crate::api::review::{load_reminders, load_supervision};
+use crate::api::review::load_supervision;
 use crate::components::layout::use_signed_in;
 use crate::components::time::When;
 use crate::forms::{CsrfField, ErrorSummary, Field, FormFeedback, FormName, use_feedback};
@@ -15,6 +15,7 @@ use domain::intake::StaffCaseView;
 use domain::review::InspectionView;
 use domain::supervision::SupervisionEntry;
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -261,10 +262,12 @@ pub fn PackageChildren(
     })
 }
 
-/// The 催办 waiting on the caller's desk, most urgent first.
+/// The 催办 waiting on the caller's desk, most urgent first (the page loads them: see
+/// `intake::asked_queue` for why resources are created outside `<Suspense>`).
 #[component]
-pub fn RemindersPanel() -> impl IntoView {
-    let reminders = Resource::new_blocking(|| (), |_| load_reminders());
+pub fn RemindersPanel(
+    reminders: Resource<Result<Vec<domain::intake::QueueEntry>, ServerFnError>>,
+) -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move {

@@ -2,13 +2,17 @@
 //! authenticator, and the desk: citizen lookup with a stated purpose, staff accounts for admins.
 
 use crate::api::account::{StaffDesk, load_enrolment, load_staff_desk};
+use crate::api::intake::{ShownQueue, load_queue};
+use crate::api::review::load_reminders;
 use crate::components::layout::use_signed_in;
 use crate::forms::{
     CsrfField, ErrorSummary, Field, FormFeedback, FormName, LiveCheck, use_feedback,
 };
 use crate::paths;
 use domain::account::{PrincipalView, StaffRole, StaffScope};
+use domain::intake::QueueEntry;
 use leptos::prelude::*;
+use leptos::server_fn::error::ServerFnError;
 use leptos_meta::Title;
 
 #[component]
@@ -85,6 +89,10 @@ pub fn StaffEnrolPage() -> impl IntoView {
 #[component]
 pub fn StaffDeskPage() -> impl IntoView {
     let desk = Resource::new_blocking(|| (), |_| load_staff_desk());
+    // Every resource of the desk is created here, outside the `<Suspense>` (see `asked_queue`).
+    let asked = super::intake::asked_queue();
+    let queue = Resource::new_blocking(asked, |(queue, page)| load_queue(queue, page));
+    let reminders = Resource::new_blocking(|| (), |_| load_reminders());
     let feedback = use_feedback();
     let signed_in = use_signed_in();
     view! {
@@ -96,7 +104,7 @@ pub fn StaffDeskPage() -> impl IntoView {
                 let signed_in = signed_in.await.ok().flatten();
                 match (desk.await, signed_in) {
                     (Ok(Some(desk)), Some(signed_in)) => {
-                        view! { <Desk desk principal=signed_in.principal csrf=signed_in.csrf_token feedback /> }.into_any()
+                        view! { <Desk desk principal=signed_in.principal csrf=signed_in.csrf_token feedback queue reminders /> }.into_any()
                     }
                     (Err(error), _) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                     _ => view! {
@@ -125,6 +133,8 @@ fn Desk(
     principal: PrincipalView,
     csrf: String,
     feedback: FormFeedback,
+    queue: Resource<Result<Option<ShownQueue>, ServerFnError>>,
+    reminders: Resource<Result<Vec<QueueEntry>, ServerFnError>>,
 ) -> impl IntoView {
     let PrincipalView::Staff {
         name_masked,
@@ -142,17 +152,11 @@ fn Desk(
     let unit_names = desk.unit_names.clone();
     view! {
         <p>{format!("{name_masked}，{role_label}（{}）", scope_text(&scope, &desk.unit_names))}</p>
-        {matches!(role, StaffRole::Clerk | StaffRole::Approver).then(|| view! { <super::review::RemindersPanel /> })}
+        {matches!(role, StaffRole::Clerk | StaffRole::Approver).then(|| view! { <super::review::RemindersPanel reminders /> })}
         {(role == StaffRole::Supervisor).then(|| view! {
             <p><a class="button" href=paths::STAFF_SUPERVISION>"电子监察：预警和逾期办件"</a></p>
         })}
-        {(role != StaffRole::Admin).then(|| {
-            let default = match role {
-                StaffRole::Approver => domain::intake::Queue::Review,
-                _ => domain::intake::Queue::Intake,
-            };
-            view! { <super::intake::QueuePanel default /> }
-        })}
+        {(role != StaffRole::Admin).then(|| view! { <super::intake::QueuePanel cases=queue /> })}
         {may_look_up.then(|| view! {
             <section aria-labelledby="lookup-heading" class="panel">
                 <h2 id="lookup-heading">"查询申请人"</h2>

@@ -19,3 +19,4 @@ mod api_review;
 mod api_window;
 mod pages;
 mod pages_identity;
+mod pages_staff;
