@@ -91,6 +91,11 @@ impl WorkCalendar {
         (first.year()..=last.year()).all(|year| self.covers(year))
     }
 
+    /// A listed public holiday (weekend days folded into one included).
+    pub fn is_holiday(&self, date: Date) -> bool {
+        self.days.get(&date) == Some(&DayKind::Holiday)
+    }
+
     pub fn is_working_day(&self, date: Date) -> bool {
         match self.days.get(&date) {
             Some(DayKind::Workday) => true,

@@ -448,18 +448,282 @@ pub struct Department {
     pub phone: String,
 }
 
-/// Opening hours of a hall; times as `HH:MM` text.
+/// Opening hours of a hall (DESIGN §6): weekday periods, 午间延时 and weekend "5+X" periods are
+/// all ordinary, bookable capacity. Each period says which zones it serves and, where fewer than
+/// all, how many windows of each stay open.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HallHours {
-    /// Monday to Friday, e.g. ["09:00-12:00", "13:30-17:30"].
-    pub weekdays: Vec<String>,
-    /// 午间延时服务, e.g. "12:00-13:30"; none when the hall closes at noon.
+    /// Monday to Friday and 调休 working days, e.g. ["09:00-12:00", "13:30-17:30"].
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub weekdays: Vec<Period>,
+    /// 午间延时服务 on working days; none when the hall closes at noon.
     #[serde(default)]
-    pub noon_extension: Option<String>,
-    /// Weekend "5+X" hours, e.g. ["周六 09:00-12:00"]; empty when closed at weekends.
+    pub noon_extension: Option<ServicePeriod>,
+    /// Weekend "5+X" periods; empty when closed at weekends. A weekend day inside a public
+    /// holiday is closed whatever this says.
     #[serde(default)]
-    pub weekend: Vec<String>,
+    pub weekend: Vec<WeekendPeriod>,
+}
+
+/// A span of the day, `HH:MM-HH:MM` on the wire and in the hall files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Period {
+    pub from: time::Time,
+    pub to: time::Time,
+}
+
+impl Period {
+    /// Reads `09:00-12:00`; the end must come after the start.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (from, to) = text.trim().split_once('-')?;
+        let clock = |t: &str| {
+            let (h, m) = t.trim().split_once(':')?;
+            time::Time::from_hms(h.parse().ok()?, m.parse().ok()?, 0).ok()
+        };
+        let (from, to) = (clock(from)?, clock(to)?);
+        (from < to).then_some(Self { from, to })
+    }
+
+    /// Whole minutes from midnight to the start and to the end.
+    pub fn minutes(&self) -> (u32, u32) {
+        let of = |t: time::Time| u32::from(t.hour()) * 60 + u32::from(t.minute());
+        (of(self.from), of(self.to))
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:02}:{:02}-{:02}:{:02}",
+            self.from.hour(),
+            self.from.minute(),
+            self.to.hour(),
+            self.to.minute()
+        )
+    }
+}
+
+impl TryFrom<String> for Period {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::parse(&text).ok_or_else(|| format!("时段 {text:?} 应写作 09:00-12:00"))
+    }
+}
+
+impl From<Period> for String {
+    fn from(period: Period) -> Self {
+        period.to_string()
+    }
+}
+
+/// A period served by some zones only, or by fewer windows than on a working day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "ServicePeriodInput")]
+pub struct ServicePeriod {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12:00-13:30"))]
+    pub period: Period,
+    /// The zones served; empty means every zone of the hall.
+    #[serde(default)]
+    pub zones: Vec<Zone>,
+    /// Windows open in each served zone; none means all of the zone's windows.
+    #[serde(default)]
+    pub windows: Option<u32>,
+}
+
+impl ServicePeriod {
+    /// Whether `zone` is served in this period.
+    pub fn serves(&self, zone: Zone) -> bool {
+        self.zones.is_empty() || self.zones.contains(&zone)
+    }
+}
+
+/// A hall file writes a period served by every zone as just its span (`"12:00-13:30"`, as hall
+/// documents stored before structured periods did), or as a table with zones and windows.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ServicePeriodInput {
+    Span(Period),
+    Table {
+        period: Period,
+        #[serde(default)]
+        zones: Vec<Zone>,
+        #[serde(default)]
+        windows: Option<u32>,
+    },
+}
+
+impl TryFrom<ServicePeriodInput> for ServicePeriod {
+    type Error = String;
+
+    fn try_from(input: ServicePeriodInput) -> Result<Self, String> {
+        Ok(match input {
+            ServicePeriodInput::Span(period) => Self {
+                period,
+                zones: Vec::new(),
+                windows: None,
+            },
+            ServicePeriodInput::Table {
+                period,
+                zones,
+                windows,
+            } => Self {
+                period,
+                zones,
+                windows,
+            },
+        })
+    }
+}
+
+/// Saturday or Sunday.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WeekendDay {
+    Saturday,
+    Sunday,
+}
+
+impl WeekendDay {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Saturday => "周六",
+            Self::Sunday => "周日",
+        }
+    }
+
+    pub fn weekday(self) -> time::Weekday {
+        match self {
+            Self::Saturday => time::Weekday::Saturday,
+            Self::Sunday => time::Weekday::Sunday,
+        }
+    }
+}
+
+/// One weekend "5+X" period (延时服务).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "WeekendInput")]
+pub struct WeekendPeriod {
+    pub day: WeekendDay,
+    #[serde(flatten)]
+    pub service: ServicePeriod,
+    /// What people read beside it, e.g. "5+X 延时服务".
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Hall documents stored before structured periods wrote a weekend period as one line of text
+/// (`周六 09:00-12:00（5+X 延时服务）`); such a line still reads, as a period for every zone.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WeekendInput {
+    Line(String),
+    Table {
+        day: WeekendDay,
+        #[serde(flatten)]
+        service: ServicePeriod,
+        #[serde(default)]
+        note: String,
+    },
+}
+
+impl TryFrom<WeekendInput> for WeekendPeriod {
+    type Error = String;
+
+    fn try_from(input: WeekendInput) -> Result<Self, String> {
+        match input {
+            WeekendInput::Table { day, service, note } => Ok(Self { day, service, note }),
+            WeekendInput::Line(line) => {
+                let unreadable = || format!("周末时段 {line:?} 应写作“周六 09:00-12:00”");
+                let (day, rest) = line.trim().split_once(' ').ok_or_else(unreadable)?;
+                let day = match day {
+                    "周六" => WeekendDay::Saturday,
+                    "周日" => WeekendDay::Sunday,
+                    _ => return Err(unreadable()),
+                };
+                let (span, note) = match rest.split_once('（') {
+                    Some((span, note)) => (span, note.trim_end_matches('）')),
+                    None => (rest, ""),
+                };
+                let period = Period::parse(span).ok_or_else(unreadable)?;
+                Ok(Self {
+                    day,
+                    service: ServicePeriod {
+                        period,
+                        zones: Vec::new(),
+                        windows: None,
+                    },
+                    note: note.to_owned(),
+                })
+            }
+        }
+    }
+}
+
+impl HallHours {
+    /// For people: `周六 09:00-12:00（不动产、社会类；5+X 延时服务）`, one line per period.
+    pub fn weekend_lines(&self) -> Vec<String> {
+        self.weekend
+            .iter()
+            .map(|w| {
+                let mut notes: Vec<String> = Vec::new();
+                if !w.service.zones.is_empty() {
+                    notes.push(
+                        w.service
+                            .zones
+                            .iter()
+                            .map(|z| z.label())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    );
+                }
+                if !w.note.is_empty() {
+                    notes.push(w.note.clone());
+                }
+                let notes = if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", notes.join("；"))
+                };
+                format!("{} {}{notes}", w.day.label(), w.service.period)
+            })
+            .collect()
+    }
+
+    /// 午间延时 for people: `12:00-13:30（每个分区开放 2 个窗口）`, or 不提供.
+    pub fn noon_line(&self) -> String {
+        match &self.noon_extension {
+            None => "不提供".into(),
+            Some(noon) => match noon.windows {
+                Some(windows) => format!("{}（每个分区开放 {windows} 个窗口）", noon.period),
+                None => noon.period.to_string(),
+            },
+        }
+    }
+
+    /// The weekend for people: each "5+X" period, or 不对外办公.
+    pub fn weekend_line(&self) -> String {
+        if self.weekend.is_empty() {
+            "不对外办公".into()
+        } else {
+            self.weekend_lines().join("；")
+        }
+    }
+
+    /// The weekday periods for people: `09:00-12:00，13:30-17:30`.
+    pub fn weekday_line(&self) -> String {
+        self.weekdays
+            .iter()
+            .map(Period::to_string)
+            .collect::<Vec<_>>()
+            .join("，")
+    }
 }
 
 /// A zone of a hall with its number of comprehensive windows.
@@ -468,6 +732,33 @@ pub struct HallHours {
 pub struct HallZone {
     pub zone: Zone,
     pub windows: u32,
+    /// Average minutes a window spends on one visitor in this zone *(setting)*.
+    #[serde(default = "default_service_minutes")]
+    pub service_minutes: u32,
+}
+
+fn default_service_minutes() -> u32 {
+    15
+}
+
+/// How a hall's capacity is offered for booking *(settings per hall)*.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct HallBooking {
+    /// Length of one bookable slot, minutes.
+    pub slot_minutes: u32,
+    /// Share of the capacity bookable online, in percent; the rest is kept for walk-ins.
+    pub online_percent: u32,
+}
+
+impl Default for HallBooking {
+    fn default() -> Self {
+        Self {
+            slot_minutes: 30,
+            online_percent: 50,
+        }
+    }
 }
 
 /// 市 / 区 / 镇街便民服务中心.
@@ -512,6 +803,15 @@ pub struct Hall {
     /// How to get there.
     #[serde(default)]
     pub transit: String,
+    #[serde(default)]
+    pub booking: HallBooking,
+}
+
+impl Hall {
+    /// The hall's zone `zone`, if it has one.
+    pub fn zone(&self, zone: Zone) -> Option<&HallZone> {
+        self.zones.iter().find(|z| z.zone == zone)
+    }
 }
 
 /// 一件事: items grouped around a life event, with one lead department.

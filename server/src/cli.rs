@@ -1,4 +1,5 @@
-//! The command line: `server [--config FILE] serve | migrate | seed | user create-staff | audit verify`.
+//! The command line: `server [--config FILE] serve | migrate | seed | user create-staff |
+//! audit verify | calendar load FILE`.
 
 use crate::config::Config;
 use crate::http::{AppState, app};
@@ -37,6 +38,22 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// The working-day calendar.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Load (or replace) one year's holiday schedule, as the State Council publishes it each
+    /// winter, from a TOML file shaped like `seed/calendar/2026.toml`. Days of that year become
+    /// bookable and time limits count its holidays.
+    Load {
+        /// The year's schedule.
+        file: PathBuf,
     },
 }
 
@@ -153,6 +170,21 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Err(error) => Err(anyhow::anyhow!("{error}")),
             }
         }
+        Command::Calendar {
+            command: CalendarCommand::Load { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let schedule = service::calendar::YearSchedule::from_toml(&text)?;
+            service::calendar::import_year(&db, &schedule).await?;
+            println!(
+                "已导入 {} 年的节假日安排（{}），共 {} 个节日",
+                schedule.year,
+                schedule.source,
+                schedule.holidays.len()
+            );
+            Ok(())
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -228,6 +260,17 @@ fn spawn_housekeeping(portal: service::Portal) {
                     "housekeeping: drafts and 容缺 commitments"
                 ),
                 Err(error) => tracing::error!(error = format!("{error:#}"), "housekeeping failed"),
+            }
+            match service::appointments::sweep(&portal).await {
+                Ok(swept) if swept == Default::default() => {}
+                Ok(swept) => tracing::info!(
+                    reminded = swept.reminded,
+                    no_shows = swept.no_shows,
+                    "housekeeping: bookings"
+                ),
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "booking housekeeping failed")
+                }
             }
         }
     });

@@ -5,6 +5,7 @@
 //! (`PORTAL_HTTP__REQUEST_TIMEOUT_SECS=30`). `DATABASE_URL` selects the database; secrets belong in
 //! the environment, never in the file.
 
+use domain::appointment::BookingRules;
 use domain::site::SiteInfo;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -41,6 +42,8 @@ pub struct Config {
     pub applications: ApplicationSettings,
     /// Idempotency-Key leases and how long keys are kept.
     pub idempotency: IdempotencySettings,
+    /// 预约 and 取号叫号 rules: horizon, limits, cancelling, no-shows, check-in, calling.
+    pub appointments: BookingRules,
     /// `production`, or `test` for a throw-away deployment that browser tests drive.
     pub deployment: Deployment,
     /// Test deployments only: run the portal's clock from another instant.
@@ -134,6 +137,7 @@ impl Default for Config {
             auth: AuthSettings::default(),
             applications: ApplicationSettings::default(),
             idempotency: IdempotencySettings::default(),
+            appointments: BookingRules::default(),
             deployment: Deployment::Production,
             test_clock: TestClock::default(),
         }
@@ -216,6 +220,7 @@ impl Config {
             auth: self.auth.clone(),
             applications: self.applications.clone(),
             idempotency: self.idempotency.clone(),
+            appointments: self.appointments.clone(),
         }
     }
 

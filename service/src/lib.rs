@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -14,11 +15,13 @@ pub mod catalog;
 pub mod clock;
 pub mod counters;
 pub mod db;
+pub mod devices;
 pub mod documents;
 pub mod error;
 pub mod files;
 pub mod idempotency;
 pub mod messages;
+pub mod queue;
 pub mod seed;
 pub mod staff;
 #[cfg(feature = "testing")]
@@ -56,6 +59,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub applications: ApplicationSettings,
     pub idempotency: IdempotencySettings,
+    pub appointments: domain::appointment::BookingRules,
 }
 
 impl Portal {
@@ -88,6 +92,10 @@ impl Portal {
 
     pub fn application_settings(&self) -> &ApplicationSettings {
         &self.inner.settings.applications
+    }
+
+    pub fn booking_rules(&self) -> &domain::appointment::BookingRules {
+        &self.inner.settings.appointments
     }
 
     pub fn idempotency_settings(&self) -> &IdempotencySettings {

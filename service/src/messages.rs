@@ -18,6 +18,8 @@ pub(crate) struct NewMessage<'a> {
     pub body: String,
     /// The application (draft or case) the message is about; the web link is derived from it.
     pub application_id: Option<String>,
+    /// Where the message leads when it is about something else (a booking).
+    pub link: Option<String>,
     /// One message per distinct key; a repeat is silently dropped.
     pub dedup_key: String,
 }
@@ -38,12 +40,12 @@ pub(crate) async fn send(
     .bind(message.kind)
     .bind(&message.title)
     .bind(&message.body)
-    .bind(
+    .bind(message.link.clone().or_else(|| {
         message
             .application_id
             .as_ref()
-            .map(|id| format!("/applications/{id}")),
-    )
+            .map(|id| format!("/applications/{id}"))
+    }))
     .bind(&message.application_id)
     .bind(&message.dedup_key)
     .bind(stamp(portal.now()))

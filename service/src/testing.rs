@@ -121,3 +121,53 @@ mod tests {
         );
     }
 }
+
+/// `n` citizens written straight into the database — no registration, no password hashing, so
+/// no password works for them — each with a Bearer token: the crowd of a flash-crowd test.
+pub async fn crowd(portal: &crate::Portal, n: usize) -> Vec<String> {
+    use crate::auth::{Channel, CitizenPrincipal, Principal, Stage};
+    let now = crate::clock::stamp(portal.now());
+    let name = domain::identity::PersonName::parse("群众").expect("a valid name");
+    // Numbers continue from the citizens already there, so two crowds never collide.
+    let first: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM citizens")
+        .fetch_one(portal.db().pool())
+        .await
+        .expect("count citizens");
+    // One hash for everyone, of a password nobody knows: the table wants an account to have one.
+    let unknown = crate::auth::hash_password(&crate::auth::random_token(16))
+        .await
+        .expect("hash a password");
+    let mut tokens = Vec::with_capacity(n);
+    for i in (first as usize)..(first as usize + n) {
+        let id = format!("crowd{i:06}");
+        sqlx::query(
+            "INSERT INTO citizens (id, id_number, name, phone, password_hash, created_at) \
+             VALUES ($1, $2, '群众', $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(format!("9{i:017}"))
+        .bind(format!("199{i:08}"))
+        .bind(&unknown)
+        .bind(&now)
+        .execute(portal.db().pool())
+        .await
+        .expect("insert a citizen of the crowd");
+        let principal = Principal::Citizen(CitizenPrincipal {
+            citizen_id: id,
+            name: name.clone(),
+            acting_for: None,
+        });
+        let session = crate::auth::session::create(
+            portal.db().pool(),
+            portal,
+            principal,
+            Channel::Api,
+            Stage::Active,
+            "crowd",
+        )
+        .await
+        .expect("a session for the crowd");
+        tokens.push(session.token);
+    }
+    tokens
+}

@@ -143,9 +143,9 @@ fn Guide(view: GuideView) -> impl IntoView {
                 <dl class="facts">
                     <dt>"办理地点"</dt><dd>{format!("{}（{}）", hall.name, hall.address)}</dd>
                     <dt>"办理窗口"</dt><dd>{guide.windows.clone()}</dd>
-                    <dt>"工作日"</dt><dd>{hall.hours.weekdays.join("，")}</dd>
-                    <dt>"午间延时"</dt><dd>{hall.hours.noon_extension.clone().unwrap_or_else(|| "不提供".into())}</dd>
-                    <dt>"周末"</dt><dd>{if hall.hours.weekend.is_empty() { "不对外办公".to_owned() } else { hall.hours.weekend.join("；") }}</dd>
+                    <dt>"工作日"</dt><dd>{hall.hours.weekday_line()}</dd>
+                    <dt>"午间延时"</dt><dd>{hall.hours.noon_line()}</dd>
+                    <dt>"周末"</dt><dd>{hall.hours.weekend_line()}</dd>
                     <dt>"咨询电话"</dt><dd><a href=format!("tel:{}", guide.consult_phone)>{guide.consult_phone.clone()}</a></dd>
                     <dt>"投诉电话"</dt><dd><a href=format!("tel:{}", guide.complaint_phone)>{guide.complaint_phone.clone()}</a></dd>
                 </dl>

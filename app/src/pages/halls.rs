@@ -24,9 +24,9 @@ pub fn HallsPage() -> impl IntoView {
                                     <dl class="facts">
                                         <dt>"地址"</dt><dd>{hall.address.clone()}</dd>
                                         <dt>"电话"</dt><dd><a href=format!("tel:{}", hall.phone)>{hall.phone.clone()}</a></dd>
-                                        <dt>"工作日"</dt><dd>{hall.hours.weekdays.join("，")}</dd>
-                                        <dt>"午间延时"</dt><dd>{hall.hours.noon_extension.clone().unwrap_or_else(|| "不提供".into())}</dd>
-                                        <dt>"周末"</dt><dd>{if hall.hours.weekend.is_empty() { "不对外办公".to_owned() } else { hall.hours.weekend.join("；") }}</dd>
+                                        <dt>"工作日"</dt><dd>{hall.hours.weekday_line()}</dd>
+                                        <dt>"午间延时"</dt><dd>{hall.hours.noon_line()}</dd>
+                                        <dt>"周末"</dt><dd>{hall.hours.weekend_line()}</dd>
                                         <dt>"分区窗口"</dt>
                                         <dd>{hall.zones.iter().map(|z| format!("{} {} 个", z.zone.label(), z.windows)).collect::<Vec<_>>().join("，")}</dd>
                                         <dt>"交通"</dt><dd>{hall.transit.clone()}</dd>

@@ -36,6 +36,11 @@ pub async fn resolve_caller(
         .map(str::trim)
         .map(str::to_owned);
     let cookie = cookies::value(headers, cookies::SESSION_COOKIE);
+    let device_token = headers
+        .get("x-device-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| cookies::value(headers, cookies::DEVICE_COOKIE));
     let mut caller = Caller {
         address,
         user_agent,
@@ -57,6 +62,15 @@ pub async fn resolve_caller(
             }
             Err(error) => {
                 tracing::error!(error = format!("{error:#}"), "resolving the session failed");
+            }
+        }
+    }
+    if let Some(token) = device_token {
+        match service::devices::authenticate(&state.portal, &token).await {
+            Ok(device) => caller.device = Some(device),
+            Err(service::Error::Unauthenticated { .. }) => {}
+            Err(error) => {
+                tracing::error!(error = format!("{error:#}"), "resolving the device failed");
             }
         }
     }
@@ -221,5 +235,22 @@ impl<S: Send + Sync> FromRequestParts<S> for AgentAdminWrite {
         let CitizenWrite(session) = CitizenWrite::from_request_parts(parts, state).await?;
         service::accounts::require_agent_admin(&session)?;
         Ok(Self(session))
+    }
+}
+
+/// Extractor: the provisioned hall device the request comes from (`X-Device-Token`, or the
+/// device cookie), or 401 `device_required` before any body is read.
+pub struct DeviceOf(pub service::devices::Device);
+
+impl<S: Send + Sync> FromRequestParts<S> for DeviceOf {
+    type Rejection = crate::http::v1::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .and_then(|caller| caller.device.clone())
+            .map(Self)
+            .ok_or_else(|| service::devices::NOT_A_DEVICE.into())
     }
 }

@@ -12,6 +12,21 @@ use http::{HeaderMap, HeaderValue};
 /// The web session cookie. Its value is the session secret; only its digest is stored.
 pub const SESSION_COOKIE: &str = "portal_session";
 
+/// A provisioned hall device's token, set once on the device's browser (`/devices/activate`).
+pub const DEVICE_COOKIE: &str = "portal_device";
+
+/// `Set-Cookie` binding this browser to a hall device for a year.
+pub fn device(token: &str, https: bool) -> HeaderValue {
+    header(
+        Cookie::build((DEVICE_COOKIE, token))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(https)
+            .max_age(Duration::days(365)),
+    )
+}
+
 /// The value of the request's cookie `name`, if it has a non-empty one.
 pub fn value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

@@ -167,13 +167,17 @@ async fn packages_departments_and_halls(backend: Backend) {
         .collect();
     assert_eq!(levels, ["city", "district", "town"]);
     let city = body_json(app.get("/api/v1/halls/city").await).await;
-    assert_eq!(city["hours"]["noon_extension"], "12:00-13:30");
-    assert!(
-        city["hours"]["weekend"][0]
-            .as_str()
-            .unwrap()
-            .contains("5+X")
+    assert_eq!(city["hours"]["noon_extension"]["period"], "12:00-13:30");
+    assert_eq!(city["hours"]["noon_extension"]["windows"], 2);
+    let saturday = &city["hours"]["weekend"][0];
+    assert_eq!(saturday["day"], "saturday");
+    assert_eq!(saturday["period"], "09:00-12:00");
+    assert_eq!(
+        saturday["zones"],
+        serde_json::json!(["real_estate", "social"])
     );
+    assert!(saturday["note"].as_str().unwrap().contains("5+X"));
+    assert_eq!(city["booking"]["slot_minutes"], 30);
     error_envelope(app.get("/api/v1/halls/nope").await, 404, "not_found").await;
 }
 

@@ -8,6 +8,7 @@
 mod common;
 
 mod api_applications;
+mod api_appointments;
 mod api_calendar;
 mod api_cases;
 mod api_catalog;

@@ -318,6 +318,7 @@ pub(super) async fn sweep(portal: &Portal) -> Result<Swept> {
                         &mut conn,
                         portal,
                         NewMessage {
+                            link: None,
                             citizen_id: &application.owner,
                             kind: "commitment_reminder",
                             title: "容缺材料明天到期".into(),
@@ -381,6 +382,7 @@ async fn flag(
         &mut tx,
         portal,
         NewMessage {
+            link: None,
             citizen_id: &application.owner,
             kind: "commitment_overdue",
             title: "容缺材料已逾期".into(),

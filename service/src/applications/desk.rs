@@ -239,6 +239,7 @@ pub(super) async fn record_decision(
             tx,
             portal,
             NewMessage {
+                link: None,
                 citizen_id: &application.owner,
                 kind,
                 title: told.title,

@@ -878,6 +878,7 @@ pub async fn remind_expiring_drafts(portal: &Portal) -> Result<u64> {
             &mut conn,
             portal,
             NewMessage {
+                link: None,
                 citizen_id: &row.try_get::<String, _>("owner_citizen_id")?,
                 kind: "draft_expiring",
                 title: "草稿即将过期".into(),

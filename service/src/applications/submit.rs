@@ -97,6 +97,7 @@ async fn send_reviewed(
             &mut tx,
             portal,
             NewMessage {
+                link: None,
                 citizen_id: &submitted.owner,
                 kind: "case_submitted",
                 title: "申请已提交".into(),

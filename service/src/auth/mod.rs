@@ -109,6 +109,8 @@ pub struct Caller {
     /// Network address, for per-address limits.
     pub address: String,
     pub user_agent: String,
+    /// The hall device (kiosk, display) the request comes from, by its token.
+    pub device: Option<crate::devices::Device>,
 }
 
 impl Caller {
@@ -124,9 +126,10 @@ impl Caller {
     /// Whose `Idempotency-Key`s a request's key is one of: the signed-in principal (see
     /// [`Session::idempotency_scope`]), or for anonymous calls (registration) the address.
     pub fn idempotency_scope(&self) -> String {
-        match &self.session {
-            Some(session) => session.idempotency_scope(),
-            None => format!("address:{}", self.address),
+        match (&self.session, &self.device) {
+            (Some(session), _) => session.idempotency_scope(),
+            (None, Some(device)) => device.actor(),
+            (None, None) => format!("address:{}", self.address),
         }
     }
 

@@ -3,10 +3,12 @@
 //! it cannot drift from what is served.
 
 mod applications;
+mod appointments;
 mod auth;
 mod business;
 mod calendar;
 mod catalog;
+mod devices;
 pub mod error;
 pub mod extract;
 mod intake;
@@ -14,6 +16,7 @@ mod me;
 mod messages;
 mod openapi;
 mod progress;
+mod queue;
 mod review;
 mod staff;
 mod supervision;
@@ -100,6 +103,23 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::inbox))
         .routes(routes!(messages::mark_read))
         .routes(routes!(progress::progress_query))
+        .routes(routes!(appointments::slots))
+        .routes(routes!(appointments::book, appointments::list))
+        .routes(routes!(appointments::read))
+        .routes(routes!(appointments::cancel))
+        .routes(routes!(appointments::check_in))
+        .routes(routes!(appointments::close_period))
+        .routes(routes!(queue::ticket))
+        .routes(routes!(queue::walk_in))
+        .routes(routes!(queue::kiosk_check_in))
+        .routes(routes!(queue::board))
+        .routes(routes!(queue::desk))
+        .routes(routes!(queue::call_next))
+        .routes(routes!(queue::recall))
+        .routes(routes!(queue::no_show))
+        .routes(routes!(queue::start))
+        .routes(routes!(queue::serve))
+        .routes(routes!(devices::provision, devices::list))
         .routes(routes!(applications::list_documents))
         .routes(routes!(applications::document_content))
         .merge(

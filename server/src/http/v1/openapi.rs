@@ -26,12 +26,15 @@ use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
 )]
 pub struct ApiDoc;
 
-/// Declares the `bearer` scheme the identity routes name.
+/// Declares the `bearer` scheme the identity routes name, and the `device` scheme of the hall
+/// devices' routes.
 struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut OpenApiDocument) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
@@ -41,6 +44,13 @@ impl utoipa::Modify for BearerAuth {
                     .description(Some("POST /api/v1/auth/login 返回的令牌"))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "device",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Device-Token",
+                "管理员登记大厅设备（自助终端、叫号屏）时发放的设备令牌",
+            ))),
         );
     }
 }

@@ -1,0 +1,152 @@
+//! Hall devices: an admin provisions a kiosk or a hall display and gets its token once; the
+//! device presents the token with every request (`X-Device-Token`, or the cookie a browser on
+//! the device was given when the token was entered). Only a digest of the token is stored.
+
+use crate::accounts::new_id;
+use crate::auth::{Session, random_token, token_digest};
+use crate::clock::{stamp, stored_instant};
+use crate::staff::{Capability, ManageStaff};
+use crate::{Error, Portal, Result, audit, catalog};
+use domain::device::{DeviceKind, DeviceView, NewDevice};
+use domain::paging::{Page, PageRequest};
+use sqlx::Row;
+
+/// A device that presented a valid token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub hall_id: String,
+    pub kind: DeviceKind,
+    pub label: String,
+}
+
+impl Device {
+    /// The device's key space for `Idempotency-Key`s and its name in records.
+    pub fn actor(&self) -> String {
+        format!("device:{}", self.id)
+    }
+
+    /// A device of `kind` standing in `hall_id`, or 403.
+    pub fn require(&self, kind: DeviceKind, hall_id: &str) -> Result<&Self> {
+        if self.kind == kind && self.hall_id == hall_id {
+            Ok(self)
+        } else {
+            Err(Error::Forbidden {
+                code: "device_forbidden",
+                message: "此设备不能在本大厅办理这项业务",
+            })
+        }
+    }
+}
+
+/// The refusal for a request without a valid device token.
+pub const NOT_A_DEVICE: Error = Error::Unauthenticated {
+    code: "device_required",
+    message: "此功能只在大厅的自助设备上提供",
+};
+
+/// The device behind `token`, if it is provisioned and not revoked.
+pub async fn authenticate(portal: &Portal, token: &str) -> Result<Device> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > 100 {
+        return Err(NOT_A_DEVICE);
+    }
+    let row = sqlx::query(
+        "SELECT id, hall_id, kind, label FROM devices WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(token_digest(token))
+    .fetch_optional(portal.db().pool())
+    .await?
+    .ok_or(NOT_A_DEVICE)?;
+    let kind: String = row.try_get("kind")?;
+    Ok(Device {
+        id: row.try_get("id")?,
+        hall_id: row.try_get("hall_id")?,
+        kind: DeviceKind::parse(&kind).ok_or_else(|| anyhow::anyhow!("device kind {kind:?}"))?,
+        label: row.try_get("label")?,
+    })
+}
+
+/// `POST /staff/devices` (admins): a new device and its token, shown this once.
+pub async fn provision(portal: &Portal, session: &Session, new: NewDevice) -> Result<DeviceView> {
+    session.require_staff(ManageStaff::ROLES)?;
+    let kind = new.check().map_err(Error::Invalid)?;
+    let hall = match catalog::hall(portal.db(), new.hall_id.trim()).await {
+        Ok(hall) => hall,
+        Err(Error::NotFound(_)) => return Err(Error::invalid("hall_id", "没有这个服务大厅")),
+        Err(other) => return Err(other),
+    };
+    let id = new_id("dv");
+    let token = random_token(24);
+    let now = portal.now();
+    let label = new.label.trim().to_owned();
+    let mut tx = portal.db().begin_write().await?;
+    sqlx::query(
+        "INSERT INTO devices (id, hall_id, kind, label, token_hash, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(&hall.id)
+    .bind(kind.as_str())
+    .bind(&label)
+    .bind(token_digest(&token))
+    .bind(session.principal.audit_actor())
+    .bind(stamp(now))
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        audit::NewEntry {
+            actor: &session.principal.audit_actor(),
+            action: "device.provision",
+            subject: &format!("device:{id}"),
+            detail: &format!("{} {}：{label}", hall.name, kind.label()),
+        },
+        &stamp(now),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(DeviceView {
+        id,
+        hall_id: hall.id,
+        kind,
+        label,
+        created_at: domain::instant::Instant::new(now),
+        token: Some(token),
+    })
+}
+
+/// `GET /staff/devices` (admins): every device in service, newest first; tokens are not shown.
+pub async fn list(
+    portal: &Portal,
+    session: &Session,
+    paging: PageRequest,
+) -> Result<Page<DeviceView>> {
+    session.require_staff(ManageStaff::ROLES)?;
+    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM devices WHERE revoked_at IS NULL")
+        .fetch_one(portal.db().pool())
+        .await?
+        .try_get("n")?;
+    let rows = sqlx::query(
+        "SELECT id, hall_id, kind, label, created_at FROM devices WHERE revoked_at IS NULL \
+         ORDER BY created_at DESC, id LIMIT $1 OFFSET $2",
+    )
+    .bind(paging.limit())
+    .bind(paging.offset())
+    .fetch_all(portal.db().pool())
+    .await?;
+    let mut items = Vec::new();
+    for row in rows {
+        let kind: String = row.try_get("kind")?;
+        items.push(DeviceView {
+            id: row.try_get("id")?,
+            hall_id: row.try_get("hall_id")?,
+            kind: DeviceKind::parse(&kind)
+                .ok_or_else(|| anyhow::anyhow!("device kind {kind:?}"))?,
+            label: row.try_get("label")?,
+            created_at: stored_instant(&row.try_get::<String, _>("created_at")?)?,
+            token: None,
+        });
+    }
+    Ok(Page::from_rows(items, total as u64, paging))
+}
