@@ -52,6 +52,14 @@ pub enum FormName {
     ConfirmSupplement,
     Remind,
     Supplement,
+    Book,
+    CancelAppointment,
+    CheckIn,
+    KioskTicket,
+    KioskCheckIn,
+    DeviceActivate,
+    CallNext,
+    TicketStep,
 }
 
 impl FormName {
@@ -91,6 +99,14 @@ impl FormName {
             Self::ConfirmSupplement => "confirm_supplement",
             Self::Remind => "remind",
             Self::Supplement => "supplement",
+            Self::Book => "book",
+            Self::CancelAppointment => "cancel_appointment",
+            Self::CheckIn => "check_in",
+            Self::KioskTicket => "kiosk_ticket",
+            Self::KioskCheckIn => "kiosk_check_in",
+            Self::DeviceActivate => "device_activate",
+            Self::CallNext => "call_next",
+            Self::TicketStep => "ticket_step",
         }
     }
 }
@@ -140,6 +156,19 @@ impl FormName {
                 Some(id) => paths::APPLICATION.at(id),
                 None => paths::APPLICATIONS.into(),
             },
+            Self::Book => paths::BOOK.into(),
+            Self::CancelAppointment => match paths::action::CANCEL_APPOINTMENT.id_in(action) {
+                Some(id) => paths::APPOINTMENT.at(id),
+                None => paths::APPOINTMENTS.into(),
+            },
+            Self::CheckIn => match paths::action::CHECK_IN.id_in(action) {
+                Some(id) => paths::APPOINTMENT.at(id),
+                None => paths::APPOINTMENTS.into(),
+            },
+            // Posted to the kiosk page's own address.
+            Self::KioskTicket | Self::KioskCheckIn => action.into(),
+            Self::DeviceActivate => paths::DEVICE_ACTIVATE.into(),
+            Self::CallNext | Self::TicketStep => paths::STAFF.into(),
         }
     }
 }
@@ -229,6 +258,14 @@ impl FormFeedback {
 /// The feedback of the submission this page answers, if any.
 pub fn use_feedback() -> Resource<Option<FormFeedback>> {
     Resource::new_blocking(|| (), |_| async move { current_feedback() })
+}
+
+/// What the reader typed into the form a refused post answers (`Book` re-renders its choices
+/// from them), read while rendering.
+pub fn kept_feedback_values() -> BTreeMap<String, String> {
+    current_feedback()
+        .map(|feedback| feedback.values)
+        .unwrap_or_default()
 }
 
 fn current_feedback() -> Option<FormFeedback> {

@@ -25,11 +25,12 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use pages::{
-    AccessibilityPage, ApplicationPage, ApplyPackagePage, ApplyStartPage, CatalogPage, GuidePage,
-    HallsPage, HomePage, LoginPage, MePage, MessagesPage, MyApplicationsPage, NotFoundPage,
-    NoticesPage, PackagePage, ProgressPage, RegisterPage, StaffCasePage, StaffDeskPage,
-    StaffEnrolPage, StaffLoginPage, StaffNoticesPage, SupervisionPage, WindowDraftPage,
-    WindowStartPage, WithdrawPage,
+    AccessibilityPage, ApplicationPage, ApplyPackagePage, ApplyStartPage, AppointmentPage,
+    BookPage, CatalogPage, DeviceActivatePage, GuidePage, HallDisplayPage, HallsPage, HomePage,
+    KioskCheckInPage, KioskPage, KioskTicketPage, LoginPage, MePage, MessagesPage,
+    MyApplicationsPage, MyAppointmentsPage, NotFoundPage, NoticesPage, PackagePage, ProgressPage,
+    RegisterPage, StaffCasePage, StaffDeskPage, StaffEnrolPage, StaffLoginPage, StaffNoticesPage,
+    SupervisionPage, TicketPage, WindowDraftPage, WindowStartPage, WithdrawPage,
 };
 
 /// The application root, shared by the server renderer and the browser.
@@ -52,6 +53,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/items/:code") view=GuidePage ssr=SsrMode::Async />
                     <Route path=path!("/packages/:id") view=PackagePage ssr=SsrMode::Async />
                     <Route path=path!("/halls") view=HallsPage ssr=SsrMode::Async />
+                    <Route path=path!("/halls/:id/display") view=HallDisplayPage ssr=SsrMode::Async />
+                    <Route path=path!("/appointments") view=MyAppointmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/appointments/new") view=BookPage ssr=SsrMode::Async />
+                    <Route path=path!("/appointments/:id") view=AppointmentPage ssr=SsrMode::Async />
+                    <Route path=path!("/queue/tickets/:id") view=TicketPage ssr=SsrMode::Async />
+                    <Route path=path!("/kiosk/:hall_id") view=KioskPage ssr=SsrMode::Async />
+                    <Route path=path!("/kiosk/:hall_id/ticket") view=KioskTicketPage ssr=SsrMode::Async />
+                    <Route path=path!("/kiosk/:hall_id/check-in") view=KioskCheckInPage ssr=SsrMode::Async />
+                    <Route path=path!("/devices/activate") view=DeviceActivatePage ssr=SsrMode::Async />
                     <Route path=path!("/apply/:code") view=ApplyStartPage ssr=SsrMode::Async />
                     <Route path=path!("/apply/package/:id") view=ApplyPackagePage ssr=SsrMode::Async />
                     <Route path=path!("/progress") view=ProgressPage ssr=SsrMode::Async />

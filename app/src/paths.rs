@@ -89,6 +89,63 @@ pub const STAFF_NOTICES: WithId = WithId::new("/staff/cases/", "case_no", "/noti
 /// The receipt's QR code (an SVG image of the progress lookup's address).
 pub const RECEIPT_QR: WithId = WithId::new("/applications/", "id", "/qr.svg");
 
+/// 我的预约, and (posted) a new booking.
+pub const APPOINTMENTS: &str = "/appointments";
+/// 我要预约: hall → zone or item → day → slot, chosen in the query (`?hall=&zone=&item=&date=`).
+pub const BOOK: &str = "/appointments/new";
+/// One booking: its code, QR code, check-in and cancelling.
+pub const APPOINTMENT: WithId = WithId::new("/appointments/", "id", "");
+/// The booking's QR code (its booking code, for the kiosk's scanner).
+pub const APPOINTMENT_QR: WithId = WithId::new("/appointments/", "id", "/qr.svg");
+/// A queue ticket: position, estimated wait, the window it is called to.
+pub const TICKET: WithId = WithId::new("/queue/tickets/", "id", "");
+/// The ticket's QR code (the ticket page's address, printed on the paper ticket).
+pub const TICKET_QR: WithId = WithId::new("/queue/tickets/", "id", "/qr.svg");
+/// 大厅叫号屏 (a provisioned display).
+pub const HALL_DISPLAY: WithId = WithId::new("/halls/", "id", "/display");
+/// The display's live updates (Server-Sent Events).
+pub const HALL_DISPLAY_EVENTS: WithId = WithId::new("/halls/", "id", "/display/events");
+/// The entrance check-in code as a QR code (the phone's check-in address with the code).
+pub const ENTRANCE_QR: WithId = WithId::new("/halls/", "id", "/entrance.svg");
+/// 自助办: the kiosk's start page (a provisioned kiosk).
+pub const KIOSK: WithId = WithId::new("/kiosk/", "hall_id", "");
+/// The kiosk's 取号 (page and form post).
+pub const KIOSK_TICKET: WithId = WithId::new("/kiosk/", "hall_id", "/ticket");
+/// The kiosk's 预约签到 (page and form post).
+pub const KIOSK_CHECK_IN: WithId = WithId::new("/kiosk/", "hall_id", "/check-in");
+/// A browser becomes a hall device by entering the token an admin provisioned.
+pub const DEVICE_ACTIVATE: &str = "/devices/activate";
+
+/// 我要预约 with the choices made so far.
+pub fn book_with(hall: &str, zone: &str, item: &str, date: &str) -> String {
+    let mut query: Vec<String> = Vec::new();
+    for (name, value) in [
+        ("hall", hall),
+        ("zone", zone),
+        ("item", item),
+        ("date", date),
+    ] {
+        if !value.is_empty() {
+            query.push(format!("{name}={value}"));
+        }
+    }
+    if query.is_empty() {
+        BOOK.into()
+    } else {
+        format!("{BOOK}?{}", query.join("&"))
+    }
+}
+
+/// 我的预约 with the entrance code filled in (the entrance screen's QR code leads here).
+pub fn check_in_with(code: &str) -> String {
+    format!("{APPOINTMENTS}?code={code}")
+}
+
+/// A ticket the kiosk just issued: the ticket page, which returns to the kiosk.
+pub fn kiosk_ticket(hall_id: &str, ticket_id: &str) -> String {
+    format!("{}?kiosk={hall_id}", TICKET.at(ticket_id))
+}
+
 /// The login page that continues to `next` (a local path) once signed in.
 pub fn login_then(next: &str) -> String {
     format!("{LOGIN}?next={next}")
@@ -152,6 +209,18 @@ pub mod action {
         WithId::new("/staff/cases/", "case_no", "/confirm-supplement");
     /// 催办 from 电子监察.
     pub const REMIND: WithId = WithId::new("/staff/supervision/", "case_no", "/remind");
+    /// A new booking (from 我要预约).
+    pub const BOOK: &str = super::APPOINTMENTS;
+    pub const CANCEL_APPOINTMENT: WithId = WithId::new("/appointments/", "id", "/cancel");
+    /// Check-in on the phone with the entrance code.
+    pub const CHECK_IN: WithId = WithId::new("/appointments/", "id", "/check-in");
+    pub const KIOSK_TICKET: WithId = super::KIOSK_TICKET;
+    pub const KIOSK_CHECK_IN: WithId = super::KIOSK_CHECK_IN;
+    pub const DEVICE_ACTIVATE: &str = super::DEVICE_ACTIVATE;
+    /// 叫下一位 on the workbench.
+    pub const CALL_NEXT: &str = "/staff/queue/call-next";
+    /// 重呼, 过号, 开始办理, 办结 of the ticket at the clerk's window (the step in the form).
+    pub const TICKET_STEP: WithId = WithId::new("/staff/queue/tickets/", "id", "/step");
     /// The applicant hands in a 容缺 material after acceptance.
     pub const SUPPLEMENT: WithId = WithId::new("/applications/", "id", "/supplements");
 }

@@ -382,6 +382,32 @@ pub struct DaySlots {
     pub reason: Option<String>,
 }
 
+/// One day of the booking horizon on the 我要预约 page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayChoice {
+    /// `YYYY-MM-DD`
+    pub date: String,
+    /// 周一 … 周日
+    pub weekday: String,
+    pub open: bool,
+    /// Why it is closed.
+    pub reason: Option<String>,
+}
+
+/// 周一 … 周日.
+pub fn weekday_label(date: Date) -> &'static str {
+    match date.weekday() {
+        time::Weekday::Monday => "周一",
+        time::Weekday::Tuesday => "周二",
+        time::Weekday::Wednesday => "周三",
+        time::Weekday::Thursday => "周四",
+        time::Weekday::Friday => "周五",
+        time::Weekday::Saturday => "周六",
+        time::Weekday::Sunday => "周日",
+    }
+}
+
 /// `POST /appointments`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

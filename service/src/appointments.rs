@@ -16,8 +16,8 @@ use crate::staff::{Capability, ManageStaff};
 use crate::{Error, Portal, Result, audit, calendar, catalog};
 use domain::appointment::{
     AppointmentState, AppointmentView, BookingRequest, BookingStanding, ClosedDay, ClosureRequest,
-    ClosureView, DaySlots, SlotId, SlotSpec, SlotView, blocked_until, booking_code,
-    check_in_window, day_slots,
+    ClosureView, DayChoice, DaySlots, SlotId, SlotSpec, SlotView, blocked_until, booking_code,
+    check_in_window, day_slots, weekday_label,
 };
 use domain::catalog::{Hall, Zone};
 use domain::form::parse_date;
@@ -92,6 +92,25 @@ pub async fn slots(
         open,
         reason,
     })
+}
+
+/// The days of the booking horizon for `zone` at `hall`, each open or closed with the reason
+/// (a holiday, a weekend without 5+X hours for the zone, a year without calendar data).
+pub async fn days(portal: &Portal, hall: &Hall, zone: Zone) -> Result<Vec<DayChoice>> {
+    let calendar = calendar::load(portal.db()).await?;
+    let today = today_at(portal.now());
+    Ok((0..portal.booking_rules().horizon_days.max(1))
+        .map(|offset| {
+            let date = today + Duration::days(i64::from(offset));
+            let closed = day_slots(hall, zone, date, &calendar).err();
+            DayChoice {
+                date: date.to_string(),
+                weekday: weekday_label(date).into(),
+                open: closed.is_none(),
+                reason: closed.map(|c| c.message(date)),
+            }
+        })
+        .collect())
 }
 
 /// The slots `hall` offers `zone` on `date`, or why it offers none (closed, or outside the

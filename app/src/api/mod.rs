@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod applications;
+pub mod appointments;
 pub mod catalog;
 pub mod intake;
 pub mod review;

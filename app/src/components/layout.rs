@@ -36,14 +36,20 @@ pub fn use_signed_in() -> SignedInResource {
 }
 
 /// Main navigation: label and target.
-const NAVIGATION: [(&str, &str); 3] = [
+const NAVIGATION: [(&str, &str); 4] = [
     ("办事服务", paths::CATALOG),
+    ("我要预约", paths::BOOK),
     ("办件查询", paths::PROGRESS),
     ("我的", paths::ME),
 ];
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let location = use_location();
+    let on_device_page = move || {
+        let path = location.pathname.get();
+        path.starts_with("/kiosk/") || (path.starts_with("/halls/") && path.ends_with("/display"))
+    };
     let site = expect_context::<SiteInfoResource>();
     let feedback = crate::forms::use_feedback();
     view! {
@@ -57,11 +63,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                 view! { <Title formatter=move |page: String| format!("{prefix}{page} - {name}") /> }
             })}
         </Suspense>
-        <Header />
-        <main id="main" tabindex="-1">
+        // A kiosk and a hall display show their page alone: no menu to wander off through.
+        {move || (!on_device_page()).then(|| view! { <Header /> })}
+        <main id="main" tabindex="-1" class:device-page=on_device_page>
             {children()}
         </main>
-        <Footer />
+        {move || (!on_device_page()).then(|| view! { <Footer /> })}
         <crate::HydrationMarker />
     }
 }

@@ -2,6 +2,7 @@
 //! authenticator, and the desk: citizen lookup with a stated purpose, staff accounts for admins.
 
 use crate::api::account::{StaffDesk, load_enrolment, load_staff_desk};
+use crate::api::appointments::load_queue_desk;
 use crate::api::intake::{ShownQueue, load_queue};
 use crate::api::review::load_reminders;
 use crate::components::layout::use_signed_in;
@@ -11,6 +12,7 @@ use crate::forms::{
 use crate::paths;
 use domain::account::{PrincipalView, StaffRole, StaffScope};
 use domain::intake::QueueEntry;
+use domain::queue::QueueDesk;
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnError;
 use leptos_meta::Title;
@@ -93,6 +95,7 @@ pub fn StaffDeskPage() -> impl IntoView {
     let asked = super::intake::asked_queue();
     let queue = Resource::new_blocking(asked, |(queue, page)| load_queue(queue, page));
     let reminders = Resource::new_blocking(|| (), |_| load_reminders());
+    let calling = Resource::new_blocking(|| (), |_| load_queue_desk());
     let feedback = use_feedback();
     let signed_in = use_signed_in();
     view! {
@@ -104,7 +107,7 @@ pub fn StaffDeskPage() -> impl IntoView {
                 let signed_in = signed_in.await.ok().flatten();
                 match (desk.await, signed_in) {
                     (Ok(Some(desk)), Some(signed_in)) => {
-                        view! { <Desk desk principal=signed_in.principal csrf=signed_in.csrf_token feedback queue reminders /> }.into_any()
+                        view! { <Desk desk principal=signed_in.principal csrf=signed_in.csrf_token feedback queue reminders calling /> }.into_any()
                     }
                     (Err(error), _) => view! { <p class="notice" role="alert">{crate::api::failure_message(&error)}</p> }.into_any(),
                     _ => view! {
@@ -135,6 +138,7 @@ fn Desk(
     feedback: FormFeedback,
     queue: Resource<Result<Option<ShownQueue>, ServerFnError>>,
     reminders: Resource<Result<Vec<QueueEntry>, ServerFnError>>,
+    calling: Resource<Result<Option<QueueDesk>, ServerFnError>>,
 ) -> impl IntoView {
     let PrincipalView::Staff {
         name_masked,
@@ -152,6 +156,7 @@ fn Desk(
     let unit_names = desk.unit_names.clone();
     view! {
         <p>{format!("{name_masked}，{role_label}（{}）", scope_text(&scope, &desk.unit_names))}</p>
+        {(role == StaffRole::Clerk).then(|| view! { <super::queue::CallingPanel desk=calling csrf=csrf.clone() feedback=feedback.clone() /> })}
         {matches!(role, StaffRole::Clerk | StaffRole::Approver).then(|| view! { <super::review::RemindersPanel reminders /> })}
         {(role == StaffRole::Supervisor).then(|| view! {
             <p><a class="button" href=paths::STAFF_SUPERVISION>"电子监察：预警和逾期办件"</a></p>

@@ -3,6 +3,7 @@
 
 pub mod caller;
 mod cookies;
+mod display;
 mod display_mode;
 mod layers;
 mod ops;
@@ -65,6 +66,13 @@ pub fn app_with_api(state: AppState, api: utoipa_axum::router::OpenApiRouter<App
         .route(app::paths::DISPLAY_MODE, get(display_mode::switch))
         .route(&app::paths::RECEIPT_QR.route(), get(qr::receipt))
         .route(app::paths::TOTP_QR, get(qr::enrolment))
+        .route(&app::paths::APPOINTMENT_QR.route(), get(qr::booking))
+        .route(&app::paths::TICKET_QR.route(), get(qr::ticket))
+        .route(&app::paths::ENTRANCE_QR.route(), get(qr::entrance))
+        .route(
+            &app::paths::HALL_DISPLAY_EVENTS.route(),
+            get(display::events),
+        )
         .merge(web::routes())
         .nest_service("/pkg", layers::hashed_assets(&state.leptos))
         .fallback(leptos_axum::file_and_error_handler_with_context::<

@@ -1,6 +1,8 @@
 //! QR codes drawn on the server as SVG, so neither page needs a script: the receipt's (回执二维码,
 //! the public progress lookup's address for one of the caller's cases) and the authenticator
-//! enrolment's (the `otpauth://` address a staff member scans at first login).
+//! enrolment's (the `otpauth://` address a staff member scans at first login), a booking's (its
+//! booking code), a queue ticket's (its page) and the hall entrance's (the phone check-in with
+//! the current code).
 
 use crate::http::AppState;
 use crate::http::caller::Authenticated;
@@ -63,6 +65,67 @@ pub async fn enrolment(
         Err(refused) => Err(refused),
     };
     result.unwrap_or_else(ApiError::into_plain_text)
+}
+
+/// `GET /appointments/{id}/qr.svg`: the booking code, for the kiosk's scanner (the holder's own
+/// booking only).
+pub async fn booking(
+    State(state): State<AppState>,
+    session: Result<Authenticated, ApiError>,
+    Path(id): Path<String>,
+) -> Response {
+    let result = match session {
+        Ok(Authenticated(session)) => {
+            match service::appointments::read(&state.portal, &session, &id).await {
+                Ok(booking) => svg_of(&booking.booking_code, "private, max-age=3600"),
+                Err(error) => Err(error.into()),
+            }
+        }
+        Err(refused) => Err(refused),
+    };
+    result.unwrap_or_else(ApiError::into_plain_text)
+}
+
+/// `GET /queue/tickets/{id}/qr.svg`: the ticket page's address, printed on the paper ticket.
+pub async fn ticket(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let result = match service::queue::ticket(&state.portal, &id).await {
+        Ok(ticket) => svg_of(
+            &format!(
+                "{}{}",
+                state.portal.site_info().public_url.trim_end_matches('/'),
+                app::paths::TICKET.at(&ticket.id)
+            ),
+            "public, max-age=86400",
+        ),
+        Err(error) => Err(error.into()),
+    };
+    result.unwrap_or_else(ApiError::into_plain_text)
+}
+
+/// `?code=`: the entrance code to draw.
+#[derive(serde::Deserialize)]
+pub struct EntranceCode {
+    code: String,
+}
+
+/// `GET /halls/{id}/entrance.svg?code=`: the phone check-in address with the entrance code the
+/// display shows. It draws only a six-digit code: whether the code is current is checked at
+/// check-in.
+pub async fn entrance(
+    State(state): State<AppState>,
+    Path(_hall_id): Path<String>,
+    axum::extract::Query(EntranceCode { code }): axum::extract::Query<EntranceCode>,
+) -> Response {
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return ApiError::from(service::Error::invalid("code", "签到码应为 6 位数字"))
+            .into_plain_text();
+    }
+    let link = format!(
+        "{}{}",
+        state.portal.site_info().public_url.trim_end_matches('/'),
+        app::paths::check_in_with(&code)
+    );
+    svg_of(&link, "no-store").unwrap_or_else(ApiError::into_plain_text)
 }
 
 fn svg_of(text: &str, cache_control: &'static str) -> Result<Response, ApiError> {

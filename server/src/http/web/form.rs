@@ -291,6 +291,16 @@ impl Reply {
         response
     }
 
+    /// Binds this browser to a hall device (its token in the device cookie) and continues to `to`.
+    pub(super) fn bound_to_device(self, token: &str, to: &str) -> Response {
+        let mut response = Redirect::to(to).into_response();
+        response.headers_mut().insert(
+            SET_COOKIE,
+            cookies::device(token, self.state.config.http.https),
+        );
+        response
+    }
+
     /// Signs the reader out (the cookie goes) and continues to `to`.
     pub(super) fn signed_out(self, to: &str) -> Response {
         let mut response = Redirect::to(to).into_response();

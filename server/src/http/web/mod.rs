@@ -3,13 +3,16 @@
 //! calls one `service` function per post.
 
 mod applications;
+mod appointments;
 mod auth;
 mod business;
+mod devices;
 mod form;
 mod intake;
 mod me;
 mod messages;
 mod progress;
+mod queue;
 mod review;
 mod staff;
 mod supervision;
@@ -32,4 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(window::routes())
         .merge(review::routes())
         .merge(supervision::routes())
+        .merge(appointments::routes())
+        .merge(queue::routes())
+        .merge(devices::routes())
 }
