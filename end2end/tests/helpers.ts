@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
 /**
@@ -42,3 +42,41 @@ export function totp(base32: string, at = portalNow()) {
   const value = (digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return String(value).padStart(6, "0");
 }
+
+// Each staff member's authenticator, enrolled once; a code is used once per person, so a later
+// login of the same person waits for the next step.
+const secrets: Record<string, string> = {};
+const lastStep: Record<string, number> = {};
+
+export async function nextCode(page: Page, username: string) {
+  while (Math.floor(portalNow() / 30_000) <= (lastStep[username] ?? 0)) await page.waitForTimeout(1_000);
+  lastStep[username] = Math.floor(portalNow() / 30_000);
+  return totp(secrets[username]);
+}
+
+/** Signs a staff member in on `page`, enrolling the authenticator the first time. */
+export async function staffLogIn(page: Page, username: string) {
+  await page.goto("/staff/login");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill("Demo-Staff-2026");
+  if (secrets[username]) await page.getByLabel("动态口令").fill(await nextCode(page, username));
+  await page.getByRole("button", { name: "登录", exact: true }).click();
+  if (!secrets[username]) {
+    await expect(page).toHaveURL(/\/staff\/totp$/);
+    secrets[username] = (await page.locator("code.secret").first().textContent())!.trim();
+    await page.getByLabel("动态口令").fill(await nextCode(page, username));
+    await page.getByRole("button", { name: "完成绑定" }).click();
+  }
+  await expect(page).toHaveURL(/\/staff$/);
+}
+
+/** A staff member's Bearer token (enrolled on the web first). */
+export async function staffToken(page: Page, request: APIRequestContext, username: string) {
+  if (!secrets[username]) await staffLogIn(page, username);
+  const login = await request.post("/api/v1/auth/login", {
+    data: { account: username, password: "Demo-Staff-2026", totp: await nextCode(page, username) },
+  });
+  expect(login.status(), await login.text()).toBe(200);
+  return { Authorization: `Bearer ${(await login.json()).token}` };
+}
+

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { expectNoSeriousAxeViolations, portalNow, totp, waitForHydration } from "./helpers";
+import { expectNoSeriousAxeViolations, portalNow, staffLogIn, staffToken, waitForHydration } from "./helpers";
 
 // 后台分类审批: a citizen's 退休审批 is accepted at the front desk (demo clerk03, through the API),
 // then demo approver02 of 人社局 starts the review, stops the clock for a 现场勘验, resumes and
@@ -44,43 +44,6 @@ function idNumber() {
 /** The portal's date `days` on, as a date input takes it. */
 function daysOn(days: number) {
   return new Date(portalNow() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-// Each staff member's authenticator, enrolled once; a code is used once per person, so a later
-// login of the same person waits for the next step.
-const secrets: Record<string, string> = {};
-const lastStep: Record<string, number> = {};
-
-async function nextCode(page: Page, username: string) {
-  while (Math.floor(portalNow() / 30_000) <= (lastStep[username] ?? 0)) await page.waitForTimeout(1_000);
-  lastStep[username] = Math.floor(portalNow() / 30_000);
-  return totp(secrets[username]);
-}
-
-/** Signs a staff member in on `page`, enrolling the authenticator the first time. */
-async function staffLogIn(page: Page, username: string) {
-  await page.goto("/staff/login");
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill("Demo-Staff-2026");
-  if (secrets[username]) await page.getByLabel("动态口令").fill(await nextCode(page, username));
-  await page.getByRole("button", { name: "登录", exact: true }).click();
-  if (!secrets[username]) {
-    await expect(page).toHaveURL(/\/staff\/totp$/);
-    secrets[username] = (await page.locator("code.secret").first().textContent())!.trim();
-    await page.getByLabel("动态口令").fill(await nextCode(page, username));
-    await page.getByRole("button", { name: "完成绑定" }).click();
-  }
-  await expect(page).toHaveURL(/\/staff$/);
-}
-
-/** A staff member's Bearer token (enrolled on the web first). */
-async function staffToken(page: Page, request: APIRequestContext, username: string) {
-  if (!secrets[username]) await staffLogIn(page, username);
-  const login = await request.post("/api/v1/auth/login", {
-    data: { account: username, password: "Demo-Staff-2026", totp: await nextCode(page, username) },
-  });
-  expect(login.status(), await login.text()).toBe(200);
-  return { Authorization: `Bearer ${(await login.json()).token}` };
 }
 
 /** A new citizen's case of `item`, submitted and accepted by clerk03 with every manual point. */

@@ -4,5 +4,6 @@ pub mod case_progress;
 pub mod catalog;
 pub mod layout;
 pub mod notice;
+pub mod refresh;
 pub mod review;
 pub mod time;

@@ -241,7 +241,7 @@ pub fn AppointmentPage() -> impl IntoView {
                                 <figcaption>"到大厅后在自助终端扫描此码，或输入预约码签到"</figcaption>
                             </figure>
                         })}
-                        <AppointmentCard appointment=a csrf code=String::new() />
+                        <ul class="plain-list"><AppointmentCard appointment=a csrf code=String::new() /></ul>
                         <p><a href=paths::APPOINTMENTS>"返回我的预约"</a></p>
                     }.into_any(),
                     Ok(None) => view! { <p class="notice">"没有找到该预约。请先" <a href=paths::login_then(paths::APPOINTMENTS)>"登录"</a> "。"</p> }.into_any(),

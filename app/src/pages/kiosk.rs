@@ -3,10 +3,11 @@
 //! page where a browser becomes a hall device with the token an admin provisioned.
 
 use crate::api::appointments::load_kiosk_hall;
+use crate::components::refresh::Refresh;
 use crate::forms::{ErrorSummary, Field, FormName, use_feedback};
 use crate::paths;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// Seconds of inactivity after which a kiosk page returns to the start page.
@@ -60,7 +61,7 @@ pub fn KioskTicketPage() -> impl IntoView {
     let feedback = use_feedback();
     view! {
         <Title text="取号" />
-        <Meta http_equiv="refresh" content=move || format!("{IDLE_SECS};url={}", paths::KIOSK.at(&hall_id())) />
+        <Refresh secs=IDLE_SECS to=paths::KIOSK.at(&hall_id()) />
         <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 let feedback = feedback.await.unwrap_or_default();
@@ -97,7 +98,7 @@ pub fn KioskCheckInPage() -> impl IntoView {
     let feedback = use_feedback();
     view! {
         <Title text="预约签到" />
-        <Meta http_equiv="refresh" content=move || format!("{IDLE_SECS};url={}", paths::KIOSK.at(&hall_id())) />
+        <Refresh secs=IDLE_SECS to=paths::KIOSK.at(&hall_id()) />
         <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 let feedback = feedback.await.unwrap_or_default();

@@ -3,13 +3,14 @@
 //! the clerk's queue panel on the workbench.
 
 use crate::api::appointments::{load_board, load_ticket};
+use crate::components::refresh::Refresh;
 use crate::components::time::When;
 use crate::forms::{CsrfField, ErrorSummary, FormFeedback, FormName};
 use crate::paths;
 use domain::queue::{HallBoard, QueueDesk, TicketState, TicketView};
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnError;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -23,8 +24,8 @@ pub fn TicketPage() -> impl IntoView {
         <Title text="排队号" />
         // The page keeps itself current without JavaScript; from a kiosk it returns to the kiosk.
         {move || match kiosk() {
-            Some(hall) => view! { <Meta http_equiv="refresh" content=format!("60;url={}", paths::KIOSK.at(&hall)) /> }.into_any(),
-            None => view! { <Meta http_equiv="refresh" content="30" /> }.into_any(),
+            Some(hall) => view! { <Refresh secs=60 to=paths::KIOSK.at(&hall) /> }.into_any(),
+            None => view! { <Refresh secs=30 /> }.into_any(),
         }}
         <Suspense fallback=|| view! { <p>"正在加载…"</p> }>
             {move || Suspend::new(async move {
