@@ -40,6 +40,27 @@ impl DeviceKind {
     }
 }
 
+/// A device that presented a valid token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub hall_id: String,
+    pub kind: DeviceKind,
+    pub label: String,
+}
+
+impl Device {
+    /// The device's key space for `Idempotency-Key`s and its name in records.
+    pub fn actor(&self) -> String {
+        format!("device:{}", self.id)
+    }
+
+    /// Whether it is a `kind` standing in `hall_id`.
+    pub fn is(&self, kind: DeviceKind, hall_id: &str) -> bool {
+        self.kind == kind && self.hall_id == hall_id
+    }
+}
+
 /// `POST /staff/devices`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -11,31 +11,17 @@ use domain::device::{DeviceKind, DeviceView, NewDevice};
 use domain::paging::{Page, PageRequest};
 use sqlx::Row;
 
-/// A device that presented a valid token.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Device {
-    pub id: String,
-    pub hall_id: String,
-    pub kind: DeviceKind,
-    pub label: String,
-}
+pub use domain::device::Device;
 
-impl Device {
-    /// The device's key space for `Idempotency-Key`s and its name in records.
-    pub fn actor(&self) -> String {
-        format!("device:{}", self.id)
-    }
-
-    /// A device of `kind` standing in `hall_id`, or 403.
-    pub fn require(&self, kind: DeviceKind, hall_id: &str) -> Result<&Self> {
-        if self.kind == kind && self.hall_id == hall_id {
-            Ok(self)
-        } else {
-            Err(Error::Forbidden {
-                code: "device_forbidden",
-                message: "此设备不能在本大厅办理这项业务",
-            })
-        }
+/// `device`, if it is a `kind` standing in `hall_id`; 403 otherwise.
+pub fn require<'d>(device: &'d Device, kind: DeviceKind, hall_id: &str) -> Result<&'d Device> {
+    if device.is(kind, hall_id) {
+        Ok(device)
+    } else {
+        Err(Error::Forbidden {
+            code: "device_forbidden",
+            message: "此设备不能在本大厅办理这项业务",
+        })
     }
 }
 

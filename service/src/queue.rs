@@ -10,7 +10,7 @@ use crate::accounts::new_id;
 use crate::appointments::hold;
 use crate::auth::{Session, StaffPrincipal, random_token};
 use crate::clock::{parse_stamp, stamp, stored_instant, today_at};
-use crate::devices::Device;
+use crate::devices::{self, Device};
 use crate::staff::{Capability, Intake};
 use crate::{Error, Portal, Result, catalog, counters};
 use domain::account::StaffScope;
@@ -52,7 +52,7 @@ pub async fn walk_in(
     hall_id: &str,
     request: WalkInRequest,
 ) -> Result<TicketView> {
-    device.require(DeviceKind::Kiosk, hall_id)?;
+    devices::require(device, DeviceKind::Kiosk, hall_id)?;
     let hall = catalog::hall(portal.db(), hall_id).await?;
     let zone = request
         .zone
@@ -82,7 +82,7 @@ pub async fn kiosk_check_in(
     hall_id: &str,
     request: KioskCheckIn,
 ) -> Result<TicketView> {
-    device.require(DeviceKind::Kiosk, hall_id)?;
+    devices::require(device, DeviceKind::Kiosk, hall_id)?;
     let now = portal.now();
     let code = request
         .booking_code
@@ -677,7 +677,7 @@ pub async fn act(
 /// 大厅叫号屏: each window's latest call today and the waiting counts per zone; the entrance
 /// check-in code only for a display provisioned in this hall.
 pub async fn board(portal: &Portal, hall_id: &str, device: &Device) -> Result<HallBoard> {
-    device.require(DeviceKind::Display, hall_id)?;
+    devices::require(device, DeviceKind::Display, hall_id)?;
     let hall = catalog::hall(portal.db(), hall_id).await?;
     let now = portal.now();
     let day = today_at(now).to_string();
@@ -703,7 +703,7 @@ pub async fn board(portal: &Portal, hall_id: &str, device: &Device) -> Result<Ha
         });
     }
     let mut calls: Vec<BoardCall> = latest.into_values().collect();
-    calls.sort_by(|a, b| b.called_at.cmp(&a.called_at));
+    calls.sort_by_key(|call| std::cmp::Reverse(call.called_at));
     calls.truncate(12);
     let counts = sqlx::query(
         "SELECT zone, COUNT(*) AS n FROM queue_tickets WHERE hall_id = $1 AND day = $2 \

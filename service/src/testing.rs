@@ -102,26 +102,6 @@ fn uuid_like_suffix() -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn database_name_is_replaced_and_parameters_kept() {
-        assert_eq!(
-            with_database(
-                "postgres://postgres@localhost:55432/postgres?host=/tmp/x",
-                "t1"
-            ),
-            "postgres://postgres@localhost:55432/t1?host=/tmp/x"
-        );
-        assert_eq!(
-            with_database("postgres://u:p@db:5432/main", "t2"),
-            "postgres://u:p@db:5432/t2"
-        );
-    }
-}
-
 /// `n` citizens written straight into the database — no registration, no password hashing, so
 /// no password works for them — each with a Bearer token: the crowd of a flash-crowd test.
 pub async fn crowd(portal: &crate::Portal, n: usize) -> Vec<String> {
@@ -170,4 +150,24 @@ pub async fn crowd(portal: &crate::Portal, n: usize) -> Vec<String> {
         tokens.push(session.token);
     }
     tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_name_is_replaced_and_parameters_kept() {
+        assert_eq!(
+            with_database(
+                "postgres://postgres@localhost:55432/postgres?host=/tmp/x",
+                "t1"
+            ),
+            "postgres://postgres@localhost:55432/t1?host=/tmp/x"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@db:5432/main", "t2"),
+            "postgres://u:p@db:5432/t2"
+        );
+    }
 }

@@ -160,10 +160,7 @@ pub async fn load_kiosk_hall(hall_id: String) -> Result<Option<Hall>, ServerFnEr
     let Some(device) = current_device() else {
         return Ok(None);
     };
-    if device
-        .require(domain::device::DeviceKind::Kiosk, &hall_id)
-        .is_err()
-    {
+    if !device.is(domain::device::DeviceKind::Kiosk, &hall_id) {
         return Ok(None);
     }
     let portal = expect_context::<service::Portal>();

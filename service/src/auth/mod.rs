@@ -110,7 +110,7 @@ pub struct Caller {
     pub address: String,
     pub user_agent: String,
     /// The hall device (kiosk, display) the request comes from, by its token.
-    pub device: Option<crate::devices::Device>,
+    pub device: Option<domain::device::Device>,
 }
 
 impl Caller {
