@@ -197,7 +197,7 @@ pub async fn check_in(
 /// message to each holder.
 #[utoipa::path(
     post, path = "/staff/halls/{hall_id}/closures", tag = "appointments", summary = "大厅暂停服务（取消该时段的预约）",
-    params(("hall_id" = String, Path, description = "大厅编号")),
+    params(("hall_id" = String, Path, description = "大厅编号"), IdempotencyKey),
     request_body = ClosureRequest,
     responses(
         (status = 201, description = "已暂停的时段数和已取消的预约数", body = ClosureView),
@@ -209,10 +209,20 @@ pub async fn check_in(
 )]
 pub async fn close_period(
     State(state): State<AppState>,
+    CallerOf(caller): CallerOf,
     StaffWrite(session, _): StaffWrite<ManageStaff>,
+    key: IdempotencyKey,
     Path(hall_id): Path<String>,
     ApiJson(request): ApiJson<ClosureRequest>,
-) -> Result<(axum::http::StatusCode, Json<ClosureView>), ApiError> {
-    let closure = appointments::close_period(&state.portal, &session, &hall_id, request).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(closure)))
+) -> Result<Response, ApiError> {
+    let key = key.bind(
+        &caller.idempotency_scope(),
+        &format!("POST /staff/halls/{hall_id}/closures"),
+        &[&canonical(&request)?],
+    )?;
+    let portal = state.portal.clone();
+    let work =
+        async move { appointments::close_period(&portal, &session, &hall_id, request).await };
+    let outcome = service::idempotency::once(&state.portal, key.as_ref(), work).await?;
+    Ok(created(outcome))
 }

@@ -1,12 +1,12 @@
 //! Hall devices (kiosks, displays) an admin provisions; the token is in the answer once.
 
 use super::error::{ApiError, ErrorEnvelope};
-use super::extract::{ApiJson, ApiQuery, Paging};
+use super::extract::{ApiJson, ApiQuery, IdempotencyKey, Paging, canonical, created};
 use crate::http::AppState;
-use crate::http::caller::{StaffRead, StaffWrite};
+use crate::http::caller::{CallerOf, StaffRead, StaffWrite};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::response::Response;
 use domain::device::{DeviceView, NewDevice};
 use domain::paging::Page;
 use service::devices;
@@ -15,6 +15,7 @@ use service::staff::ManageStaff;
 #[utoipa::path(
     post, path = "/staff/devices", tag = "devices", summary = "登记大厅设备（自助终端、叫号屏）",
     request_body = NewDevice,
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "设备及其令牌（只显示这一次）", body = DeviceView),
         (status = 403, description = "不是管理员", body = ErrorEnvelope),
@@ -24,11 +25,20 @@ use service::staff::ManageStaff;
 )]
 pub async fn provision(
     State(state): State<AppState>,
+    CallerOf(caller): CallerOf,
     StaffWrite(session, _): StaffWrite<ManageStaff>,
+    key: IdempotencyKey,
     ApiJson(new): ApiJson<NewDevice>,
-) -> Result<(StatusCode, Json<DeviceView>), ApiError> {
-    let device = devices::provision(&state.portal, &session, new).await?;
-    Ok((StatusCode::CREATED, Json(device)))
+) -> Result<Response, ApiError> {
+    let key = key.bind(
+        &caller.idempotency_scope(),
+        "POST /staff/devices",
+        &[&canonical(&new)?],
+    )?;
+    let portal = state.portal.clone();
+    let work = async move { devices::provision(&portal, &session, new).await };
+    let outcome = service::idempotency::once(&state.portal, key.as_ref(), work).await?;
+    Ok(created(outcome))
 }
 
 #[utoipa::path(
