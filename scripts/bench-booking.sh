@@ -18,6 +18,7 @@ SERVER="$ROOT/target/release/server"
 ulimit -n "$(( PEOPLE * 2 + 1024 ))"
 
 WORK="$(mktemp -d)"
+chmod 755 "$WORK"  # PostgreSQL runs as its own user below it
 PG_BIN="$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/initdb" | sort -V | tail -n 1)")"
 PORTAL_PID=""
 cleanup() {
@@ -46,7 +47,7 @@ bench() {
   (cd "$ROOT" && PORTAL_DATA_DIR="$WORK/$engine" PORTAL_LISTEN="127.0.0.1:$port" \
     PORTAL_DEPLOYMENT=test PORTAL_TEST_CLOCK__AT=2026-12-07T08:00:00+08:00 \
     PORTAL_DATABASE__MAX_CONNECTIONS="${MAX_CONNECTIONS:-16}" PORTAL_LOG__FILTER=warn \
-    PORTAL_HTTP__REQUEST_TIMEOUT_SECS=120 "$SERVER" serve > "$WORK/$engine.log" 2>&1) &
+    PORTAL_HTTP__REQUEST_TIMEOUT_SECS=50 "$SERVER" serve > "$WORK/$engine.log" 2>&1) &
   PORTAL_PID=$!
   wait_ready "http://127.0.0.1:$port"
   python3 "$ROOT/scripts/bench_booking.py" fire --port "$port" --tokens "$WORK/tokens" | tee "$WORK/$engine.json"
