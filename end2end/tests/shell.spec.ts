@@ -57,6 +57,7 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("一网通办，最多跑一次");
     await expect(page.getByRole("navigation", { name: "主导航" }).getByRole("link")).toHaveText([
       "办事服务",
+      "我要预约",
       "办件查询",
       "我的",
     ]);
