@@ -216,7 +216,7 @@ pub async fn standing(portal: &Portal, session: &Session) -> Result<BookingStand
 async fn count_active(
     conn: &mut sqlx::AnyConnection,
     citizen_id: &str,
-    same_day: Option<(&str, &str)>,
+    same_day: Option<(&str, Zone, Option<&str>)>,
 ) -> Result<u32> {
     let row =
         match same_day {
@@ -226,14 +226,19 @@ async fn count_active(
             .bind(citizen_id)
             .fetch_one(&mut *conn)
             .await?,
-            Some((day, limit_key)) => {
+            // An item's booking counts the same zone's bookings without an item, and a booking
+            // without an item counts every booking of its zone: one errand, one seat a day.
+            Some((day, zone, item)) => {
                 sqlx::query(
                     "SELECT COUNT(*) AS n FROM appointments WHERE citizen_id = $1 \
-                 AND state IN ('booked', 'checked_in') AND day = $2 AND limit_key = $3",
+                 AND state IN ('booked', 'checked_in') AND day = $2 AND zone = $3 \
+                 AND ($4 = '' OR limit_key = $4 OR limit_key = $5)",
                 )
                 .bind(citizen_id)
                 .bind(day)
-                .bind(limit_key)
+                .bind(zone.as_str())
+                .bind(item.unwrap_or(""))
+                .bind(format!("zone:{}", zone.as_str()))
                 .fetch_one(&mut *conn)
                 .await?
             }
@@ -348,7 +353,12 @@ pub async fn book(
             ),
         });
     }
-    if count_active(&mut tx, &citizen.citizen_id, Some((&day, &limit_key))).await?
+    if count_active(
+        &mut tx,
+        &citizen.citizen_id,
+        Some((&day, id.zone, item_code.as_deref())),
+    )
+    .await?
         >= rules.per_item_per_day
     {
         let what = if item_code.is_some() {
@@ -628,17 +638,30 @@ pub async fn cancel(portal: &Portal, session: &Session, id: &str) -> Result<Appo
         });
     }
     let slot_id: String = row.try_get("slot_id")?;
+    // The slot's row is locked first (holder → slot → booking, as a closure takes them); the seat
+    // goes back only if this cancellation, not a closure that just committed, ended the booking.
+    sqlx::query("UPDATE booking_slots SET booked = booked WHERE id = $1")
+        .bind(&slot_id)
+        .execute(&mut *tx)
+        .await?;
+    let cancelled = sqlx::query(
+        "UPDATE appointments SET state = 'cancelled', updated_at = $1 WHERE id = $2 \
+         AND state = 'booked' RETURNING id",
+    )
+    .bind(stamp(now))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if cancelled.is_none() {
+        return Err(Error::Conflict {
+            code: "state_conflict",
+            message: "该预约刚刚发生了变化，请刷新后查看".into(),
+        });
+    }
     sqlx::query("UPDATE booking_slots SET booked = booked - 1 WHERE id = $1 AND booked > 0")
         .bind(&slot_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "UPDATE appointments SET state = 'cancelled', updated_at = $1 WHERE id = $2 AND state = 'booked'",
-    )
-    .bind(stamp(now))
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
     tx.commit().await?;
     read(portal, session, id).await
 }
@@ -668,13 +691,16 @@ pub async fn close_period(
         .flatten()
         .filter(|slot| closure.covers(slot))
         .collect();
+    let now = portal.now();
+    if covered.iter().any(|slot| slot.ends_at <= now) {
+        return Err(Error::invalid("period", "只能暂停尚未结束的时段"));
+    }
     if covered.is_empty() {
         return Err(Error::invalid(
             "period",
             "该时段大厅本就不对外服务，无需停止",
         ));
     }
-    let now = portal.now();
     let closure_id = new_id("cl");
     let mut tx = portal.db().begin_write().await?;
     sqlx::query(
@@ -781,6 +807,12 @@ pub struct Swept {
 pub async fn sweep(portal: &Portal) -> Result<Swept> {
     let now = portal.now();
     let tomorrow = today_at(now) + Duration::days(1);
+    // Halls are read before the transaction, which must not wait for a second connection.
+    let halls: HashMap<String, Hall> = catalog::halls(portal.db())
+        .await?
+        .into_iter()
+        .map(|hall| (hall.id.clone(), hall))
+        .collect();
     let mut tx = portal.db().begin_write().await?;
     let no_shows = sqlx::query(
         "UPDATE appointments SET state = 'no_show', updated_at = $1 \
@@ -792,7 +824,7 @@ pub async fn sweep(portal: &Portal) -> Result<Swept> {
     .rows_affected();
     let due = sqlx::query(
         "SELECT id, citizen_id, hall_id, starts_at, booking_code FROM appointments \
-         WHERE state = 'booked' AND day = $1 AND reminded_at IS NULL",
+         WHERE state = 'booked' AND day = $1 AND reminded_at IS NULL ORDER BY starts_at, id",
     )
     .bind(tomorrow.to_string())
     .fetch_all(&mut *tx)
@@ -801,10 +833,24 @@ pub async fn sweep(portal: &Portal) -> Result<Swept> {
     for row in due {
         let id: String = row.try_get("id")?;
         let citizen_id: String = row.try_get("citizen_id")?;
-        let hall = catalog::hall(portal.db(), &row.try_get::<String, _>("hall_id")?).await?;
+        let hall_id: String = row.try_get("hall_id")?;
+        let hall = halls
+            .get(&hall_id)
+            .ok_or_else(|| anyhow::anyhow!("booking at unknown hall {hall_id:?}"))?;
         let starts_at = parse_stamp(&row.try_get::<String, _>("starts_at")?)
             .ok_or_else(|| anyhow::anyhow!("bad starts_at"))?;
         let code: String = row.try_get("booking_code")?;
+        let still_booked = sqlx::query(
+            "UPDATE appointments SET reminded_at = $1 WHERE id = $2 AND state = 'booked' \
+             AND reminded_at IS NULL RETURNING id",
+        )
+        .bind(stamp(now))
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if still_booked.is_none() {
+            continue;
+        }
         messages::send(
             &mut tx,
             portal,
@@ -824,11 +870,6 @@ pub async fn sweep(portal: &Portal) -> Result<Swept> {
             },
         )
         .await?;
-        sqlx::query("UPDATE appointments SET reminded_at = $1 WHERE id = $2")
-            .bind(stamp(now))
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
         reminded += 1;
     }
     tx.commit().await?;

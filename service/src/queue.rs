@@ -172,6 +172,8 @@ pub async fn check_in(
         .await?
         .ok_or(Error::NotFound("没有找到该预约"))?;
     let hall_id: String = row.try_get("hall_id")?;
+    // A six-digit code proves presence only if it cannot be guessed: a few tries per booking.
+    crate::auth::throttle(portal, "check_in", appointment_id).await?;
     let now = portal.now();
     let secret = hall_secret(portal, &hall_id).await?;
     if !entrance_code_matches(
@@ -205,9 +207,17 @@ async fn check_in_booking(
     now: OffsetDateTime,
 ) -> Result<TicketView> {
     let rules = portal.booking_rules();
+    // The hall is read before the transaction: a transaction that waits for a second pooled
+    // connection can starve the pool when many check in at once.
+    let hall_id: String = sqlx::query("SELECT hall_id FROM appointments WHERE id = $1")
+        .bind(appointment_id)
+        .fetch_one(portal.db().pool())
+        .await?
+        .try_get("hall_id")?;
+    let hall = catalog::hall(portal.db(), &hall_id).await?;
     let mut tx = portal.db().begin_write().await?;
     hold(&mut tx, holder, now).await?;
-    let row = sqlx::query("SELECT hall_id, zone, state, starts_at FROM appointments WHERE id = $1")
+    let row = sqlx::query("SELECT zone, state, starts_at FROM appointments WHERE id = $1")
         .bind(appointment_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -237,7 +247,6 @@ async fn check_in_booking(
             ),
         });
     }
-    let hall = catalog::hall(portal.db(), &row.try_get::<String, _>("hall_id")?).await?;
     let zone_text: String = row.try_get("zone")?;
     let zone = Zone::parse(&zone_text).ok_or_else(|| anyhow::anyhow!("zone {zone_text:?}"))?;
     let checked = sqlx::query(
@@ -250,8 +259,8 @@ async fn check_in_booking(
     .await?;
     if checked.is_none() {
         return Err(Error::Conflict {
-            code: "already_checked_in",
-            message: "该预约已经签到，请留意叫号".into(),
+            code: "state_conflict",
+            message: "该预约刚刚发生了变化（已签到或大厅暂停服务），请刷新后查看".into(),
         });
     }
     let id = issue(
@@ -585,7 +594,15 @@ pub async fn call_next(
         .bind(stamp(now))
         .bind(first)
         .fetch_optional(&mut *tx)
-        .await?;
+        .await
+        .map_err(|error| match error.as_database_error().map(|e| e.kind()) {
+            // Two 叫下一位 of one clerk at once: the index allows one open ticket per clerk.
+            Some(sqlx::error::ErrorKind::UniqueViolation) => Error::Conflict {
+                code: "ticket_open",
+                message: "本窗口已叫到一个号，请先办结或标记过号".into(),
+            },
+            _ => Error::from(error),
+        })?;
         if called.is_some() {
             tx.commit().await?;
             return ticket(portal, first).await;
@@ -658,11 +675,20 @@ pub async fn act(
             message: format!("该号当前为“{label}”，不能这样操作"),
         });
     }
-    sqlx::query(sqlx::AssertSqlSafe(update.to_owned()))
-        .bind(stamp(now))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let applied = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{update} AND state = $3 RETURNING id"
+    )))
+    .bind(stamp(now))
+    .bind(id)
+    .bind(&state)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if applied.is_none() {
+        return Err(Error::Conflict {
+            code: "state_conflict",
+            message: "该号刚刚被其他操作改变，请刷新后再试".into(),
+        });
+    }
     if let Some(application_id) = case {
         sqlx::query("UPDATE queue_tickets SET application_id = $1 WHERE id = $2")
             .bind(&application_id)

@@ -48,7 +48,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     let on_device_page = move || {
         let path = location.pathname.get();
-        path.starts_with("/kiosk/") || (path.starts_with("/halls/") && path.ends_with("/display"))
+        let from_kiosk = location.query.with(|q| q.get("kiosk").is_some());
+        from_kiosk
+            || path.starts_with("/kiosk/")
+            || (path.starts_with("/halls/") && path.ends_with("/display"))
     };
     let site = expect_context::<SiteInfoResource>();
     let feedback = crate::forms::use_feedback();

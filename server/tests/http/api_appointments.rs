@@ -249,6 +249,10 @@ async fn booking_rules_hold(backend: Backend) {
             .contains("社会类")
     );
 
+    // …and a booking without an item counts as the same errand in that zone.
+    let same_zone = book(&app, &token, "city.social.2026-12-07.1400", None).await;
+    error_envelope(same_zone, 422, "booking_limit_per_item").await;
+
     // At most three active.
     booked(&app, &token, "city.social.2026-12-08.0900").await;
     booked(&app, &token, "city.social.2026-12-09.0900").await;
@@ -437,6 +441,21 @@ async fn a_closure_cancels_its_bookings(backend: Backend) {
         )
         .await;
     error_envelope(citizen_refused, 403, "staff_only").await;
+    let past = app
+        .call(
+            "POST",
+            "/api/v1/staff/halls/city/closures",
+            Auth::Bearer(&admin),
+            Some(json!({ "date": "2026-12-04", "period": "10:00-11:00", "reason": "补记停电" })),
+        )
+        .await;
+    let error = error_envelope(past, 422, "validation_failed").await;
+    assert!(
+        error["fields"]["period"][0]
+            .as_str()
+            .unwrap()
+            .contains("尚未结束")
+    );
     let bad = app
         .call(
             "POST",
@@ -657,6 +676,36 @@ async fn check_in_calling_and_the_display(backend: Backend) {
     let board =
         body_json(from_device(&app, "GET", "/api/v1/halls/city/board", &display, None).await).await;
     let entrance = board["entrance_code"].as_str().unwrap();
+    // Guessing from home runs into the attempt limit long before it could hit.
+    let guesses = app.portal.auth_settings().attempts_per_address;
+    for _ in 0..guesses {
+        app.call(
+            "POST",
+            &format!("/api/v1/appointments/{phone_id}/check-in"),
+            Auth::Bearer(&other),
+            Some(json!({ "code": "999999" })),
+        )
+        .await;
+    }
+    let limited = app
+        .call(
+            "POST",
+            &format!("/api/v1/appointments/{phone_id}/check-in"),
+            Auth::Bearer(&other),
+            Some(json!({ "code": entrance })),
+        )
+        .await;
+    error_envelope(limited, 429, "rate_limited").await;
+    app.clock.advance(time::Duration::seconds(i64::from(
+        app.portal.auth_settings().attempt_window_secs,
+    )));
+    let entrance =
+        body_json(from_device(&app, "GET", "/api/v1/halls/city/board", &display, None).await).await
+            ["entrance_code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let entrance = entrance.as_str();
     let phone = app
         .call(
             "POST",
@@ -849,6 +898,44 @@ async fn check_in_calling_and_the_display(backend: Backend) {
         .unwrap()
         .clone();
     assert_eq!(social["waiting"], 2);
+
+    // One clerk pressing 叫下一位 twice at once calls one person only.
+    let (clerk3, secret3) = app
+        .enrolled_staff_at("clerk", "clerk03", "city", "social")
+        .await;
+    let clerk3 = app.staff_token(&clerk3, &secret3).await;
+    let (a, b) = tokio::join!(
+        app.call(
+            "POST",
+            "/api/v1/staff/queue/call-next",
+            Auth::Bearer(&clerk3),
+            Some(json!({ "window": 9 }))
+        ),
+        app.call(
+            "POST",
+            "/api/v1/staff/queue/call-next",
+            Auth::Bearer(&clerk3),
+            Some(json!({ "window": 9 }))
+        ),
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    let open = body_json(
+        app.call("GET", "/api/v1/staff/queue", Auth::Bearer(&clerk3), None)
+            .await,
+    )
+    .await;
+    let walk_in_id = open["current"]["id"].as_str().unwrap().to_owned();
+    let back = app
+        .call(
+            "POST",
+            &format!("/api/v1/staff/queue/tickets/{walk_in_id}/no-show"),
+            Auth::Bearer(&clerk3),
+            None,
+        )
+        .await;
+    assert_eq!(body_json(back).await["state"], "no_show");
 }
 
 async fn walk_ins_never_starve_behind_bookings(backend: Backend) {

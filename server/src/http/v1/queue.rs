@@ -8,6 +8,7 @@ use crate::http::caller::{CallerOf, DeviceOf, StaffRead, StaffWrite};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use domain::device::DeviceKind;
 use domain::queue::{
     CallNextRequest, HallBoard, KioskCheckIn, QueueDesk, ServeRequest, TicketView, WalkInRequest,
 };
@@ -48,8 +49,10 @@ pub async fn walk_in(
     DeviceOf(device): DeviceOf,
     key: IdempotencyKey,
     Path(hall_id): Path<String>,
-    ApiJson(request): ApiJson<WalkInRequest>,
+    body: Result<ApiJson<WalkInRequest>, ApiError>,
 ) -> Result<Response, ApiError> {
+    service::devices::require(&device, DeviceKind::Kiosk, &hall_id)?;
+    let ApiJson(request) = body?;
     let key = key.bind(
         &caller.idempotency_scope(),
         &format!("POST /halls/{hall_id}/tickets"),
@@ -81,8 +84,10 @@ pub async fn kiosk_check_in(
     DeviceOf(device): DeviceOf,
     key: IdempotencyKey,
     Path(hall_id): Path<String>,
-    ApiJson(request): ApiJson<KioskCheckIn>,
+    body: Result<ApiJson<KioskCheckIn>, ApiError>,
 ) -> Result<Response, ApiError> {
+    service::devices::require(&device, DeviceKind::Kiosk, &hall_id)?;
+    let ApiJson(request) = body?;
     let key = key.bind(
         &caller.idempotency_scope(),
         &format!("POST /halls/{hall_id}/check-ins"),
