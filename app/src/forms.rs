@@ -60,6 +60,14 @@ pub enum FormName {
     DeviceActivate,
     CallNext,
     TicketStep,
+    Rate,
+    RaterRate,
+    ReRate,
+    RectificationCallback,
+    RectificationAnswer,
+    RectificationAppeal,
+    RectificationReview,
+    RevealPhone,
 }
 
 impl FormName {
@@ -107,6 +115,14 @@ impl FormName {
             Self::DeviceActivate => "device_activate",
             Self::CallNext => "call_next",
             Self::TicketStep => "ticket_step",
+            Self::Rate => "rate",
+            Self::RaterRate => "rater_rate",
+            Self::ReRate => "re_rate",
+            Self::RectificationCallback => "rectification_callback",
+            Self::RectificationAnswer => "rectification_answer",
+            Self::RectificationAppeal => "rectification_appeal",
+            Self::RectificationReview => "rectification_review",
+            Self::RevealPhone => "reveal_phone",
         }
     }
 }
@@ -169,6 +185,22 @@ impl FormName {
             Self::KioskTicket | Self::KioskCheckIn => action.into(),
             Self::DeviceActivate => paths::DEVICE_ACTIVATE.into(),
             Self::CallNext | Self::TicketStep => paths::STAFF.into(),
+            Self::Rate => paths::RATE.into(),
+            Self::RaterRate => paths::RATER.into(),
+            Self::ReRate => paths::MY_RATINGS.into(),
+            // Posted from one rectification's page: /staff/rectifications/{id}/<step>.
+            Self::RectificationCallback
+            | Self::RectificationAnswer
+            | Self::RectificationAppeal
+            | Self::RectificationReview
+            | Self::RevealPhone => action
+                .strip_prefix("/staff/rectifications/")
+                .and_then(|rest| rest.split('/').next())
+                .filter(|id| !id.is_empty())
+                .map_or_else(
+                    || paths::STAFF_RECTIFICATIONS.into(),
+                    |id| paths::STAFF_RECTIFICATION.at(id),
+                ),
         }
     }
 }
@@ -209,6 +241,8 @@ pub struct FormFeedback {
     pub values: BTreeMap<String, String>,
     /// The audited reveal's result, shown once.
     pub revealed_id_number: Option<String>,
+    /// A rater's phone revealed for the call-back (audited), shown once.
+    pub revealed_phone: Option<String>,
     /// A staff lookup's result.
     pub lookup: Option<CitizenRecord>,
     /// The pre-review's findings, for the application form.

@@ -28,7 +28,8 @@ use pages::{
     AccessibilityPage, ApplicationPage, ApplyPackagePage, ApplyStartPage, AppointmentPage,
     BookPage, CatalogPage, DeviceActivatePage, GuidePage, HallDisplayPage, HallsPage, HomePage,
     KioskCheckInPage, KioskPage, KioskTicketPage, LoginPage, MePage, MessagesPage,
-    MyApplicationsPage, MyAppointmentsPage, NotFoundPage, NoticesPage, PackagePage, ProgressPage,
+    MyApplicationsPage, MyAppointmentsPage, MyRatingsPage, NotFoundPage, NoticesPage, PackagePage,
+    ProgressPage, RatePage, RaterPage, RatingsPage, RectificationPage, RectificationsPage,
     RegisterPage, StaffCasePage, StaffDeskPage, StaffEnrolPage, StaffLoginPage, StaffNoticesPage,
     SupervisionPage, TicketPage, WindowDraftPage, WindowStartPage, WithdrawPage,
 };
@@ -58,6 +59,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/appointments/new") view=BookPage ssr=SsrMode::Async />
                     <Route path=path!("/appointments/:id") view=AppointmentPage ssr=SsrMode::Async />
                     <Route path=path!("/queue/tickets/:id") view=TicketPage ssr=SsrMode::Async />
+                    <Route path=path!("/ratings") view=RatingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/ratings/new") view=RatePage ssr=SsrMode::Async />
+                    <Route path=path!("/me/ratings") view=MyRatingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/rater") view=RaterPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/rectifications") view=RectificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/staff/rectifications/:id") view=RectificationPage ssr=SsrMode::Async />
                     <Route path=path!("/kiosk/:hall_id") view=KioskPage ssr=SsrMode::Async />
                     <Route path=path!("/kiosk/:hall_id/ticket") view=KioskTicketPage ssr=SsrMode::Async />
                     <Route path=path!("/kiosk/:hall_id/check-in") view=KioskCheckInPage ssr=SsrMode::Async />

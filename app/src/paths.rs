@@ -97,6 +97,27 @@ pub const BOOK: &str = "/appointments/new";
 pub const APPOINTMENT: WithId = WithId::new("/appointments/", "id", "");
 /// The booking's QR code (its booking code, for the kiosk's scanner).
 pub const APPOINTMENT_QR: WithId = WithId::new("/appointments/", "id", "/qr.svg");
+/// 好差评: the published figures (the header's 好差评), filtered in the query.
+pub const RATINGS: &str = "/ratings";
+/// The rating form of one case or ticket (`?case=` or `?ticket=`); posted to [`action::RATE`].
+pub const RATE: &str = "/ratings/new";
+/// The rating form of one case.
+pub fn rate_case(case_no: &str) -> String {
+    format!("{RATE}?case={case_no}")
+}
+
+/// The rating form of one ticket (its holder's phone).
+pub fn rate_ticket(ticket_id: &str) -> String {
+    format!("{RATE}?ticket={ticket_id}")
+}
+
+/// 我的评价, with the re-rating of an answer.
+pub const MY_RATINGS: &str = "/me/ratings";
+/// The window's rating tablet (评价器).
+pub const RATER: &str = "/rater";
+/// 差评整改: the staff queue and one rectification.
+pub const STAFF_RECTIFICATIONS: &str = "/staff/rectifications";
+pub const STAFF_RECTIFICATION: WithId = WithId::new("/staff/rectifications/", "id", "");
 /// A queue ticket: position, estimated wait, the window it is called to.
 pub const TICKET: WithId = WithId::new("/queue/tickets/", "id", "");
 /// The ticket's QR code (the ticket page's address, printed on the paper ticket).
@@ -159,6 +180,19 @@ pub fn progress_of(case_no: &str) -> String {
 /// Where the forms post. A refused post renders its page again (`FormName::page` says which).
 pub mod action {
     use super::WithId;
+
+    /// A rating from the rating form.
+    pub const RATE: &str = "/ratings";
+    /// A rating from the window's tablet.
+    pub const RATER: &str = super::RATER;
+    pub const RE_RATE: WithId = WithId::new("/me/ratings/", "id", "/re-rate");
+    pub const RECTIFICATION_CALLBACK: WithId =
+        WithId::new("/staff/rectifications/", "id", "/callback");
+    pub const RECTIFICATION_ANSWER: WithId = WithId::new("/staff/rectifications/", "id", "/answer");
+    pub const RECTIFICATION_APPEAL: WithId = WithId::new("/staff/rectifications/", "id", "/appeal");
+    pub const RECTIFICATION_REVIEW: WithId = WithId::new("/staff/rectifications/", "id", "/review");
+    pub const RECTIFICATION_PHONE: WithId =
+        WithId::new("/staff/rectifications/", "id", "/reveal-phone");
 
     pub const LOGIN: &str = "/login";
     pub const LOGOUT: &str = "/logout";

@@ -16,15 +16,18 @@ pub enum DeviceKind {
     Kiosk,
     /// 大屏叫号 at the entrance: calls, waiting counts and the rotating check-in code.
     Display,
+    /// 评价器: the rating tablet at one window, showing the ticket that window just served.
+    Rater,
 }
 
 impl DeviceKind {
-    pub const ALL: [Self; 2] = [Self::Kiosk, Self::Display];
+    pub const ALL: [Self; 3] = [Self::Kiosk, Self::Display, Self::Rater];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Kiosk => "kiosk",
             Self::Display => "display",
+            Self::Rater => "rater",
         }
     }
 
@@ -36,6 +39,7 @@ impl DeviceKind {
         match self {
             Self::Kiosk => "自助服务终端",
             Self::Display => "大厅叫号屏",
+            Self::Rater => "窗口评价器",
         }
     }
 }
@@ -47,6 +51,8 @@ pub struct Device {
     pub hall_id: String,
     pub kind: DeviceKind,
     pub label: String,
+    /// The window a rating tablet stands at.
+    pub window: Option<u32>,
 }
 
 impl Device {
@@ -71,6 +77,8 @@ pub struct NewDevice {
     /// Where it stands, e.g. 一楼东门自助区 2 号机.
     #[serde(default)]
     pub label: String,
+    /// The window number, for a rating tablet (评价器) only.
+    pub window: Option<u32>,
 }
 
 impl NewDevice {
@@ -80,7 +88,18 @@ impl NewDevice {
             errors.add("hall_id", "请选择设备所在的大厅");
         }
         if self.kind.is_none() {
-            errors.add("kind", "请选择设备类型（自助服务终端或大厅叫号屏）");
+            errors.add(
+                "kind",
+                "请选择设备类型（自助服务终端、大厅叫号屏或窗口评价器）",
+            );
+        }
+        match (self.kind, self.window) {
+            (Some(DeviceKind::Rater), None | Some(0)) => {
+                errors.add("window", "窗口评价器须写明所在的窗口号")
+            }
+            (Some(DeviceKind::Rater), Some(1..=999)) | (_, None) => {}
+            (Some(DeviceKind::Rater), Some(_)) => errors.add("window", "窗口号应为 1 至 999"),
+            (_, Some(_)) => errors.add("window", "只有窗口评价器需要窗口号"),
         }
         if !(2..=60).contains(&self.label.trim().chars().count()) {
             errors.add("label", "请写明设备的位置（2至60字）");
@@ -98,6 +117,7 @@ pub struct DeviceView {
     pub hall_id: String,
     pub kind: DeviceKind,
     pub label: String,
+    pub window: Option<u32>,
     pub created_at: Instant,
     /// The device's secret, present only in the answer that provisioned it.
     pub token: Option<String>,

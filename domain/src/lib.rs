@@ -30,6 +30,7 @@ pub mod paging;
 pub mod password;
 pub mod prereview;
 pub mod queue;
+pub mod rating;
 pub mod review;
 pub mod search;
 pub mod site;

@@ -6,6 +6,7 @@
 //! the environment, never in the file.
 
 use domain::appointment::BookingRules;
+use domain::rating::RatingRules;
 use domain::site::SiteInfo;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -44,6 +45,8 @@ pub struct Config {
     pub idempotency: IdempotencySettings,
     /// 预约 and 取号叫号 rules: horizon, limits, cancelling, no-shows, check-in, calling.
     pub appointments: BookingRules,
+    /// 好差评: the rating window, level labels, indicators and reasons, rectification deadlines.
+    pub ratings: RatingRules,
     /// `production`, or `test` for a throw-away deployment that browser tests drive.
     pub deployment: Deployment,
     /// Test deployments only: run the portal's clock from another instant.
@@ -138,6 +141,7 @@ impl Default for Config {
             applications: ApplicationSettings::default(),
             idempotency: IdempotencySettings::default(),
             appointments: BookingRules::default(),
+            ratings: RatingRules::default(),
             deployment: Deployment::Production,
             test_clock: TestClock::default(),
         }
@@ -187,6 +191,10 @@ impl Config {
                 self.http.request_timeout_secs
             );
         }
+        let problems = self.ratings.problems();
+        if !problems.is_empty() {
+            anyhow::bail!("ratings: {}", problems.join("；"));
+        }
         Ok(())
     }
 
@@ -221,6 +229,7 @@ impl Config {
             applications: self.applications.clone(),
             idempotency: self.idempotency.clone(),
             appointments: self.appointments.clone(),
+            ratings: self.ratings.clone(),
         }
     }
 

@@ -1,4 +1,4 @@
-//! Hall devices: an admin provisions a kiosk or a hall display and gets its token once; the
+//! Hall devices: an admin provisions a kiosk, a hall display or a window's rating tablet and gets its token once; the
 //! device presents the token with every request (`X-Device-Token`, or the cookie a browser on
 //! the device was given when the token was entered). Only a digest of the token is stored.
 
@@ -38,7 +38,8 @@ pub async fn authenticate(portal: &Portal, token: &str) -> Result<Device> {
         return Err(NOT_A_DEVICE);
     }
     let row = sqlx::query(
-        "SELECT id, hall_id, kind, label FROM devices WHERE token_hash = $1 AND revoked_at IS NULL",
+        "SELECT id, hall_id, kind, label, window_no FROM devices \
+         WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_digest(token))
     .fetch_optional(portal.db().pool())
@@ -50,7 +51,14 @@ pub async fn authenticate(portal: &Portal, token: &str) -> Result<Device> {
         hall_id: row.try_get("hall_id")?,
         kind: DeviceKind::parse(&kind).ok_or_else(|| anyhow::anyhow!("device kind {kind:?}"))?,
         label: row.try_get("label")?,
+        window: window_of(&row)?,
     })
+}
+
+fn window_of(row: &sqlx::any::AnyRow) -> Result<Option<u32>> {
+    Ok(row
+        .try_get::<Option<i64>, _>("window_no")?
+        .and_then(|n| u32::try_from(n).ok()))
 }
 
 /// `POST /staff/devices` (admins): a new device and its token, shown this once.
@@ -68,8 +76,8 @@ pub async fn provision(portal: &Portal, session: &Session, new: NewDevice) -> Re
     let label = new.label.trim().to_owned();
     let mut tx = portal.db().begin_write().await?;
     sqlx::query(
-        "INSERT INTO devices (id, hall_id, kind, label, token_hash, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO devices (id, hall_id, kind, label, token_hash, created_by, created_at, \
+         window_no) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
     .bind(&hall.id)
@@ -78,6 +86,7 @@ pub async fn provision(portal: &Portal, session: &Session, new: NewDevice) -> Re
     .bind(token_digest(&token))
     .bind(session.principal.audit_actor())
     .bind(stamp(now))
+    .bind(new.window.map(i64::from))
     .execute(&mut *tx)
     .await?;
     audit::append(
@@ -97,6 +106,7 @@ pub async fn provision(portal: &Portal, session: &Session, new: NewDevice) -> Re
         hall_id: hall.id,
         kind,
         label,
+        window: new.window,
         created_at: domain::instant::Instant::new(now),
         token: Some(token),
     })
@@ -114,7 +124,7 @@ pub async fn list(
         .await?
         .try_get("n")?;
     let rows = sqlx::query(
-        "SELECT id, hall_id, kind, label, created_at FROM devices WHERE revoked_at IS NULL \
+        "SELECT id, hall_id, kind, label, window_no, created_at FROM devices WHERE revoked_at IS NULL \
          ORDER BY created_at DESC, id LIMIT $1 OFFSET $2",
     )
     .bind(paging.limit())
@@ -130,6 +140,7 @@ pub async fn list(
             kind: DeviceKind::parse(&kind)
                 .ok_or_else(|| anyhow::anyhow!("device kind {kind:?}"))?,
             label: row.try_get("label")?,
+            window: window_of(&row)?,
             created_at: stored_instant(&row.try_get::<String, _>("created_at")?)?,
             token: None,
         });

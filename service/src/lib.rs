@@ -22,6 +22,7 @@ pub mod files;
 pub mod idempotency;
 pub mod messages;
 pub mod queue;
+pub mod ratings;
 pub mod seed;
 pub mod staff;
 #[cfg(feature = "testing")]
@@ -60,6 +61,7 @@ pub struct Settings {
     pub applications: ApplicationSettings,
     pub idempotency: IdempotencySettings,
     pub appointments: domain::appointment::BookingRules,
+    pub ratings: domain::rating::RatingRules,
 }
 
 impl Portal {
@@ -96,6 +98,10 @@ impl Portal {
 
     pub fn booking_rules(&self) -> &domain::appointment::BookingRules {
         &self.inner.settings.appointments
+    }
+
+    pub fn rating_rules(&self) -> &domain::rating::RatingRules {
+        &self.inner.settings.ratings
     }
 
     pub fn idempotency_settings(&self) -> &IdempotencySettings {

@@ -426,7 +426,7 @@ pub(crate) async fn record_case_view(
 
 /// One audited staff read of a citizen's data (`action`: what was read), with the staff member
 /// masked, their unit and the purpose, as the citizen will read it later.
-async fn record_staff_view(
+pub(crate) async fn record_staff_view(
     portal: &Portal,
     session: &Session,
     staff: &StaffPrincipal,

@@ -143,7 +143,7 @@ pub async fn load_ticket(id: String) -> Result<Option<TicketView>, ServerFnError
 /// The hall display's board; `None` unless the request comes from this hall's display.
 #[server(prefix = "/_sf", endpoint = "hall_board")]
 pub async fn load_board(hall_id: String) -> Result<Option<HallBoard>, ServerFnError> {
-    let Some(device) = current_device() else {
+    let Some(device) = super::current_device() else {
         return Ok(None);
     };
     let portal = expect_context::<service::Portal>();
@@ -157,7 +157,7 @@ pub async fn load_board(hall_id: String) -> Result<Option<HallBoard>, ServerFnEr
 /// The kiosk's hall; `None` unless the request comes from a kiosk of this hall.
 #[server(prefix = "/_sf", endpoint = "kiosk_hall")]
 pub async fn load_kiosk_hall(hall_id: String) -> Result<Option<Hall>, ServerFnError> {
-    let Some(device) = current_device() else {
+    let Some(device) = super::current_device() else {
         return Ok(None);
     };
     if !device.is(domain::device::DeviceKind::Kiosk, &hall_id) {
@@ -182,11 +182,4 @@ pub async fn load_queue_desk() -> Result<Option<QueueDesk>, ServerFnError> {
         Err(service::Error::Forbidden { .. }) => Ok(None),
         Err(other) => Err(server_error(other)),
     }
-}
-
-#[cfg(feature = "ssr")]
-fn current_device() -> Option<service::devices::Device> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<service::auth::Caller>().cloned())
-        .and_then(|caller| caller.device)
 }

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod appointments;
 pub mod catalog;
 pub mod intake;
+pub mod ratings;
 pub mod review;
 pub mod site;
 pub mod window;
@@ -16,6 +17,14 @@ const FIRST_HUNDRED: domain::paging::PageRequest = domain::paging::PageRequest {
     page: 1,
     page_size: domain::paging::MAX_PAGE_SIZE,
 };
+
+/// The hall device (kiosk, display, rating tablet) the request comes from, by its token.
+#[cfg(feature = "ssr")]
+fn current_device() -> Option<service::devices::Device> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<service::auth::Caller>().cloned())
+        .and_then(|caller| caller.device)
+}
 
 /// Unexpected failures are logged here, once, and reach the reader as 系统繁忙 with the request
 /// id to quote, as the API's envelope does.

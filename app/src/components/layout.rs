@@ -36,10 +36,11 @@ pub fn use_signed_in() -> SignedInResource {
 }
 
 /// Main navigation: label and target.
-const NAVIGATION: [(&str, &str); 4] = [
+const NAVIGATION: [(&str, &str); 5] = [
     ("办事服务", paths::CATALOG),
     ("我要预约", paths::BOOK),
     ("办件查询", paths::PROGRESS),
+    ("好差评", paths::RATINGS),
     ("我的", paths::ME),
 ];
 
@@ -52,6 +53,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         from_kiosk
             || path.starts_with("/kiosk/")
             || (path.starts_with("/halls/") && path.ends_with("/display"))
+            || path == paths::RATER
     };
     let site = expect_context::<SiteInfoResource>();
     let feedback = crate::forms::use_feedback();
@@ -151,9 +153,10 @@ fn Header() -> impl IntoView {
 }
 
 /// The staff's own navigation: the desk, not the citizen's services.
-const STAFF_NAVIGATION: [(&str, &str); 3] = [
+const STAFF_NAVIGATION: [(&str, &str); 4] = [
     ("工作台", paths::STAFF),
     ("窗口收件", paths::STAFF_WINDOW),
+    ("差评整改", paths::STAFF_RECTIFICATIONS),
     ("电子监察", paths::STAFF_SUPERVISION),
 ];
 

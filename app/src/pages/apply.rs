@@ -828,6 +828,13 @@ fn Receipt(
         {(view.state.allows(CaseAction::Withdraw) && view.part_of.is_none()).then(|| view! {
             <p><a class="button button--secondary" href=paths::action::WITHDRAW.at(&view.id)>"撤回申请"</a></p>
         })}
+        {domain::rating::case_rateable(view.state).then(|| view! {
+            <section class="panel" aria-labelledby="rating-heading">
+                <h2 id="rating-heading">"好差评"</h2>
+                <p>"欢迎对本次服务作出评价。评价自愿，不影响办理结果。"</p>
+                <p><a class="button button--secondary" href=paths::rate_case(&case_no)>"评价本次服务"</a></p>
+            </section>
+        })}
         <p><a href=paths::APPLICATIONS>"返回我的办件"</a></p>
     }
 }

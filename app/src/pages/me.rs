@@ -85,6 +85,7 @@ fn MyAccountView(account: MyAccount, feedback: FormFeedback, csrf: String) -> im
         <p class="actions">
             <a class="button button--secondary" href=paths::APPLICATIONS>"我的办件"</a>
             <a class="button button--secondary" href=paths::APPOINTMENTS>"我的预约"</a>
+            <a class="button button--secondary" href=paths::MY_RATINGS>"我的评价"</a>
         </p>
         <section aria-labelledby="profile-heading" class="panel">
             <h2 id="profile-heading">"个人档案（一人一档）"</h2>

@@ -59,6 +59,11 @@ fn TicketCard(ticket: TicketView, kiosk: Option<String>) -> impl IntoView {
                 <img src=paths::TICKET_QR.at(&ticket.id) width="120" height="120" alt="本排队号的二维码：用手机扫码随时查看叫号进度" />
                 <figcaption>"手机扫码，随时查看叫号进度"</figcaption>
             </figure>
+            // A booked ticket's holder may rate the visit on their phone; walk-ins rate at the
+            // window's tablet.
+            {(ticket.state == TicketState::Served && ticket.kind == domain::queue::TicketKind::Booked && kiosk.is_none()).then(|| view! {
+                <p><a class="button button--secondary" href=paths::rate_ticket(&ticket.id)>"评价本次服务"</a></p>
+            })}
             {kiosk.map(|hall| view! {
                 <div class="actions">
                     <super::guide::PrintButton what="排队号".to_string() />

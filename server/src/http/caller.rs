@@ -254,3 +254,36 @@ impl<S: Send + Sync> FromRequestParts<S> for DeviceOf {
             .ok_or_else(|| service::devices::NOT_A_DEVICE.into())
     }
 }
+
+/// Who gives a rating: a signed-in citizen (a cookie write carries its CSRF token), or, when no
+/// session is presented, the window's rating tablet by its device token.
+pub enum RaterOf {
+    Citizen(service::auth::Session),
+    Window(service::devices::Device),
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RaterOf {
+    type Rejection = crate::http::v1::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let caller = parts.extensions.get::<Caller>();
+        if let Some(caller) = caller
+            && caller.session.is_none()
+            && caller.refusal.is_none()
+            && let Some(device) = &caller.device
+        {
+            return Ok(Self::Window(device.clone()));
+        }
+        let CitizenWrite(session) = CitizenWrite::from_request_parts(parts, state).await?;
+        Ok(Self::Citizen(session))
+    }
+}
+
+impl RaterOf {
+    pub fn as_rater(&self) -> service::ratings::Rater<'_> {
+        match self {
+            Self::Citizen(session) => service::ratings::Rater::Citizen(session),
+            Self::Window(device) => service::ratings::Rater::Window(device),
+        }
+    }
+}

@@ -62,23 +62,6 @@ async fn device(app: &TestApp, admin: &str, kind: &str) -> String {
         .to_owned()
 }
 
-/// A request from a hall device.
-async fn from_device(
-    app: &TestApp,
-    method: &str,
-    uri: &str,
-    token: &str,
-    body: Option<Value>,
-) -> http::Response<Body> {
-    let request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("x-device-token", token)
-        .header("content-type", "application/json");
-    let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
-    app.send(request.body(body).unwrap()).await
-}
-
 async fn slots_come_from_the_halls_hours(backend: Backend) {
     let Some(app) = TestApp::seeded(backend).await else {
         return;
@@ -551,23 +534,23 @@ async fn check_in_calling_and_the_display(backend: Backend) {
         )
         .await;
     error_envelope(anonymous, 401, "device_required").await;
-    let wrong_kind = from_device(
-        &app,
-        "POST",
-        "/api/v1/halls/city/tickets",
-        &display,
-        Some(json!({ "zone": "social" })),
-    )
-    .await;
+    let wrong_kind = app
+        .from_device(
+            "POST",
+            "/api/v1/halls/city/tickets",
+            &display,
+            Some(json!({ "zone": "social" })),
+        )
+        .await;
     error_envelope(wrong_kind, 403, "device_forbidden").await;
-    let elsewhere = from_device(
-        &app,
-        "POST",
-        "/api/v1/halls/donghu/tickets",
-        &kiosk,
-        Some(json!({ "zone": "social" })),
-    )
-    .await;
+    let elsewhere = app
+        .from_device(
+            "POST",
+            "/api/v1/halls/donghu/tickets",
+            &kiosk,
+            Some(json!({ "zone": "social" })),
+        )
+        .await;
     error_envelope(elsewhere, 403, "device_forbidden").await;
     error_envelope(
         app.get("/api/v1/halls/city/board").await,
@@ -579,22 +562,21 @@ async fn check_in_calling_and_the_display(backend: Backend) {
     // Walk-ins are never refused: three of them before the booked people arrive.
     let mut walk_ins = Vec::new();
     for _ in 0..3 {
-        let response = from_device(
-            &app,
-            "POST",
-            "/api/v1/halls/city/tickets",
-            &kiosk,
-            Some(json!({ "zone": "social" })),
-        )
-        .await;
+        let response = app
+            .from_device(
+                "POST",
+                "/api/v1/halls/city/tickets",
+                &kiosk,
+                Some(json!({ "zone": "social" })),
+            )
+            .await;
         assert_eq!(response.status(), 201);
         walk_ins.push(body_json(response).await);
     }
     assert_eq!(walk_ins[0]["number"], "SA001");
     assert_eq!(walk_ins[2]["number"], "SA003");
     let error = error_envelope(
-        from_device(
-            &app,
+        app.from_device(
             "POST",
             "/api/v1/halls/city/tickets",
             &kiosk,
@@ -609,14 +591,14 @@ async fn check_in_calling_and_the_display(backend: Backend) {
 
     // Check-in opens 30 minutes before the slot.
     let code = by_code["booking_code"].as_str().unwrap();
-    let early = from_device(
-        &app,
-        "POST",
-        "/api/v1/halls/city/check-ins",
-        &kiosk,
-        Some(json!({ "booking_code": code })),
-    )
-    .await;
+    let early = app
+        .from_device(
+            "POST",
+            "/api/v1/halls/city/check-ins",
+            &kiosk,
+            Some(json!({ "booking_code": code })),
+        )
+        .await;
     let error = error_envelope(early, 409, "check_in_closed").await;
     assert!(
         error["message"]
@@ -625,35 +607,35 @@ async fn check_in_calling_and_the_display(backend: Backend) {
             .contains("2026-12-07 08:30")
     );
     app.clock.advance(time::Duration::minutes(35));
-    let checked = from_device(
-        &app,
-        "POST",
-        "/api/v1/halls/city/check-ins",
-        &kiosk,
-        Some(json!({ "booking_code": code.to_lowercase() })),
-    )
-    .await;
+    let checked = app
+        .from_device(
+            "POST",
+            "/api/v1/halls/city/check-ins",
+            &kiosk,
+            Some(json!({ "booking_code": code.to_lowercase() })),
+        )
+        .await;
     assert_eq!(checked.status(), 201, "{}", body_text(checked).await);
     let booked_ticket = body_json(checked).await;
     assert_eq!(booked_ticket["number"], "SB001");
     assert_eq!(booked_ticket["kind"], "booked");
-    let twice = from_device(
-        &app,
-        "POST",
-        "/api/v1/halls/city/check-ins",
-        &kiosk,
-        Some(json!({ "booking_code": code })),
-    )
-    .await;
+    let twice = app
+        .from_device(
+            "POST",
+            "/api/v1/halls/city/check-ins",
+            &kiosk,
+            Some(json!({ "booking_code": code })),
+        )
+        .await;
     error_envelope(twice, 409, "already_checked_in").await;
-    let unknown = from_device(
-        &app,
-        "POST",
-        "/api/v1/halls/city/check-ins",
-        &kiosk,
-        Some(json!({ "id_number": CITIZEN_ID })),
-    )
-    .await;
+    let unknown = app
+        .from_device(
+            "POST",
+            "/api/v1/halls/city/check-ins",
+            &kiosk,
+            Some(json!({ "id_number": CITIZEN_ID })),
+        )
+        .await;
     error_envelope(unknown, 422, "validation_failed").await;
 
     // On the phone: the code shown at the entrance, read from the display's board.
@@ -673,8 +655,11 @@ async fn check_in_calling_and_the_display(backend: Backend) {
             .unwrap()
             .contains("签到码")
     );
-    let board =
-        body_json(from_device(&app, "GET", "/api/v1/halls/city/board", &display, None).await).await;
+    let board = body_json(
+        app.from_device("GET", "/api/v1/halls/city/board", &display, None)
+            .await,
+    )
+    .await;
     let entrance = board["entrance_code"].as_str().unwrap();
     // Guessing from home runs into the attempt limit long before it could hit.
     let guesses = app.portal.auth_settings().attempts_per_address;
@@ -699,12 +684,14 @@ async fn check_in_calling_and_the_display(backend: Backend) {
     app.clock.advance(time::Duration::seconds(i64::from(
         app.portal.auth_settings().attempt_window_secs,
     )));
-    let entrance =
-        body_json(from_device(&app, "GET", "/api/v1/halls/city/board", &display, None).await).await
-            ["entrance_code"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+    let entrance = body_json(
+        app.from_device("GET", "/api/v1/halls/city/board", &display, None)
+            .await,
+    )
+    .await["entrance_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let entrance = entrance.as_str();
     let phone = app
         .call(
@@ -884,8 +871,11 @@ async fn check_in_calling_and_the_display(backend: Backend) {
     assert_eq!(next["number"], "SA001");
 
     // The display: each window's latest call and the waiting counts.
-    let board =
-        body_json(from_device(&app, "GET", "/api/v1/halls/city/board", &display, None).await).await;
+    let board = body_json(
+        app.from_device("GET", "/api/v1/halls/city/board", &display, None)
+            .await,
+    )
+    .await;
     let calls = board["calls"].as_array().unwrap();
     assert_eq!(calls[0]["window"], window);
     assert_eq!(calls[0]["number"], "SA001");
@@ -955,24 +945,24 @@ async fn walk_ins_never_starve_behind_bookings(backend: Backend) {
         );
     }
     app.clock.advance(time::Duration::minutes(40));
-    let walk_in = from_device(
-        &app,
-        "POST",
-        "/api/v1/halls/city/tickets",
-        &kiosk,
-        Some(json!({ "zone": "social" })),
-    )
-    .await;
-    assert_eq!(body_json(walk_in).await["number"], "SA001");
-    for code in &codes {
-        let response = from_device(
-            &app,
+    let walk_in = app
+        .from_device(
             "POST",
-            "/api/v1/halls/city/check-ins",
+            "/api/v1/halls/city/tickets",
             &kiosk,
-            Some(json!({ "booking_code": code })),
+            Some(json!({ "zone": "social" })),
         )
         .await;
+    assert_eq!(body_json(walk_in).await["number"], "SA001");
+    for code in &codes {
+        let response = app
+            .from_device(
+                "POST",
+                "/api/v1/halls/city/check-ins",
+                &kiosk,
+                Some(json!({ "booking_code": code })),
+            )
+            .await;
         assert_eq!(response.status(), 201);
     }
     app.clock.advance(time::Duration::minutes(25));

@@ -4,7 +4,7 @@
 //! 双随机; 容缺 commitments kept, or flagged and revoked after the grace period; 电子监察 and
 //! 催办. Each on SQLite and on PostgreSQL, with the portal's clock moved to the days that matter.
 
-use crate::common::cases::{fill_in, start, submit};
+use crate::common::cases::{accepted_case, call};
 use crate::common::{
     Auth, CITIZEN_PASSWORD, CITIZEN_PHONE, TestApp, body_json, body_text, error_envelope,
 };
@@ -39,22 +39,6 @@ async fn citizen_again(app: &TestApp) -> String {
     app.api_login(CITIZEN_PHONE, CITIZEN_PASSWORD).await
 }
 
-async fn call(
-    app: &TestApp,
-    method: &str,
-    url: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let response = app.call(method, url, Auth::Bearer(token), body).await;
-    let status = response.status().as_u16();
-    let text = body_text(response).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
 async fn clerk_at(app: &TestApp, hall: &str) -> Staff {
     let (username, secret) = app
         .enrolled_staff_at("clerk", &format!("clerk-{hall}"), hall, "social")
@@ -67,47 +51,6 @@ async fn approver(app: &TestApp, department: &str) -> Staff {
         .enrolled_approver(&format!("approver-{department}"), department)
         .await;
     Staff { username, secret }
-}
-
-/// A submitted case of `item_code` (or package), accepted by the clerk with every manual point
-/// checked and the given 容缺 deferrals.
-async fn accepted_case(
-    app: &TestApp,
-    citizen: &str,
-    clerk: &str,
-    what: Value,
-    deferrals: Value,
-) -> String {
-    let draft = start(app, citizen, what).await;
-    let filled = fill_in(app, citizen, &draft).await;
-    let case = submit(app, citizen, filled["id"].as_str().unwrap()).await;
-    let case_no = case["case_no"].as_str().unwrap().to_owned();
-    let url = format!("/api/v1/staff/applications/{case_no}");
-    let (status, view) = call(app, "GET", &url, clerk, None).await;
-    assert_eq!(status, 200, "{view}");
-    let deferred: Vec<&str> = deferrals
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    let checked: Vec<Value> = view["manual_points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| !deferred.contains(&p["material_code"].as_str().unwrap()))
-        .map(|p| p["id"].clone())
-        .collect();
-    let (status, accepted) = call(
-        app,
-        "POST",
-        &format!("{url}/accept"),
-        clerk,
-        Some(json!({ "checked": checked, "deferrals": deferrals })),
-    )
-    .await;
-    assert_eq!(status, 200, "{accepted}");
-    case_no
 }
 
 fn kinds(timeline: &Value) -> Vec<String> {

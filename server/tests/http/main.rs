@@ -16,6 +16,7 @@ mod api_contract;
 mod api_foundation;
 mod api_identity;
 mod api_intake;
+mod api_ratings;
 mod api_review;
 mod api_window;
 mod pages;

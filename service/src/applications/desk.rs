@@ -234,7 +234,12 @@ pub(super) async fn record_decision(
     add_event(tx, &application.id, kind, text, now, actor.as_deref()).await?;
     let informs = domain::event_codes::find(kind).is_some_and(|code| code.inform);
     debug_assert!(!informs || told.is_some(), "{kind} informs: say what");
-    if let Some(told) = told.filter(|_| informs) {
+    if let Some(mut told) = told.filter(|_| informs) {
+        if domain::rating::invites_rating(kind) {
+            // Offered once, with the decision; never asked again (严禁强制或干扰评价).
+            told.body
+                .push_str("欢迎在办件页对本次服务作出评价（好差评），评价与否不影响办理结果。");
+        }
         messages::send(
             tx,
             portal,

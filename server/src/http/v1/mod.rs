@@ -17,6 +17,7 @@ mod messages;
 mod openapi;
 mod progress;
 mod queue;
+mod ratings;
 mod review;
 mod staff;
 mod supervision;
@@ -120,6 +121,17 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(queue::start))
         .routes(routes!(queue::serve))
         .routes(routes!(devices::provision, devices::list))
+        .routes(routes!(ratings::rate))
+        .routes(routes!(ratings::mine))
+        .routes(routes!(ratings::re_rate))
+        .routes(routes!(ratings::stats))
+        .routes(routes!(ratings::queue))
+        .routes(routes!(ratings::read))
+        .routes(routes!(ratings::callback))
+        .routes(routes!(ratings::answer))
+        .routes(routes!(ratings::appeal))
+        .routes(routes!(ratings::review))
+        .routes(routes!(ratings::reveal_phone))
         .routes(routes!(applications::list_documents))
         .routes(routes!(applications::document_content))
         .merge(

@@ -49,7 +49,7 @@ impl utoipa::Modify for BearerAuth {
             "device",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 "X-Device-Token",
-                "管理员登记大厅设备（自助终端、叫号屏）时发放的设备令牌",
+                "管理员登记大厅设备（自助终端、叫号屏、窗口评价器）时发放的设备令牌",
             ))),
         );
     }

@@ -33,6 +33,7 @@ async fn activate(post: Posted<ActivateForm>) -> Response {
             let page = match device.kind {
                 DeviceKind::Kiosk => paths::KIOSK.at(&device.hall_id),
                 DeviceKind::Display => paths::HALL_DISPLAY.at(&device.hall_id),
+                DeviceKind::Rater => paths::RATER.to_owned(),
             };
             reply.bound_to_device(form.token.trim(), &page)
         }

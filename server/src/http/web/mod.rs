@@ -13,6 +13,7 @@ mod me;
 mod messages;
 mod progress;
 mod queue;
+mod ratings;
 mod review;
 mod staff;
 mod supervision;
@@ -38,4 +39,5 @@ pub fn routes() -> Router<AppState> {
         .merge(appointments::routes())
         .merge(queue::routes())
         .merge(devices::routes())
+        .merge(ratings::routes())
 }

@@ -105,3 +105,61 @@ pub async fn submit(app: &TestApp, token: &str, id: &str) -> Value {
     assert_eq!(response.status(), 201, "{}", body_text(response).await);
     body_json(response).await
 }
+
+/// A JSON call with a Bearer token: the status and the body (JSON, or the text as a string).
+pub async fn call(
+    app: &TestApp,
+    method: &str,
+    url: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let response = app.call(method, url, Auth::Bearer(token), body).await;
+    let status = response.status().as_u16();
+    let text = body_text(response).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// A submitted case of `item_code` (or package), accepted by the clerk with every manual point
+/// checked and the given 容缺 deferrals.
+pub async fn accepted_case(
+    app: &TestApp,
+    citizen: &str,
+    clerk: &str,
+    what: Value,
+    deferrals: Value,
+) -> String {
+    let draft = start(app, citizen, what).await;
+    let filled = fill_in(app, citizen, &draft).await;
+    let case = submit(app, citizen, filled["id"].as_str().unwrap()).await;
+    let case_no = case["case_no"].as_str().unwrap().to_owned();
+    let url = format!("/api/v1/staff/applications/{case_no}");
+    let (status, view) = call(app, "GET", &url, clerk, None).await;
+    assert_eq!(status, 200, "{view}");
+    let deferred: Vec<&str> = deferrals
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let checked: Vec<Value> = view["manual_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !deferred.contains(&p["material_code"].as_str().unwrap()))
+        .map(|p| p["id"].clone())
+        .collect();
+    let (status, accepted) = call(
+        app,
+        "POST",
+        &format!("{url}/accept"),
+        clerk,
+        Some(json!({ "checked": checked, "deferrals": deferrals })),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    case_no
+}

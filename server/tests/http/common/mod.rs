@@ -42,6 +42,18 @@ macro_rules! on_both_databases {
 }
 
 impl TestApp {
+    /// A request from a hall device.
+    /// A JSON request from a hall device.
+    pub async fn from_device(
+        &self,
+        method: &str,
+        uri: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> Response<Body> {
+        self.call(method, uri, Auth::Device(token), body).await
+    }
+
     /// The application exactly as served; `None` when PostgreSQL was knowingly skipped.
     pub async fn new(backend: Backend) -> Option<Self> {
         Self::with(backend, Config::default(), v1::routes()).await
@@ -147,6 +159,8 @@ pub enum Auth<'a> {
         token: &'a str,
         csrf: Option<&'a str>,
     },
+    /// A hall device's token (`X-Device-Token`).
+    Device(&'a str),
 }
 
 impl TestApp {
@@ -158,6 +172,18 @@ impl TestApp {
         auth: Auth<'_>,
         body: Option<serde_json::Value>,
     ) -> Response<Body> {
+        let request = self.request(method, uri, auth);
+        let request = match body {
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        };
+        self.send(request.unwrap()).await
+    }
+
+    /// A request under the given authentication, for headers of its own before the body.
+    pub fn request(&self, method: &str, uri: &str, auth: Auth<'_>) -> http::request::Builder {
         let mut request = Request::builder().method(method).uri(uri);
         match auth {
             Auth::Anonymous => {}
@@ -170,14 +196,9 @@ impl TestApp {
                     request = request.header("x-csrf-token", csrf);
                 }
             }
+            Auth::Device(token) => request = request.header("x-device-token", token),
         }
-        let request = match body {
-            Some(body) => request
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string())),
-            None => request.body(Body::empty()),
-        };
-        self.send(request.unwrap()).await
+        request
     }
 
     /// Registers the standard test citizen (phone [`CITIZEN_PHONE`]) and logs in through the API.
