@@ -1,5 +1,13 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { expectNoSeriousAxeViolations, staffLogIn, staffToken, waitForHydration } from "./helpers";
+import {
+  citizenLogIn,
+  expectNoSeriousAxeViolations,
+  fitsAPhone,
+  idNumber,
+  staffLogIn,
+  staffToken,
+  waitForHydration,
+} from "./helpers";
 
 // 预约 and 取号叫号 on Monday 2026-12-07 at 10:00: a citizen books the city hall's social zone
 // step by step, sees the booking in 我的预约, checks in at the hall's kiosk, demo clerk04 calls
@@ -11,15 +19,6 @@ test.describe.configure({ mode: "serial" });
 // Staff log in with one-time codes: a second login of the same person waits for the next step.
 test.setTimeout(180_000);
 
-const PHONE_SCREEN = { width: 360, height: 740 };
-
-/** A valid, made-up 公民身份号码 of someone born in the 1970s. */
-function idNumber() {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const body = `330106197${Math.floor(Math.random() * 10)}0815${String(Math.floor(Math.random() * 1000)).padStart(3, "0")}`;
-  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
-  return body + "10X98765432"[sum % 11];
-}
 
 async function newCitizen(request: APIRequestContext) {
   const phone = `135${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
@@ -29,14 +28,6 @@ async function newCitizen(request: APIRequestContext) {
   });
   expect(registered.status(), await registered.text()).toBe(201);
   return { phone, password };
-}
-
-async function citizenLogIn(page: Page, citizen: { phone: string; password: string }) {
-  await page.goto("/login");
-  await page.getByLabel("公民身份号码或手机号码").fill(citizen.phone);
-  await page.getByLabel("密码").fill(citizen.password);
-  await page.getByRole("button", { name: "登录", exact: true }).click();
-  await expect(page).toHaveURL(/\/me$/);
 }
 
 /** A kiosk or display token of the city hall, provisioned by admin02 through the API. */
@@ -57,20 +48,6 @@ async function deviceBrowser(browser: Browser, token: string, javaScriptEnabled:
   await page.getByLabel("设备令牌").fill(token);
   await page.getByRole("button", { name: "启用" }).click();
   return page;
-}
-
-/** The page, reloaded on a 360 px screen in both display modes, fits without sideways scrolling. */
-async function fitsAPhone(page: Page) {
-  const before = page.viewportSize();
-  await page.setViewportSize(PHONE_SCREEN);
-  for (const mode of ["standard", "elder"]) {
-    await page.context().addCookies([{ name: "display_mode", value: mode, url: page.url() }]);
-    await page.reload();
-    const by = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(by, `${page.url()} in ${mode} mode is ${by}px too wide`).toBeLessThanOrEqual(0);
-  }
-  await page.context().addCookies([{ name: "display_mode", value: "standard", url: page.url() }]);
-  if (before) await page.setViewportSize(before);
 }
 
 /**

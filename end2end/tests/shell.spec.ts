@@ -59,6 +59,7 @@ test.describe("without JavaScript", () => {
       "办事服务",
       "我要预约",
       "办件查询",
+      "好差评",
       "我的",
     ]);
     await expect(page.getByRole("link", { name: /个人办事/ })).toBeVisible();

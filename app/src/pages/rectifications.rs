@@ -111,7 +111,10 @@ fn Rectification(x: RectificationView, feedback: FormFeedback, csrf: String) -> 
         .is_for(FormName::RevealPhone)
         .then(|| feedback.revealed_phone.clone())
         .flatten();
+    // A step's form is gone once the step is taken: its confirmation shows at the top.
+    let confirmed = feedback.success.then(|| feedback.message.clone()).flatten();
     view! {
+        {confirmed.map(|message| view! { <p class="notice notice--success" role="status">{message}</p> })}
         <p class="lead">{x.subject.clone()}</p>
         <dl class="facts">
             <dt>"状态"</dt><dd>{x.state_label.clone()}</dd>

@@ -535,7 +535,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
         .await;
     error_envelope(anonymous, 401, "device_required").await;
     let wrong_kind = app
-        .from_device(
+        .device_call(
             "POST",
             "/api/v1/halls/city/tickets",
             &display,
@@ -544,7 +544,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
         .await;
     error_envelope(wrong_kind, 403, "device_forbidden").await;
     let elsewhere = app
-        .from_device(
+        .device_call(
             "POST",
             "/api/v1/halls/donghu/tickets",
             &kiosk,
@@ -563,7 +563,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
     let mut walk_ins = Vec::new();
     for _ in 0..3 {
         let response = app
-            .from_device(
+            .device_call(
                 "POST",
                 "/api/v1/halls/city/tickets",
                 &kiosk,
@@ -576,7 +576,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
     assert_eq!(walk_ins[0]["number"], "SA001");
     assert_eq!(walk_ins[2]["number"], "SA003");
     let error = error_envelope(
-        app.from_device(
+        app.device_call(
             "POST",
             "/api/v1/halls/city/tickets",
             &kiosk,
@@ -592,7 +592,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
     // Check-in opens 30 minutes before the slot.
     let code = by_code["booking_code"].as_str().unwrap();
     let early = app
-        .from_device(
+        .device_call(
             "POST",
             "/api/v1/halls/city/check-ins",
             &kiosk,
@@ -608,7 +608,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
     );
     app.clock.advance(time::Duration::minutes(35));
     let checked = app
-        .from_device(
+        .device_call(
             "POST",
             "/api/v1/halls/city/check-ins",
             &kiosk,
@@ -620,7 +620,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
     assert_eq!(booked_ticket["number"], "SB001");
     assert_eq!(booked_ticket["kind"], "booked");
     let twice = app
-        .from_device(
+        .device_call(
             "POST",
             "/api/v1/halls/city/check-ins",
             &kiosk,
@@ -629,7 +629,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
         .await;
     error_envelope(twice, 409, "already_checked_in").await;
     let unknown = app
-        .from_device(
+        .device_call(
             "POST",
             "/api/v1/halls/city/check-ins",
             &kiosk,
@@ -656,7 +656,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
             .contains("签到码")
     );
     let board = body_json(
-        app.from_device("GET", "/api/v1/halls/city/board", &display, None)
+        app.device_call("GET", "/api/v1/halls/city/board", &display, None)
             .await,
     )
     .await;
@@ -685,7 +685,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
         app.portal.auth_settings().attempt_window_secs,
     )));
     let entrance = body_json(
-        app.from_device("GET", "/api/v1/halls/city/board", &display, None)
+        app.device_call("GET", "/api/v1/halls/city/board", &display, None)
             .await,
     )
     .await["entrance_code"]
@@ -872,7 +872,7 @@ async fn check_in_calling_and_the_display(backend: Backend) {
 
     // The display: each window's latest call and the waiting counts.
     let board = body_json(
-        app.from_device("GET", "/api/v1/halls/city/board", &display, None)
+        app.device_call("GET", "/api/v1/halls/city/board", &display, None)
             .await,
     )
     .await;
@@ -946,7 +946,7 @@ async fn walk_ins_never_starve_behind_bookings(backend: Backend) {
     }
     app.clock.advance(time::Duration::minutes(40));
     let walk_in = app
-        .from_device(
+        .device_call(
             "POST",
             "/api/v1/halls/city/tickets",
             &kiosk,
@@ -956,7 +956,7 @@ async fn walk_ins_never_starve_behind_bookings(backend: Backend) {
     assert_eq!(body_json(walk_in).await["number"], "SA001");
     for code in &codes {
         let response = app
-            .from_device(
+            .device_call(
                 "POST",
                 "/api/v1/halls/city/check-ins",
                 &kiosk,

@@ -420,7 +420,7 @@ async fn a_window_rating_counts_until_a_review_excludes_it(backend: Backend) {
     let mut served = Vec::new();
     for _ in 0..2 {
         let ticket = body_json(
-            app.from_device(
+            app.device_call(
                 "POST",
                 "/api/v1/halls/city/tickets",
                 &kiosk,

@@ -44,7 +44,7 @@ macro_rules! on_both_databases {
 impl TestApp {
     /// A request from a hall device.
     /// A JSON request from a hall device.
-    pub async fn from_device(
+    pub async fn device_call(
         &self,
         method: &str,
         uri: &str,
