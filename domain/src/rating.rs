@@ -36,6 +36,8 @@ pub struct RatingRules {
     pub callback: Deadline,
     /// 整改 and the answer to the rater, counted from the 差评 (and again from a reopening).
     pub answer: Deadline,
+    /// Days the rater has to judge an answer; unjudged, the rectification then closes.
+    pub re_rate_days: u32,
 }
 
 /// A deadline on the working-day clock with its warning threshold.
@@ -161,6 +163,7 @@ impl Default for RatingRules {
                 working_days: 5,
                 warn_when_left: 1,
             },
+            re_rate_days: 10,
         }
     }
 }
@@ -205,7 +208,25 @@ impl RatingRules {
             if list.is_empty() {
                 problems.push(format!("ratings.{name} 至少要有一项评价指标"));
             }
+            let mut codes = std::collections::BTreeSet::new();
             for indicator in list {
+                if !codes.insert(&indicator.code) || indicator.code.contains('.') {
+                    problems.push(format!(
+                        "ratings.{name} 的指标代码“{}”重复或含有“.”",
+                        indicator.code
+                    ));
+                }
+                let mut reasons = std::collections::BTreeSet::new();
+                if indicator
+                    .reasons
+                    .iter()
+                    .any(|r| !reasons.insert(&r.code) || r.code.contains('.'))
+                {
+                    problems.push(format!(
+                        "ratings.{name} 的“{}”有重复或含有“.”的原因代码",
+                        indicator.label
+                    ));
+                }
                 if indicator.reasons.is_empty() {
                     problems.push(format!(
                         "ratings.{name} 的“{}”须列出差评原因",
@@ -1240,6 +1261,16 @@ mod tests {
         assert!(csv.starts_with("\u{feff}部门,名称,"));
         assert!(csv.contains("d,市民政局,3,1,66.7%,100%,0%\r\n"));
         assert!(csv.contains("合计,\"a,\"\"b\"\"\",3"));
+    }
+
+    #[test]
+    fn the_defaults_are_a_valid_configuration() {
+        assert_eq!(RatingRules::default().problems(), Vec::<String>::new());
+        let mut rules = RatingRules::default();
+        rules.levels.pop();
+        rules.hall_indicators[1].code = "efficiency".into();
+        rules.online_indicators[0].reasons[1].code = "too.slow".into();
+        assert_eq!(rules.problems().len(), 3, "{:?}", rules.problems());
     }
 
     #[test]

@@ -243,7 +243,7 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
 }
 
 /// Hourly housekeeping (draft expiry reminders, expired drafts, old idempotency keys, 容缺
-/// commitments). Every instance may run it: each step is idempotent.
+/// commitments, bookings, answered 差评 never re-rated). Every instance may run it: each step is idempotent.
 fn spawn_housekeeping(portal: service::Portal) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
@@ -270,6 +270,13 @@ fn spawn_housekeeping(portal: service::Portal) {
                 ),
                 Err(error) => {
                     tracing::error!(error = format!("{error:#}"), "booking housekeeping failed")
+                }
+            }
+            match service::ratings::sweep(&portal).await {
+                Ok(0) => {}
+                Ok(closed) => tracing::info!(closed, "housekeeping: rectifications not re-rated"),
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "rating housekeeping failed")
                 }
             }
         }

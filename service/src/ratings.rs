@@ -146,7 +146,8 @@ async fn case_target(portal: &Portal, session: &Session, case_no: &str) -> Resul
         channel: Channel::Online,
         application_id: Some(id),
         ticket_id: None,
-        rater: Some(owner),
+        // The person rating: the applicant, or the 经办人 acting for the business that filed.
+        rater: Some(citizen.citizen_id.clone()),
         subject: format!(
             "{}（办件编号 {}）",
             row.try_get::<String, _>("name")?,
@@ -234,6 +235,15 @@ async fn target_for(portal: &Portal, rater: &Rater<'_>, subject: &Subject) -> Re
                 return Err(Error::Forbidden {
                     code: "device_forbidden",
                     message: "本评价器只能评价本窗口办理的业务",
+                });
+            }
+            // The tablet rates only the visit it shows; earlier ones belong to their holders.
+            if target.finished.is_some() && last_served(portal, device).await? != target.ticket_id {
+                return Err(Error::Conflict {
+                    code: "not_current_ticket",
+                    message:
+                        "评价器只能评价本窗口刚办结的业务；预约取号的群众可在手机上的排队号页面评价"
+                            .into(),
                 });
             }
             Ok(target)
@@ -344,10 +354,12 @@ pub async fn rate(portal: &Portal, rater: Rater<'_>, request: RatingRequest) -> 
         Subject::Case(_) => Channel::Online,
         Subject::Ticket(_) => Channel::Hall,
     };
+    // Whose it is comes before what the form says: a device or a person it is not theirs to rate
+    // learns nothing about the form.
+    let target = target_for(portal, &rater, &subject).await?;
     let checked = request
         .check(rules(portal), channel)
         .map_err(Error::Invalid)?;
-    let target = target_for(portal, &rater, &subject).await?;
     check_open(portal, &target).await?;
     let source = match rater {
         Rater::Citizen(_) => Source::Citizen,
@@ -706,6 +718,19 @@ pub async fn re_rate(
         &text,
     )
     .await?;
+    if next == RectificationState::Closed {
+        let text = "评价人已对整改答复作出评价，整改办结。";
+        record(
+            &mut tx,
+            portal,
+            &rectification,
+            "closed",
+            "系统",
+            &actor,
+            text,
+        )
+        .await?;
+    }
     if let Some(due) = &reopen_due {
         let text = format!("评价人不满意，转督查考核部门复办，{due} 前再次答复。");
         record(
@@ -743,10 +768,13 @@ struct Stored {
     reopen_due: Option<Date>,
     appeal: Option<AppealState>,
     rater: Option<String>,
+    /// The clerk a hall rating names: never the handler of their own 差评.
+    rated_staff: Option<String>,
 }
 
 const RECTIFICATION_COLUMNS: &str = "x.id, x.rating_id, x.state, x.department_code, x.hall_id, \
-    x.zone, x.callback_due, x.answer_due, x.reopen_due, x.appeal, r.citizen_id";
+    x.zone, x.callback_due, x.answer_due, x.reopen_due, x.appeal, r.citizen_id, \
+    r.staff_id AS rated_staff";
 
 fn date_of(text: &str) -> Result<Date> {
     domain::form::parse_date(text).ok_or_else(|| anyhow::anyhow!("stored date {text}").into())
@@ -770,12 +798,17 @@ fn stored(row: &AnyRow) -> Result<Stored> {
             .try_get::<Option<String>, _>("appeal")?
             .and_then(|a| AppealState::parse(&a)),
         rater: row.try_get("citizen_id")?,
+        rated_staff: row.try_get("rated_staff")?,
     })
 }
 
 impl Stored {
-    /// Whether `staff`'s department or hall zone is the office responsible.
+    /// Whether `staff`'s department or hall zone is the office responsible, and `staff` is not
+    /// the clerk the rating is about (who must not call the rater back or appeal their own 差评).
     fn is_office_of(&self, staff: &StaffPrincipal) -> bool {
+        if self.rated_staff.as_deref() == Some(staff.staff_id.as_str()) {
+            return false;
+        }
         match (&staff.scope, staff.role) {
             (StaffScope::Department { department }, StaffRole::Approver) => {
                 self.department_code.as_deref() == Some(department)
@@ -1177,12 +1210,7 @@ pub async fn callback(
     )
     .await?;
     tx.commit().await?;
-    reread(portal, staff, id).await
-}
-
-async fn reread(portal: &Portal, staff: &StaffPrincipal, id: &str) -> Result<RectificationView> {
-    let stored = fetch(portal, staff, id).await?;
-    view_for(portal, staff, stored).await
+    rectification(portal, session, id).await
 }
 
 /// `POST /staff/rectifications/{id}/answer`: 整改 done and answered; the rater is told and asked
@@ -1273,7 +1301,7 @@ pub async fn answer(
         }
     }
     tx.commit().await?;
-    reread(portal, staff, id).await
+    rectification(portal, session, id).await
 }
 
 /// `POST /staff/rectifications/{id}/appeal`: the office contests the rating as false or
@@ -1317,7 +1345,7 @@ pub async fn appeal(
     )
     .await?;
     tx.commit().await?;
-    reread(portal, staff, id).await
+    rectification(portal, session, id).await
 }
 
 /// `POST /staff/rectifications/{id}/review` (复核): the rating stays, or is excluded from the
@@ -1370,7 +1398,7 @@ pub async fn review(
     )
     .await?;
     tx.commit().await?;
-    reread(portal, staff, id).await
+    rectification(portal, session, id).await
 }
 
 /// `POST /staff/rectifications/{id}/reveal-phone`: the rater's phone for the call-back, shown to
@@ -1391,6 +1419,18 @@ pub async fn reveal_phone(portal: &Portal, session: &Session, id: &str) -> Resul
     let purpose = "差评回访核实，查看联系电话";
     crate::staff::record_staff_view(portal, session, staff, &rater, "staff.view", purpose).await?;
     let mut tx = portal.db().begin_write().await?;
+    // Touching the row first orders this event after any step taken at the same moment.
+    let open = sqlx::query(
+        "UPDATE rectifications SET updated_at = $1 WHERE id = $2 \
+         AND state NOT IN ('closed', 'excluded') RETURNING id",
+    )
+    .bind(stamp(portal.now()))
+    .bind(&stored.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if open.is_none() {
+        return Err(not_now("这件差评已办结"));
+    }
     let actor = staff_actor(staff);
     let audited = session.principal.audit_actor();
     record(
@@ -1414,6 +1454,8 @@ pub struct StatsQuery {
     pub period: Option<String>,
     pub department: Option<String>,
     pub hall: Option<String>,
+    /// A hall zone (with `hall`): a zone's own figures.
+    pub zone: Option<String>,
     pub item_code: Option<String>,
 }
 
@@ -1447,9 +1489,10 @@ pub async fn stats(portal: &Portal, query: StatsQuery, paging: PageRequest) -> R
     errors.into_result().map_err(Error::Invalid)?;
     let (year, month) = parse_period(&period).expect("checked");
     let months = months_up_to(year, month, 12);
-    let (department, hall, item) = (
+    let (department, hall, zone, item) = (
         present(&query.department),
         present(&query.hall),
+        present(&query.zone),
         present(&query.item_code),
     );
     let mut filter = String::from("r.excluded = 0");
@@ -1461,6 +1504,7 @@ pub async fn stats(portal: &Portal, query: StatsQuery, paging: PageRequest) -> R
     for (clause, value) in [
         ("r.department_code", &department),
         ("r.hall_id", &hall),
+        ("r.zone", &zone),
         ("r.item_code", &item),
     ] {
         if let Some(value) = value {
@@ -1489,30 +1533,35 @@ pub async fn stats(portal: &Portal, query: StatsQuery, paging: PageRequest) -> R
         StatsGroup::Item => "r.item_code",
         StatsGroup::Month => "r.rated_month",
     };
-    let sql = format!(
-        "SELECT {key} AS key, COUNT(*) AS ratings, \
+    const COUNTS: &str = "COUNT(*) AS ratings, \
          SUM(CASE WHEN r.level >= 3 THEN 1 ELSE 0 END) AS satisfied, \
          SUM(CASE WHEN r.level <= 2 THEN 1 ELSE 0 END) AS bad, \
          SUM(COALESCE(x.callback_on_time, 0)) AS called_back, \
          SUM(COALESCE(x.answer_on_time, 0)) AS answered \
-         FROM ratings r LEFT JOIN rectifications x ON x.rating_id = r.id \
-         WHERE {filter} AND {key} IS NOT NULL GROUP BY {key}"
-    );
-    let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for value in &binds {
-        statement = statement.bind(value.clone());
-    }
+         FROM ratings r LEFT JOIN rectifications x ON x.rating_id = r.id";
+    let run = |sql: String| {
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in &binds {
+            statement = statement.bind(value.clone());
+        }
+        statement.fetch_all(portal.db().pool())
+    };
     let mut tallies: HashMap<String, Tally> = HashMap::new();
-    let mut summary = Tally::default();
-    for row in statement.fetch_all(portal.db().pool()).await? {
-        let tally = tally_of(&row)?;
-        summary.ratings += tally.ratings;
-        summary.satisfied += tally.satisfied;
-        summary.bad += tally.bad;
-        summary.called_back_on_time += tally.called_back_on_time;
-        summary.answered_on_time += tally.answered_on_time;
-        tallies.insert(row.try_get("key")?, tally);
+    let grouped = format!(
+        "SELECT {key} AS key, {COUNTS} WHERE {filter} AND {key} IS NOT NULL GROUP BY {key}"
+    );
+    for row in run(grouped).await? {
+        tallies.insert(row.try_get("key")?, tally_of(&row)?);
     }
+    // The total counts every rating under the filter, also those the grouping has no row for
+    // (online ratings have no hall, walk-in tickets no department).
+    let summary = match run(format!("SELECT {COUNTS} WHERE {filter}"))
+        .await?
+        .first()
+    {
+        Some(row) => tally_of(row)?,
+        None => Tally::default(),
+    };
     let names = names(portal, group).await?;
     let rows: Vec<StatsRow> = match group {
         StatsGroup::Month => months
@@ -1580,29 +1629,31 @@ async fn names(portal: &Portal, group: StatsGroup) -> Result<HashMap<String, Str
         .collect()
 }
 
-/// The ticket a window's rating tablet offers now: the one the window served last today, if it
-/// is not rated yet.
-pub async fn window_ticket(
-    portal: &Portal,
-    device: &Device,
-) -> Result<Option<(String, RatingOffer)>> {
-    if device.kind != DeviceKind::Rater {
-        return Err(devices::require(device, DeviceKind::Rater, &device.hall_id)
-            .map(|_| ())
-            .unwrap_err());
-    }
+/// The ticket the tablet's window served last today, if any.
+async fn last_served(portal: &Portal, device: &Device) -> Result<Option<String>> {
     let today = today_at(portal.now()).to_string();
     let row = sqlx::query(
         "SELECT id FROM queue_tickets WHERE hall_id = $1 AND window_no = $2 AND day = $3 \
-         AND state = 'served' ORDER BY finished_at DESC, id DESC LIMIT 1",
+         AND state = 'served' ORDER BY finished_at DESC, number DESC LIMIT 1",
     )
     .bind(&device.hall_id)
     .bind(device.window.map(i64::from))
     .bind(&today)
     .fetch_optional(portal.db().pool())
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let ticket: String = row.try_get("id")?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+/// The ticket a window's rating tablet offers now: the one the window served last today, if it
+/// is not rated yet.
+pub async fn window_ticket(
+    portal: &Portal,
+    device: &Device,
+) -> Result<Option<(String, RatingOffer)>> {
+    devices::require(device, DeviceKind::Rater, &device.hall_id)?;
+    let Some(ticket) = last_served(portal, device).await? else {
+        return Ok(None);
+    };
     let target = ticket_target(portal, &ticket).await?;
     let offer = offer_for(portal, &target).await?;
     Ok(offer.open.then_some((ticket, offer)))
@@ -1618,9 +1669,10 @@ pub async fn scope_stats(portal: &Portal, session: &Session) -> Result<RatingSta
             department: Some(department.clone()),
             ..StatsQuery::default()
         },
-        StaffScope::Zone { hall_id, .. } => StatsQuery {
+        StaffScope::Zone { hall_id, zone } => StatsQuery {
             group: Some("month".into()),
             hall: Some(hall_id.clone()),
+            zone: Some(zone.as_str().to_owned()),
             ..StatsQuery::default()
         },
         StaffScope::Platform => StatsQuery::default(),
@@ -1630,4 +1682,37 @@ pub async fn scope_stats(portal: &Portal, session: &Session) -> Result<RatingSta
         page_size: domain::paging::MAX_PAGE_SIZE,
     };
     stats(portal, query, paging).await
+}
+
+/// The hourly sweep: an answer its rater has not judged within `ratings.re_rate_days` closes
+/// the rectification. Safe on several instances: each close is conditional on the state.
+pub async fn sweep(portal: &Portal) -> Result<u64> {
+    let days = i64::from(rules(portal).re_rate_days);
+    let cutoff = stamp(portal.now() - time::Duration::days(days));
+    let due =
+        sqlx::query("SELECT id FROM rectifications WHERE state = 'answered' AND answered_at < $1")
+            .bind(&cutoff)
+            .fetch_all(portal.db().pool())
+            .await?;
+    let mut closed = 0;
+    for row in due {
+        let id: String = row.try_get("id")?;
+        let mut tx = portal.db().begin_write().await?;
+        let moved = sqlx::query(
+            "UPDATE rectifications SET state = 'closed', updated_at = $1 \
+             WHERE id = $2 AND state = 'answered' AND answered_at < $3 RETURNING id",
+        )
+        .bind(stamp(portal.now()))
+        .bind(&id)
+        .bind(&cutoff)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if moved.is_some() {
+            let text = format!("评价人 {days} 日内未对整改答复作出评价，整改办结。");
+            record(&mut tx, portal, &id, "closed", "系统", "system", &text).await?;
+            closed += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(closed)
 }

@@ -61,6 +61,7 @@ pub async fn load_rating_stats(
         period,
         department,
         hall,
+        zone: None,
         item_code: None,
     };
     match service::ratings::stats(&portal, query, super::FIRST_HUNDRED).await {

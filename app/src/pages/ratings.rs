@@ -414,6 +414,10 @@ fn RatingCard(rating: RatingView, csrf: String) -> impl IntoView {
                             view! { <label class="choice" for=label_for><input type="radio" id=id name="result" value=value />{label}</label> }
                         }).collect_view()}
                     </fieldset>
+                    <div class="field">
+                        <label for=format!("{group}-comment")>"意见（选填）"</label>
+                        <textarea id=format!("{group}-comment") name="comment" rows="2"></textarea>
+                    </div>
                     <button type="submit" class="button">"提交"</button>
                 </form>
             })}

@@ -272,6 +272,8 @@ impl<S: Send + Sync> FromRequestParts<S> for RaterOf {
             && caller.refusal.is_none()
             && let Some(device) = &caller.device
         {
+            // A kiosk or a display rates nothing: refused before the body is read.
+            service::devices::require(device, domain::device::DeviceKind::Rater, &device.hall_id)?;
             return Ok(Self::Window(device.clone()));
         }
         let CitizenWrite(session) = CitizenWrite::from_request_parts(parts, state).await?;

@@ -417,8 +417,8 @@ async fn a_window_rating_counts_until_a_review_excludes_it(backend: Backend) {
         .enrolled_staff_at("clerk", "clerk01", "city", "social")
         .await;
     let clerk = app.staff_token(&clerk, &secret).await;
-    let mut served = Vec::new();
-    for _ in 0..2 {
+    let serve_one = async |app: &TestApp| {
+        app.clock.advance(time::Duration::minutes(5));
         let ticket = body_json(
             app.device_call(
                 "POST",
@@ -431,7 +431,7 @@ async fn a_window_rating_counts_until_a_review_excludes_it(backend: Backend) {
         .await;
         let id = ticket["id"].as_str().unwrap().to_owned();
         let (status, _) = call(
-            &app,
+            app,
             "POST",
             "/api/v1/staff/queue/call-next",
             &clerk,
@@ -439,21 +439,19 @@ async fn a_window_rating_counts_until_a_review_excludes_it(backend: Backend) {
         )
         .await;
         assert_eq!(status, 200);
-        if served.is_empty() {
-            let (status, refused) = post_rating(
-                &app,
-                Auth::Device(&tablet),
-                "too-early",
-                &hall_rating(&id, 5, &[]),
-            )
-            .await;
-            assert_eq!(
-                (status, refused["error"]["code"].as_str()),
-                (409, Some("not_rateable_yet"))
-            );
-        }
+        let (status, refused) = post_rating(
+            app,
+            Auth::Device(&tablet),
+            "too-early",
+            &hall_rating(&id, 5, &[]),
+        )
+        .await;
+        assert_eq!(
+            (status, refused["error"]["code"].as_str()),
+            (409, Some("not_rateable_yet"))
+        );
         let (status, _) = call(
-            &app,
+            app,
             "POST",
             &format!("/api/v1/staff/queue/tickets/{id}/serve"),
             &clerk,
@@ -461,26 +459,28 @@ async fn a_window_rating_counts_until_a_review_excludes_it(backend: Backend) {
         )
         .await;
         assert_eq!(status, 200);
-        served.push(id);
-    }
+        id
+    };
+    let first = serve_one(&app).await;
 
-    // Only the window's own tablet; a walk-in's ticket is nobody's to rate on a phone.
-    let (status, _) = post_rating(
-        &app,
-        Auth::Device(&other_tablet),
-        "w6",
-        &hall_rating(&served[0], 1, &["attitude.rude"]),
-    )
-    .await;
+    // Only the window's own tablet, and no kiosk; a walk-in's ticket is nobody's to rate on a
+    // phone. Whose it is comes before the form.
+    let bad = hall_rating(&first, 1, &["attitude.rude", "efficiency.long_wait"]);
+    let (status, _) = post_rating(&app, Auth::Device(&other_tablet), "w6", &bad).await;
     assert_eq!(status, 403);
-    let citizen = app.citizen_token().await;
-    let (status, _) = post_rating(
+    let (status, refused) = post_rating(
         &app,
-        Auth::Bearer(&citizen),
-        "phone",
-        &hall_rating(&served[0], 1, &["attitude.rude"]),
+        Auth::Device(&kiosk),
+        "kiosk",
+        &json!({ "level": "x" }),
     )
     .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("device_forbidden"))
+    );
+    let citizen = app.citizen_token().await;
+    let (status, _) = post_rating(&app, Auth::Bearer(&citizen), "phone", &bad).await;
     assert_eq!(status, 404);
     let (status, error) = post_rating(
         &app,
@@ -492,7 +492,6 @@ async fn a_window_rating_counts_until_a_review_excludes_it(backend: Backend) {
     assert_eq!(status, 422, "{error}");
 
     // Two presses on the tablet at once: one rating.
-    let bad = hall_rating(&served[0], 1, &["attitude.rude", "efficiency.long_wait"]);
     let (a, b) = tokio::join!(
         post_rating(&app, Auth::Device(&tablet), "t-1", &bad),
         post_rating(&app, Auth::Device(&tablet), "t-2", &bad),
@@ -500,11 +499,20 @@ async fn a_window_rating_counts_until_a_review_excludes_it(backend: Backend) {
     let mut statuses = [a.0, b.0];
     statuses.sort();
     assert_eq!(statuses, [201, 409], "{a:?} {b:?}");
+
+    // Once the window served the next person, the tablet rates only that visit.
+    let second = serve_one(&app).await;
+    let late = hall_rating(&first, 5, &[]);
+    let (status, refused) = post_rating(&app, Auth::Device(&tablet), "late", &late).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (409, Some("not_current_ticket"))
+    );
     let (status, good) = post_rating(
         &app,
         Auth::Device(&tablet),
         "t-3",
-        &hall_rating(&served[1], 5, &[]),
+        &hall_rating(&second, 5, &[]),
     )
     .await;
     assert_eq!(status, 201, "{good}");
@@ -524,8 +532,24 @@ async fn a_window_rating_counts_until_a_review_excludes_it(backend: Backend) {
         "{figures}"
     );
     assert_eq!(row["satisfaction_rate"], 0.5);
+    let by_department = stats(&app, "period=2026-12").await;
+    assert_eq!(
+        (
+            by_department["total"].as_u64(),
+            by_department["summary"]["ratings"].as_u64()
+        ),
+        (Some(0), Some(2)),
+        "walk-ins have no department, but the total counts them: {by_department}"
+    );
 
-    // The zone's clerk handles it; nobody to call; the zone appeals, the supervisor excludes.
+    // The rated clerk does not handle their own 差评; a colleague of the zone does.
+    let (_, own) = call(&app, "GET", "/api/v1/staff/rectifications", &clerk, None).await;
+    assert_eq!(own["total"], 0, "{own}");
+    let (colleague, secret) = app
+        .enrolled_staff_at("clerk", "clerk02", "city", "social")
+        .await;
+    let clerk = app.staff_token(&colleague, &secret).await;
+    // Nobody to call; the zone appeals, the supervisor excludes.
     let (_, queue) = call(&app, "GET", "/api/v1/staff/rectifications", &clerk, None).await;
     assert_eq!(queue["total"], 1, "{queue}");
     let rectification = format!(
@@ -648,7 +672,83 @@ async fn a_window_rating_counts_until_a_review_excludes_it(backend: Backend) {
     );
 }
 
+async fn an_answer_never_judged_closes_after_the_re_rating_period(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    set_clock(&app, datetime!(2026-12-07 09:00 +8));
+    let citizen = app.citizen_token().await;
+    let (clerk, secret) = app
+        .enrolled_staff_at("clerk", "clerk-city", "city", "social")
+        .await;
+    let clerk = app.staff_token(&clerk, &secret).await;
+    let (gaj_name, gaj_secret) = app.enrolled_approver("approver-gaj", "gaj").await;
+    let gaj = app.staff_token(&gaj_name, &gaj_secret).await;
+    let case_no = accepted_case(
+        &app,
+        &citizen,
+        &clerk,
+        json!({ "item_code": HOUSEHOLD_REGISTRATION }),
+        json!({}),
+    )
+    .await;
+    let url = format!("/api/v1/staff/applications/{case_no}");
+    call(&app, "POST", &format!("{url}/start-review"), &gaj, None).await;
+    let decision = json!({ "outcome": "approve", "reasons": "材料齐全", "legal_basis": "《中华人民共和国户口登记条例》第七条" });
+    let (status, _) = call(&app, "POST", &format!("{url}/decide"), &gaj, Some(decision)).await;
+    assert_eq!(status, 200);
+    let bad = online_rating(&case_no, 1, &["convenience.extra_trips"]);
+    let (status, rating) = post_rating(&app, Auth::Bearer(&citizen), "r", &bad).await;
+    assert_eq!(status, 201, "{rating}");
+    let (_, queue) = call(&app, "GET", "/api/v1/staff/rectifications", &gaj, None).await;
+    let rectification = format!(
+        "/api/v1/staff/rectifications/{}",
+        queue["items"][0]["id"].as_str().unwrap()
+    );
+    for (step, body) in [
+        ("callback", json!({ "result": "已联系" })),
+        ("answer", json!({ "answer": "已增加预约提醒" })),
+    ] {
+        let (status, view) = call(
+            &app,
+            "POST",
+            &format!("{rectification}/{step}"),
+            &gaj,
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, 200, "{view}");
+    }
+    // Nine days on nothing closes; past the ten-day period the sweep closes it, once.
+    set_clock(&app, datetime!(2026-12-16 10:00 +8));
+    assert_eq!(service::ratings::sweep(&app.portal).await.unwrap(), 0);
+    set_clock(&app, datetime!(2026-12-17 10:00 +8));
+    assert_eq!(service::ratings::sweep(&app.portal).await.unwrap(), 1);
+    assert_eq!(service::ratings::sweep(&app.portal).await.unwrap(), 0);
+    let gaj = app.staff_token(&gaj_name, &gaj_secret).await;
+    let (_, view) = call(&app, "GET", &rectification, &gaj, None).await;
+    assert_eq!(view["state"], "closed", "{view}");
+    assert!(
+        view["events"].as_array().unwrap().last().unwrap()["text"]
+            .as_str()
+            .unwrap()
+            .contains("未对整改答复作出评价")
+    );
+    let citizen = app.api_login(CITIZEN_PHONE, CITIZEN_PASSWORD).await;
+    let re_rate = format!("/api/v1/ratings/{}/re-rate", rating["id"].as_str().unwrap());
+    let (status, _) = call(
+        &app,
+        "POST",
+        &re_rate,
+        &citizen,
+        Some(json!({ "result": "satisfied" })),
+    )
+    .await;
+    assert_eq!(status, 409);
+}
+
 on_both_databases!(
     a_bad_rating_is_called_back_answered_re_rated_and_reopened_once,
     a_window_rating_counts_until_a_review_excludes_it,
+    an_answer_never_judged_closes_after_the_re_rating_period,
 );

@@ -106,6 +106,8 @@ pub struct StatsParams {
     pub department: Option<String>,
     /// 大厅编号
     pub hall: Option<String>,
+    /// 分区（与 hall 同用）：economic、construction、social、real_estate
+    pub zone: Option<String>,
     /// 事项实施编码
     pub item_code: Option<String>,
     /// json（默认）或 csv（全部行，不分页）
@@ -156,6 +158,7 @@ pub async fn stats(
         period: params.period,
         department: params.department,
         hall: params.hall,
+        zone: params.zone,
         item_code: params.item_code,
     };
     let stats = ratings::stats(&state.portal, query, paging).await?;

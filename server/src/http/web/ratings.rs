@@ -166,7 +166,7 @@ macro_rules! text_form {
     };
 }
 
-text_form!(ReRateForm, FormName::ReRate, result);
+text_form!(ReRateForm, FormName::ReRate, result, comment);
 text_form!(CallbackForm, FormName::RectificationCallback, result);
 text_form!(AnswerForm, FormName::RectificationAnswer, answer);
 text_form!(AppealForm, FormName::RectificationAppeal, reason, evidence);
@@ -186,7 +186,7 @@ async fn re_rate(Path(id): Path<String>, post: SignedIn<ReRateForm>) -> Response
     } = post;
     let request = ReRateRequest {
         result: form.result,
-        comment: None,
+        comment: Some(form.comment),
     };
     match ratings::re_rate(reply.portal(), &session, &id, request).await {
         Ok(_) => reply.confirm("已收到您对整改答复的评价。").await,
