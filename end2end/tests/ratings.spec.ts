@@ -13,8 +13,8 @@ import {
 // approver05 of 公安局 (through the API), is rated 不满意 with a reason on the case page; the
 // approver calls back and answers on the workbench; the citizen re-rates the answer; the public
 // 好差评 page counts one more 差评. Once with plain pages, once with JavaScript. Then the window's
-// rating tablet (provisioned by demo admin03) is used by keyboard only. The journeys share the
-// staff's authenticators: serial.
+// rating tablet (provisioned by demo admin03) at demo clerk06's window is used by keyboard only.
+// The journeys share the staff's authenticators: serial.
 
 test.describe.configure({ mode: "serial" });
 test.setTimeout(180_000);
@@ -131,12 +131,12 @@ test("the window's rating tablet, by keyboard only", async ({ browser, page, req
   const provision = async (kind: string, window?: number) => {
     const created = await request.post("/api/v1/staff/devices", {
       headers: admin,
-      data: { hall_id: "city", kind, label: "社会事务区 7 号窗口", window },
+      data: { hall_id: "city", kind, label: "经济类 12 号窗口", window },
     });
     expect(created.status(), await created.text()).toBe(201);
     return (await created.json()).token as string;
   };
-  const [kiosk, tablet] = [await provision("kiosk"), await provision("rater", 7)];
+  const [kiosk, tablet] = [await provision("kiosk"), await provision("rater", 12)];
   const context = await browser.newContext();
   const rater = await context.newPage();
   await rater.goto("/devices/activate");
@@ -146,14 +146,14 @@ test("the window's rating tablet, by keyboard only", async ({ browser, page, req
   await expect(rater.getByText("请在窗口办结业务后，对本次服务作出评价。")).toBeVisible();
   await expect(rater.getByRole("navigation")).toHaveCount(0);
 
-  // A walk-in is served at window 7.
+  // A walk-in is served at window 12 of the economic zone, which no other journey calls to.
   const ticket = await request.post("/api/v1/halls/city/tickets", {
     headers: { "X-Device-Token": kiosk },
-    data: { zone: "social" },
+    data: { zone: "economic" },
   });
   expect(ticket.status()).toBe(201);
-  const clerk = await staffToken(page, request, "clerk05");
-  const called = await request.post("/api/v1/staff/queue/call-next", { headers: clerk, data: { window: 7 } });
+  const clerk = await staffToken(page, request, "clerk06");
+  const called = await request.post("/api/v1/staff/queue/call-next", { headers: clerk, data: { window: 12 } });
   expect(called.status(), await called.text()).toBe(200);
   const id = (await called.json()).id;
   expect((await request.post(`/api/v1/staff/queue/tickets/${id}/serve`, { headers: clerk, data: {} })).status()).toBe(200);
