@@ -747,7 +747,97 @@ async fn an_answer_never_judged_closes_after_the_re_rating_period(backend: Backe
     assert_eq!(status, 409);
 }
 
+/// What a mini-program may get wrong, answered with the envelope and a message people can read:
+/// who first, then the body's type, syntax, size and content.
+async fn bad_rating_requests_are_answered_in_order(backend: Backend) {
+    let Some(app) = TestApp::seeded(backend).await else {
+        return;
+    };
+    let raw = |auth: Auth<'_>, content_type: &str, body: Vec<u8>| {
+        let request = app
+            .request("POST", "/api/v1/ratings", auth)
+            .header("content-type", content_type);
+        app.send(request.body(body.into()).unwrap())
+    };
+    error_envelope(
+        raw(
+            Auth::Anonymous,
+            "application/json",
+            b"{\"level\": 9}".to_vec(),
+        )
+        .await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    let citizen = app.citizen_token().await;
+    error_envelope(
+        raw(Auth::Bearer(&citizen), "text/plain", b"x".to_vec()).await,
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+    error_envelope(
+        raw(
+            Auth::Bearer(&citizen),
+            "application/json",
+            b"{\"level\":".to_vec(),
+        )
+        .await,
+        400,
+        "malformed_json",
+    )
+    .await;
+    let huge = format!("{{\"comment\": \"{}\"}}", "评".repeat(2_000_000));
+    let response = raw(
+        Auth::Bearer(&citizen),
+        "application/json",
+        huge.into_bytes(),
+    )
+    .await;
+    assert_eq!(response.status(), 413);
+    let error = error_envelope(
+        raw(
+            Auth::Bearer(&citizen),
+            "application/json",
+            b"{\"level\": 3}".to_vec(),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert!(error["fields"]["case_no"].is_array(), "{error}");
+    assert!(
+        !error["message"].as_str().unwrap().contains("case_no"),
+        "no field names in what people read"
+    );
+    let (status, _) = call(
+        &app,
+        "POST",
+        "/api/v1/ratings/nope/re-rate",
+        &citizen,
+        Some(json!({ "result": "satisfied" })),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = call(&app, "GET", "/api/v1/staff/rectifications", &citizen, None).await;
+    assert_eq!(status, 403, "citizens have no rectification queue");
+    let error = error_envelope(
+        app.get("/api/v1/ratings/stats?page_size=500&format=xml")
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert!(
+        error["fields"]["page_size"].is_array() || error["fields"]["format"].is_array(),
+        "{error}"
+    );
+}
+
 on_both_databases!(
+    bad_rating_requests_are_answered_in_order,
     a_bad_rating_is_called_back_answered_re_rated_and_reopened_once,
     a_window_rating_counts_until_a_review_excludes_it,
     an_answer_never_judged_closes_after_the_re_rating_period,
