@@ -875,6 +875,22 @@ impl Stored {
     }
 }
 
+/// A staff member's step on the rectification's timeline (masked, with the role) and in the
+/// audit log (by account).
+async fn staff_step(
+    tx: &mut Transaction<'static, Any>,
+    portal: &Portal,
+    session: &Session,
+    staff: &StaffPrincipal,
+    rectification: &str,
+    kind: &str,
+    text: &str,
+) -> Result<()> {
+    let actor = staff_actor(staff);
+    let audited = session.principal.audit_actor();
+    record(tx, portal, rectification, kind, &actor, &audited, text).await
+}
+
 fn staff_actor(staff: &StaffPrincipal) -> String {
     format!("{} {}", staff.role.label(), staff.name.masked())
 }
@@ -1198,14 +1214,13 @@ pub async fn callback(
         "（已超过回访时限）"
     };
     let text = format!("已回访核实{late}：{result}");
-    let actor = staff_actor(staff);
-    record(
+    staff_step(
         &mut tx,
         portal,
+        session,
+        staff,
         &stored.id,
         "called_back",
-        &actor,
-        &session.principal.audit_actor(),
         &text,
     )
     .await?;
@@ -1253,15 +1268,8 @@ pub async fn answer(
         ""
     };
     let text = format!("整改答复{late}：{answer}");
-    let actor = staff_actor(staff);
-    record(
-        &mut tx,
-        portal,
-        &stored.id,
-        "answered",
-        &actor,
-        &session.principal.audit_actor(),
-        &text,
+    staff_step(
+        &mut tx, portal, session, staff, &stored.id, "answered", &text,
     )
     .await?;
     match &stored.rater {
@@ -1333,15 +1341,8 @@ pub async fn appeal(
         return Err(not_now("这件差评已经申诉过，或已办结"));
     }
     let text = format!("申诉：{reason}。佐证材料：{evidence}");
-    let actor = staff_actor(staff);
-    record(
-        &mut tx,
-        portal,
-        &stored.id,
-        "appealed",
-        &actor,
-        &session.principal.audit_actor(),
-        &text,
+    staff_step(
+        &mut tx, portal, session, staff, &stored.id, "appealed", &text,
     )
     .await?;
     tx.commit().await?;
@@ -1386,15 +1387,8 @@ pub async fn review(
         AppealState::Excluded => format!("复核认定为不实或恶意评价，剔除出统计：{reason}"),
         _ => format!("复核维持评价：{reason}"),
     };
-    let actor = staff_actor(staff);
-    record(
-        &mut tx,
-        portal,
-        &stored.id,
-        "reviewed",
-        &actor,
-        &session.principal.audit_actor(),
-        &text,
+    staff_step(
+        &mut tx, portal, session, staff, &stored.id, "reviewed", &text,
     )
     .await?;
     tx.commit().await?;
@@ -1431,15 +1425,13 @@ pub async fn reveal_phone(portal: &Portal, session: &Session, id: &str) -> Resul
     if open.is_none() {
         return Err(not_now("这件差评已办结"));
     }
-    let actor = staff_actor(staff);
-    let audited = session.principal.audit_actor();
-    record(
+    staff_step(
         &mut tx,
         portal,
+        session,
+        staff,
         &stored.id,
         "phone_revealed",
-        &actor,
-        &audited,
         purpose,
     )
     .await?;
