@@ -70,7 +70,10 @@ async function loop(browser: Browser, request: APIRequestContext, javaScriptEnab
   await page.getByRole("button", { name: "提交评价" }).click();
   await expect(page).toHaveURL(/\/me\/ratings$/);
   await expect(page.getByText("待回访")).toBeVisible();
-  if (javaScriptEnabled) await expectNoSeriousAxeViolations(page);
+  if (javaScriptEnabled) {
+    await expectNoSeriousAxeViolations(page);
+    await fitsAPhone(page);
+  }
   expect(await publishedBadOfGaj(page)).toBe(before + 1);
 
   // approver05 calls back and answers on the workbench.
@@ -78,6 +81,7 @@ async function loop(browser: Browser, request: APIRequestContext, javaScriptEnab
   const staff = await staffContext.newPage();
   await staffLogIn(staff, "approver05");
   await staff.goto("/staff/rectifications");
+  if (javaScriptEnabled) await expectNoSeriousAxeViolations(staff);
   await staff.getByRole("link", { name: new RegExp(citizen.caseNo) }).click();
   if (javaScriptEnabled) {
     await waitForHydration(staff);
@@ -95,6 +99,10 @@ async function loop(browser: Browser, request: APIRequestContext, javaScriptEnab
   await staff.getByRole("button", { name: "提交整改答复" }).click();
   await expect(staff.getByText("整改答复已发送给评价人。")).toBeVisible();
   await expect(staff.getByRole("region", { name: "办理过程" })).toContainText("整改答复");
+  if (javaScriptEnabled) {
+    await staff.goto("/staff/rectifications?state=all");
+    await fitsAPhone(staff);
+  }
 
   // The citizen reads the answer and is satisfied: the loop closes.
   await page.goto("/me/ratings");
