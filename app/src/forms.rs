@@ -23,6 +23,7 @@ pub enum FormName {
     Register,
     RegisterBusiness,
     Totp,
+    InitialPassword,
     Profile,
     Password,
     Reveal,
@@ -78,6 +79,7 @@ impl FormName {
             Self::Register => "register",
             Self::RegisterBusiness => "register_business",
             Self::Totp => "totp",
+            Self::InitialPassword => "initial_password",
             Self::Profile => "profile",
             Self::Password => "password",
             Self::Reveal => "reveal",
@@ -135,7 +137,7 @@ impl FormName {
             Self::StaffLogin => paths::STAFF_LOGIN.into(),
             Self::Register => paths::REGISTER.into(),
             Self::RegisterBusiness => paths::REGISTER_BUSINESS.into(),
-            Self::Totp => paths::STAFF_TOTP.into(),
+            Self::Totp | Self::InitialPassword => paths::STAFF_TOTP.into(),
             Self::Profile
             | Self::Password
             | Self::Reveal

@@ -200,6 +200,8 @@ pub mod action {
     pub const REGISTER_BUSINESS: &str = "/register/business";
     pub const STAFF_LOGIN: &str = "/staff/login";
     pub const STAFF_TOTP: &str = "/staff/totp";
+    /// The one-time initial password replaced at first login, before enrolment.
+    pub const STAFF_INITIAL_PASSWORD: &str = "/staff/password";
     /// The authenticator enrolment's QR code (SVG).
     pub const TOTP_QR: &str = "/staff/totp/qr.svg";
     pub const PROFILE: &str = "/me/profile";

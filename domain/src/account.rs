@@ -81,8 +81,8 @@ impl CitizenSignup {
     }
 }
 
-/// What a business registration carries: the company and the citizen who registers it, who
-/// becomes its first, administrating 经办人.
+/// What a business registration carries: the company alone. The signed-in citizen who sends it
+/// becomes its first, administrating 经办人, so no password travels in it.
 #[derive(Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BusinessSignup {
@@ -91,20 +91,16 @@ pub struct BusinessSignup {
     pub org_name: String,
     /// 法定代表人.
     pub legal_rep_name: String,
-    /// The registering 经办人. If this ID number already has an account, the password must be
-    /// that account's password.
-    pub agent: CitizenSignup,
 }
 
 pub struct ValidBusinessSignup {
     pub credit_code: CreditCode,
     pub org_name: String,
     pub legal_rep_name: PersonName,
-    pub agent: ValidCitizenSignup,
 }
 
 impl BusinessSignup {
-    pub fn validate(&self, today: Date) -> Result<ValidBusinessSignup, FieldErrors> {
+    pub fn validate(&self) -> Result<ValidBusinessSignup, FieldErrors> {
         let mut errors = FieldErrors::new();
         let credit_code = required(&self.credit_code, "请填写统一社会信用代码")
             .and_then(|text| CreditCode::parse(text).map_err(|e| e.to_string()))
@@ -117,20 +113,12 @@ impl BusinessSignup {
             .and_then(|text| PersonName::parse(text).map_err(str::to_owned))
             .map_err(|message| errors.add("legal_rep_name", message))
             .ok();
-        let agent = self
-            .agent
-            .validate(today, "agent.")
-            .map_err(|agent_errors| errors.merge(agent_errors))
-            .ok();
-        match (credit_code, org_name, legal_rep_name, agent) {
-            (Some(credit_code), Some(org_name), Some(legal_rep_name), Some(agent)) => {
-                Ok(ValidBusinessSignup {
-                    credit_code,
-                    org_name,
-                    legal_rep_name,
-                    agent,
-                })
-            }
+        match (credit_code, org_name, legal_rep_name) {
+            (Some(credit_code), Some(org_name), Some(legal_rep_name)) => Ok(ValidBusinessSignup {
+                credit_code,
+                org_name,
+                legal_rep_name,
+            }),
             _ => Err(errors),
         }
     }
@@ -717,22 +705,21 @@ mod tests {
     }
 
     #[test]
-    fn business_signup_names_agent_fields_with_a_prefix() {
+    fn business_signup_names_every_wrong_field() {
         let signup = BusinessSignup {
+            credit_code: "91350100M000100Y44".into(),
+            org_name: "某".into(),
+            legal_rep_name: String::new(),
+        };
+        let errors = signup.validate().err().expect("invalid");
+        let fields: Vec<&str> = errors.iter().map(|(field, _)| field).collect();
+        assert_eq!(fields, ["credit_code", "legal_rep_name", "org_name"]);
+        let valid = BusinessSignup {
             credit_code: "91350100M000100Y43".into(),
             org_name: "某某科技有限公司".into(),
             legal_rep_name: "李四".into(),
-            agent: CitizenSignup {
-                phone: String::new(),
-                ..citizen()
-            },
         };
-        let errors = signup.validate(TODAY).err().expect("invalid");
-        assert_eq!(
-            errors.get("agent.phone"),
-            Some(&["请填写手机号码".to_string()][..])
-        );
-        assert!(errors.get("credit_code").is_none());
+        assert!(valid.validate().is_ok());
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub mod password;
 pub mod prereview;
 pub mod queue;
 pub mod rating;
+pub mod return_path;
 pub mod review;
 pub mod search;
 pub mod site;

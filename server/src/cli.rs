@@ -243,7 +243,8 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
 }
 
 /// Hourly housekeeping (draft expiry reminders, expired drafts, old idempotency keys, 容缺
-/// commitments, bookings, answered 差评 never re-rated). Every instance may run it: each step is idempotent.
+/// commitments, bookings, answered 差评 never re-rated, finished login throttles). Every instance
+/// may run it: each step is idempotent.
 fn spawn_housekeeping(portal: service::Portal) {
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
@@ -277,6 +278,13 @@ fn spawn_housekeeping(portal: service::Portal) {
                 Ok(closed) => tracing::info!(closed, "housekeeping: rectifications not re-rated"),
                 Err(error) => {
                     tracing::error!(error = format!("{error:#}"), "rating housekeeping failed")
+                }
+            }
+            match service::auth::purge_throttles(&portal).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "housekeeping: finished login throttles"),
+                Err(error) => {
+                    tracing::error!(error = format!("{error:#}"), "throttle housekeeping failed")
                 }
             }
         }

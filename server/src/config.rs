@@ -89,6 +89,10 @@ pub struct HttpConfig {
     pub https: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// How many proxies of ours stand in front of the portal (load balancer, nginx …). Each
+    /// appends the address it received from to `X-Forwarded-For`, so the client is the entry
+    /// this many places from the right; anything further left the client wrote itself.
+    pub trusted_proxy_hops: usize,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -122,6 +126,7 @@ impl Default for Config {
                 shutdown_grace_secs: 20,
                 https: false,
                 trust_forwarded_for: false,
+                trusted_proxy_hops: 1,
             },
             log: LogConfig {
                 format: LogFormat::Pretty,

@@ -3,9 +3,7 @@
 //! looked at their data.
 
 use crate::audit::{self, NewEntry};
-use crate::auth::{
-    self, Session, hash_password, random_token, session::person_name, verify_password,
-};
+use crate::auth::{self, Session, hash_password, random_token, session::person_name};
 use crate::clock::{stamp, stored_instant, today_at};
 use crate::{Error, Portal, Result};
 use domain::account::{
@@ -42,53 +40,29 @@ pub(crate) async fn register_citizen_unthrottled(
     Ok(id)
 }
 
-/// Registers a business with its first, administrating 经办人. An agent who already has an
-/// account proves it with that account's password; otherwise the account is created too.
+/// Registers a business; the signed-in citizen who asks becomes its first, administrating
+/// 经办人. (Naming someone else by ID number and password would check that password outside
+/// the login lockout.) Returns the new business's id.
 pub async fn register_business(
     portal: &Portal,
+    session: &Session,
     signup: &BusinessSignup,
     address: &str,
 ) -> Result<String> {
+    let agent_id = session.require_citizen()?.citizen_id.clone();
     auth::throttle(portal, "register", address).await?;
-    register_business_unthrottled(portal, signup).await
+    register_business_unthrottled(portal, &agent_id, signup).await
 }
 
 /// [`register_business`] without the per-address limit, for seeding.
 pub(crate) async fn register_business_unthrottled(
     portal: &Portal,
+    agent_id: &str,
     signup: &BusinessSignup,
 ) -> Result<String> {
-    let today = today_at(portal.now());
-    let valid = signup.validate(today).map_err(Error::Invalid)?;
-    let existing = sqlx::query("SELECT id, password_hash FROM citizens WHERE id_number = $1")
-        .bind(valid.agent.id_number.expose())
-        .fetch_optional(portal.db().pool())
-        .await?;
-    let new_hash = match &existing {
-        Some(row) => {
-            let Some(stored) = row.try_get::<Option<String>, _>("password_hash")? else {
-                return Err(Error::Conflict {
-                    code: "id_number_taken",
-                    message: "该经办人已在服务大厅登记，请先以本人身份完成个人注册".into(),
-                });
-            };
-            if !verify_password(&valid.agent.password, Some(&stored)).await? {
-                return Err(Error::invalid(
-                    "agent.password",
-                    "该经办人已注册，请填写其个人账号的登录密码",
-                ));
-            }
-            None
-        }
-        None => Some(hash_password(&valid.agent.password).await?),
-    };
+    let valid = signup.validate().map_err(Error::Invalid)?;
     let now = stamp(portal.now());
     let mut tx = portal.db().begin_write().await?;
-    let agent_id = match (existing, new_hash) {
-        (Some(row), _) => row.try_get::<String, _>("id")?,
-        (None, Some(hash)) => insert_citizen(&mut tx, portal, &valid.agent, &hash).await?,
-        (None, None) => unreachable!("a new agent always gets a hash"),
-    };
     let business_id = new_id("b");
     let inserted = sqlx::query(
         "INSERT INTO businesses (id, credit_code, org_name, legal_rep_name, created_at) \
@@ -112,7 +86,7 @@ pub(crate) async fn register_business_unthrottled(
          VALUES ($1, $2, 'admin', 'registration', $3)",
     )
     .bind(&business_id)
-    .bind(&agent_id)
+    .bind(agent_id)
     .bind(&now)
     .execute(&mut *tx)
     .await?;
@@ -411,23 +385,20 @@ pub async fn change_password(
     if let Err(message) = check(new) {
         return Err(Error::invalid("new_password", message));
     }
-    let stored: Option<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT password_hash FROM {table} WHERE id = $1"
-    )))
-    .bind(&id)
-    .fetch_one(portal.db().pool())
-    .await?
-    .try_get("password_hash")?;
-    if !verify_password(current, stored.as_deref()).await? {
-        return Err(Error::invalid("current_password", "当前密码不正确"));
-    }
+    auth::login::confirm_password(portal, &session.principal, current).await?;
     if current == new {
         return Err(Error::invalid("new_password", "新密码不能与当前密码相同"));
     }
     let hash = hash_password(new).await?;
     let mut tx = portal.db().begin_write().await?;
+    // A staff member's own password replaces the one-time initial one.
+    let also = if table == "staff" {
+        ", password_change_required = 0"
+    } else {
+        ""
+    };
     sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE {table} SET password_hash = $1 WHERE id = $2"
+        "UPDATE {table} SET password_hash = $1{also} WHERE id = $2"
     )))
     .bind(&hash)
     .bind(&id)
@@ -637,6 +608,8 @@ pub async fn update_business_profile(
 
 /// Authorises a registered citizen as 经办人; only an administrating 经办人 may. The ID number
 /// and name must both match the citizen's account, so a typo cannot authorise a stranger.
+/// Because the answer confirms that a number and a name belong together, each try counts
+/// against the granter's allowance and a miss is audited like a hit.
 pub async fn grant_agent(
     portal: &Portal,
     session: &Session,
@@ -644,6 +617,8 @@ pub async fn grant_agent(
     name: &str,
 ) -> Result<()> {
     let acting = require_agent_admin(session)?;
+    let granter = session.require_citizen()?.citizen_id.clone();
+    auth::throttle(portal, "grant_agent", &granter).await?;
     let today = today_at(portal.now());
     let mut errors = domain::errors::FieldErrors::new();
     let id = IdNumber::parse(id_number, today)
@@ -661,17 +636,32 @@ pub async fn grant_agent(
     .bind(id.expose())
     .bind(name.expose())
     .fetch_optional(portal.db().pool())
-    .await?
-    .ok_or_else(|| {
-        Error::invalid(
+    .await?;
+    let now = stamp(portal.now());
+    let mut tx = portal.db().begin_write().await?;
+    let Some(citizen) = citizen else {
+        let detail = format!(
+            "为{}授权经办人：证件号码与姓名未找到一致的账号",
+            acting.org_name
+        );
+        audit::append(
+            &mut tx,
+            NewEntry {
+                actor: &session.principal.audit_actor(),
+                action: "agent.lookup_failed",
+                subject: &format!("business:{}", acting.business_id),
+                detail: &detail,
+            },
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(Error::invalid(
             "id_number",
             "没有找到证件号码与姓名一致的个人账号，请对方先完成个人注册",
-        )
-    })?;
+        ));
+    };
     let citizen_id: String = citizen.try_get("id")?;
-    let now = stamp(portal.now());
-    let granter = session.require_citizen()?.citizen_id.clone();
-    let mut tx = portal.db().begin_write().await?;
     let changed = sqlx::query(
         "INSERT INTO business_agents (business_id, citizen_id, agent_role, granted_by, granted_at) \
          VALUES ($1, $2, 'agent', $3, $4) \

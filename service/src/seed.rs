@@ -84,6 +84,7 @@ struct DemoBusiness {
 pub async fn demo_accounts(portal: &crate::Portal) -> anyhow::Result<()> {
     use crate::{Error, accounts, staff};
     use domain::account::{BusinessSignup, CitizenSignup};
+    use sqlx::Row;
     let demo: DemoAccounts = toml::from_str(include_str!("../../seed/accounts.toml"))?;
     let signup = |c: &DemoCitizen| CitizenSignup {
         id_number: c.id_number.clone(),
@@ -100,23 +101,23 @@ pub async fn demo_accounts(portal: &crate::Portal) -> anyhow::Result<()> {
         tolerate_existing(accounts::register_citizen_unthrottled(portal, &signup(citizen)).await)?;
     }
     for business in &demo.business {
-        let agent = demo
-            .citizen
-            .iter()
-            .find(|c| c.id_number == business.agent_id_number)
+        let agent: String = sqlx::query("SELECT id FROM citizens WHERE id_number = $1")
+            .bind(&business.agent_id_number)
+            .fetch_optional(portal.db().pool())
+            .await?
             .ok_or_else(|| {
                 anyhow::anyhow!("demo agent of {} is not a demo citizen", business.org_name)
-            })?;
+            })?
+            .try_get("id")?;
         let signup = BusinessSignup {
             credit_code: business.credit_code.clone(),
             org_name: business.org_name.clone(),
             legal_rep_name: business.legal_rep_name.clone(),
-            agent: signup(agent),
         };
-        tolerate_existing(accounts::register_business_unthrottled(portal, &signup).await)?;
+        tolerate_existing(accounts::register_business_unthrottled(portal, &agent, &signup).await)?;
     }
     for member in &demo.staff {
-        match staff::create_staff(portal, staff::Creator::CommandLine, member).await {
+        match staff::create_staff(portal, staff::Creator::DemoData, member).await {
             Ok(_) | Err(Error::Conflict { .. }) => {}
             Err(error) => anyhow::bail!("demo staff {}: {error} {error:?}", member.username),
         }

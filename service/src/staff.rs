@@ -15,10 +15,13 @@ use domain::totp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-/// Who created a staff account: an administrator's session, or the operator's command line.
+/// Who created a staff account: an administrator's session, or the operator's command line —
+/// both set a one-time password the member replaces at first login — or the demo data, whose
+/// published password stays (demo accounts exist only there).
 pub enum Creator<'a> {
     Admin(&'a Session),
     CommandLine,
+    DemoData,
 }
 
 /// Which staff roles may use a capability. Use cases check it; REST adapters check the same list
@@ -76,8 +79,9 @@ pub async fn create_staff(
 ) -> Result<StaffView> {
     let actor = match creator {
         Creator::Admin(session) => session.require_staff(ManageStaff::ROLES)?.staff_id.clone(),
-        Creator::CommandLine => String::new(),
+        Creator::CommandLine | Creator::DemoData => String::new(),
     };
+    let one_time_password = !matches!(creator, Creator::DemoData);
     let valid = new.validate().map_err(Error::Invalid)?;
     check_scope_exists(portal, &valid.scope).await?;
     let hash = hash_password(&valid.password).await?;
@@ -86,7 +90,8 @@ pub async fn create_staff(
     let mut tx = portal.db().begin_write().await?;
     let inserted = sqlx::query(
         "INSERT INTO staff (id, username, name, role, hall_id, zone, department_code, \
-         password_hash, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9) \
+         password_hash, status, created_at, password_change_required) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10) \
          ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(&id)
@@ -98,6 +103,7 @@ pub async fn create_staff(
     .bind(valid.scope.department())
     .bind(&hash)
     .bind(&now)
+    .bind(i32::from(one_time_password))
     .fetch_optional(&mut *tx)
     .await?;
     if inserted.is_none() {
@@ -254,9 +260,10 @@ pub struct Enrolment {
     pub uri: String,
 }
 
-/// Starts (or shows again) authenticator enrolment for a staff session that needs it.
+/// Starts (or shows again) authenticator enrolment for a staff session that needs it, once the
+/// one-time initial password has been replaced (403 `password_change_required` before).
 pub async fn begin_totp_enrolment(portal: &Portal, session: &Session) -> Result<Enrolment> {
-    let staff = enrolling_staff(session)?;
+    let staff = enrolling_staff(portal, session).await?;
     let row = sqlx::query("SELECT totp_pending FROM sessions WHERE token_hash = $1")
         .bind(&session.token_hash)
         .fetch_one(portal.db().pool())
@@ -284,7 +291,7 @@ pub async fn begin_totp_enrolment(portal: &Portal, session: &Session) -> Result<
 
 /// Finishes enrolment with a code from the authenticator; the session becomes a full one.
 pub async fn confirm_totp(portal: &Portal, session: &Session, code: &str) -> Result<()> {
-    let staff = enrolling_staff(session)?;
+    let staff = enrolling_staff(portal, session).await?;
     let row = sqlx::query("SELECT totp_pending FROM sessions WHERE token_hash = $1")
         .bind(&session.token_hash)
         .fetch_one(portal.db().pool())
@@ -318,15 +325,36 @@ pub async fn confirm_totp(portal: &Portal, session: &Session, code: &str) -> Res
     activate(portal, session).await
 }
 
-fn enrolling_staff(session: &Session) -> Result<&crate::auth::StaffPrincipal> {
-    match (&session.principal, session.stage) {
-        (crate::auth::Principal::Staff(staff), Stage::TotpEnrolment) => Ok(staff),
-        _ => Err(Error::Conflict {
-            code: "totp_already_enrolled",
-            message: "动态口令已绑定".into(),
-        }),
+/// The staff member a session in enrolment belongs to, once their own password is set.
+async fn enrolling_staff<'a>(
+    portal: &Portal,
+    session: &'a Session,
+) -> Result<&'a crate::auth::StaffPrincipal> {
+    let staff = match (&session.principal, session.stage) {
+        (crate::auth::Principal::Staff(staff), Stage::TotpEnrolment) => staff,
+        _ => {
+            return Err(Error::Conflict {
+                code: "totp_already_enrolled",
+                message: "动态口令已绑定".into(),
+            });
+        }
+    };
+    let must_change: i32 = sqlx::query("SELECT password_change_required FROM staff WHERE id = $1")
+        .bind(&staff.staff_id)
+        .fetch_one(portal.db().pool())
+        .await?
+        .try_get("password_change_required")?;
+    if must_change != 0 {
+        return Err(PASSWORD_CHANGE_REQUIRED);
     }
+    Ok(staff)
 }
+
+/// The answer while a staff member still has the initial password an admin gave them.
+pub const PASSWORD_CHANGE_REQUIRED: Error = Error::Forbidden {
+    code: "password_change_required",
+    message: "首次登录请先修改初始密码，再绑定动态口令",
+};
 
 /// Looks a citizen up by ID number (一窗受理: the clerk checks who stands at the window). Every
 /// lookup that finds someone is audited with the stated purpose, and that citizen sees it.

@@ -119,17 +119,30 @@ pub struct Enrolment {
     pub uri: String,
 }
 
+/// Where a staff member's first login stands.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum FirstLogin {
+    /// The initial password an admin gave is one-time: replace it first.
+    ChangePassword,
+    /// Then bind the authenticator.
+    Enrol(Enrolment),
+}
+
 #[server(prefix = "/_sf", endpoint = "totp_enrolment")]
-pub async fn load_enrolment() -> Result<Option<Enrolment>, ServerFnError> {
+pub async fn load_enrolment() -> Result<Option<FirstLogin>, ServerFnError> {
     let Some(session) = session() else {
         return Ok(None);
     };
     let portal = expect_context::<service::Portal>();
     match service::staff::begin_totp_enrolment(&portal, &session).await {
-        Ok(shown) => Ok(Some(Enrolment {
+        Ok(shown) => Ok(Some(FirstLogin::Enrol(Enrolment {
             secret: shown.secret,
             uri: shown.uri,
-        })),
+        }))),
+        Err(service::Error::Forbidden {
+            code: "password_change_required",
+            ..
+        }) => Ok(Some(FirstLogin::ChangePassword)),
         Err(service::Error::Conflict { .. }) => Ok(None),
         Err(other) => Err(server_error(other)),
     }

@@ -1,8 +1,12 @@
 //! 登录 and 注册 for citizens (个人) and businesses (法人). Plain forms that post to the server;
 //! with WASM the ID-number and credit-code fields check themselves as the reader types.
 
-use crate::forms::{ErrorSummary, Field, FormFeedback, FormName, LiveCheck, use_feedback};
+use crate::components::layout::use_signed_in;
+use crate::forms::{
+    CsrfField, ErrorSummary, Field, FormFeedback, FormName, LiveCheck, use_feedback,
+};
 use crate::paths;
+use domain::account::PrincipalView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -84,6 +88,7 @@ fn LoginForm(feedback: FormFeedback, business: bool, next: String) -> impl IntoV
 pub fn RegisterPage() -> impl IntoView {
     let business = business_tab();
     let feedback = use_feedback();
+    let signed_in = use_signed_in();
     view! {
         <Title text="注册" />
         <div class="narrow">
@@ -92,10 +97,11 @@ pub fn RegisterPage() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     let feedback = feedback.await.unwrap_or_default();
-                    if business.get() {
-                        view! { <BusinessForm feedback /> }.into_any()
-                    } else {
-                        view! { <CitizenForm feedback /> }.into_any()
+                    let citizen = signed_in.await.ok().flatten().filter(|s| matches!(s.principal, PrincipalView::Citizen { .. }));
+                    match (business.get(), citizen) {
+                        (true, Some(citizen)) => view! { <BusinessForm feedback csrf=citizen.csrf_token /> }.into_any(),
+                        (true, None) => view! { <BusinessNeedsLogin /> }.into_any(),
+                        (false, _) => view! { <CitizenForm feedback /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -130,13 +136,29 @@ fn CitizenForm(feedback: FormFeedback) -> impl IntoView {
     }
 }
 
+/// 法人注册 is done by a signed-in citizen, who becomes the business's first 经办人.
 #[component]
-fn BusinessForm(feedback: FormFeedback) -> impl IntoView {
+fn BusinessNeedsLogin() -> impl IntoView {
+    let login = format!(
+        "{}?next={}",
+        paths::LOGIN,
+        domain::display::percent_encode_query_value(paths::REGISTER_BUSINESS)
+    );
+    view! {
+        <p class="lead">"法人注册由经办人本人完成：请先登录您的个人账号，注册后您即成为该单位的管理经办人，可再授权其他经办人。"</p>
+        <p><a class="button" href=login>"登录个人账号后注册"</a></p>
+        <p>"还没有个人账号？" <a href=paths::REGISTER>"先进行个人注册"</a></p>
+    }
+}
+
+#[component]
+fn BusinessForm(feedback: FormFeedback, csrf: String) -> impl IntoView {
     let form = FormName::RegisterBusiness;
     view! {
-        <p class="lead">"法人注册由经办人完成，注册人成为该单位的管理经办人，可再授权其他经办人。已注册个人账号的经办人请填写其个人账号密码。"</p>
+        <p class="lead">"您将作为经办人注册本单位，并成为该单位的管理经办人，可再授权其他经办人。"</p>
         <ErrorSummary feedback=feedback.clone() form />
         <form method="post" action=paths::action::REGISTER_BUSINESS class="form" novalidate>
+            <CsrfField token=csrf />
             <fieldset>
                 <legend>"单位信息"</legend>
                 <Field form name="credit_code" label="统一社会信用代码"
@@ -146,18 +168,6 @@ fn BusinessForm(feedback: FormFeedback) -> impl IntoView {
                     value=feedback.value(form, "org_name") errors=feedback.errors_for(form, "org_name") />
                 <Field form name="legal_rep_name" label="法定代表人姓名"
                     value=feedback.value(form, "legal_rep_name") errors=feedback.errors_for(form, "legal_rep_name") />
-            </fieldset>
-            <fieldset>
-                <legend>"经办人"</legend>
-                <Field form name="agent.id_number" label="经办人公民身份号码"
-                    value=feedback.value(form, "agent.id_number") errors=feedback.errors_for(form, "agent.id_number")
-                    live_check=LiveCheck::IdNumber />
-                <Field form name="agent.name" label="经办人姓名"
-                    value=feedback.value(form, "agent.name") errors=feedback.errors_for(form, "agent.name") />
-                <Field form name="agent.phone" label="经办人手机号码" kind="tel"
-                    value=feedback.value(form, "agent.phone") errors=feedback.errors_for(form, "agent.phone") />
-                <Field form name="agent.password" label="经办人密码" kind="password" autocomplete="new-password"
-                    hint=PASSWORD_HINT errors=feedback.errors_for(form, "agent.password") />
             </fieldset>
             <button type="submit" class="button">"注册"</button>
         </form>

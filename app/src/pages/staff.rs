@@ -1,7 +1,7 @@
 //! Staff pages: 工作人员登录 (password and authenticator code), first-login enrolment of the
 //! authenticator, and the desk: citizen lookup with a stated purpose, staff accounts for admins.
 
-use crate::api::account::{StaffDesk, load_enrolment, load_staff_desk};
+use crate::api::account::{FirstLogin, StaffDesk, load_enrolment, load_staff_desk};
 use crate::api::appointments::load_queue_desk;
 use crate::api::intake::{ShownQueue, load_queue};
 use crate::api::review::load_reminders;
@@ -53,15 +53,28 @@ pub fn StaffEnrolPage() -> impl IntoView {
     let feedback = use_feedback();
     let signed_in = use_signed_in();
     view! {
-        <Title text="绑定动态口令" />
+        <Title text="首次登录" />
         <div class="narrow">
-            <h1>"绑定动态口令"</h1>
+            <h1>"首次登录：修改初始密码，绑定动态口令"</h1>
             <Suspense>
                 {move || Suspend::new(async move {
                     let feedback = feedback.await.unwrap_or_default();
                     let csrf = signed_in.await.ok().flatten().map(|s| s.csrf_token).unwrap_or_default();
                     match enrolment.await {
-                        Ok(Some(enrolment)) => view! {
+                        Ok(Some(FirstLogin::ChangePassword)) => view! {
+                            <p>"首次登录须先将管理员设置的初始密码改为只有您知道的密码，然后绑定动态口令。"</p>
+                            <ErrorSummary feedback=feedback.clone() form=FormName::InitialPassword />
+                            <form method="post" action=paths::action::STAFF_INITIAL_PASSWORD class="form" novalidate>
+                                <CsrfField token=csrf />
+                                <Field form=FormName::InitialPassword name="current_password" label="初始密码" kind="password"
+                                    autocomplete="current-password" errors=feedback.errors_for(FormName::InitialPassword, "current_password") />
+                                <Field form=FormName::InitialPassword name="new_password" label="新密码" kind="password"
+                                    autocomplete="new-password" hint="至少12位，须包含大写字母、小写字母、数字和符号中的三类"
+                                    errors=feedback.errors_for(FormName::InitialPassword, "new_password") />
+                                <button type="submit" class="button">"修改密码"</button>
+                            </form>
+                        }.into_any(),
+                        Ok(Some(FirstLogin::Enrol(enrolment))) => view! {
                             <p>"工作人员登录须使用动态口令（双因素认证）。请用手机的身份验证器应用扫描二维码，或手动输入密钥："</p>
                             <img class="qr" src=paths::TOTP_QR width="200" height="200" alt="动态口令绑定二维码（内容与下方链接相同）" />
                             <dl class="facts">

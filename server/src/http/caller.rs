@@ -12,7 +12,7 @@ use http::request::Parts;
 use service::auth::{self, Caller, Channel};
 use service::staff::Capability;
 use std::marker::PhantomData;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// Middleware: resolves the caller and, when a presented cookie is no longer valid, clears it.
 pub async fn resolve_caller(
@@ -93,23 +93,42 @@ pub async fn resolve_caller(
     response
 }
 
-/// The network address limits are counted against: the proxy's `X-Forwarded-For` when the
-/// operator trusts it, else the TCP peer.
+/// The network address limits are counted against: with `http.trust_forwarded_for`, the
+/// `X-Forwarded-For` entry our own proxies appended, else the TCP peer.
 fn client_address(state: &AppState, request: &Request) -> String {
-    if state.config.http.trust_forwarded_for
-        && let Some(forwarded) = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-    {
-        return forwarded.trim().to_owned();
-    }
-    request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(peer)| peer.ip().to_string())
-        .unwrap_or_else(|| "local".into())
+        .map(|ConnectInfo(peer)| peer.ip());
+    let forwarded = state
+        .config
+        .http
+        .trust_forwarded_for
+        .then(|| {
+            let entries = request
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok());
+            forwarded_client(entries, state.config.http.trusted_proxy_hops)
+        })
+        .flatten();
+    match forwarded.or(peer) {
+        Some(address) => address.to_string(),
+        None => "local".into(),
+    }
+}
+
+/// The client in `X-Forwarded-For` header values (in the order received) behind `hops` proxies
+/// of ours: the entry `hops` places from the right. Entries further left are whatever the client
+/// sent, so they are never used; too few entries, or an entry that is no address, gives `None`.
+fn forwarded_client<'a>(values: impl Iterator<Item = &'a str>, hops: usize) -> Option<IpAddr> {
+    let entries: Vec<&str> = values.flat_map(|v| v.split(',')).map(str::trim).collect();
+    let entry = entries.len().checked_sub(hops.max(1)).map(|i| entries[i])?;
+    entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<SocketAddr>().map(|a| a.ip()))
+        .ok()
 }
 
 /// Extractor for the [`Caller`] the middleware stored.
@@ -287,5 +306,37 @@ impl RaterOf {
             Self::Citizen(session) => service::ratings::Rater::Citizen(session),
             Self::Window(device) => service::ratings::Rater::Window(device),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+
+    #[test]
+    fn the_client_is_the_entry_our_proxies_appended() {
+        let client = |values: &[&str], hops| forwarded_client(values.iter().copied(), hops);
+        let spoofed = ["6.6.6.6, 203.0.113.7"];
+        assert_eq!(client(&spoofed, 1), Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(client(&spoofed, 2), Some("6.6.6.6".parse().unwrap()));
+        assert_eq!(
+            client(&["6.6.6.6", "203.0.113.7, 10.0.0.2"], 2),
+            Some("203.0.113.7".parse().unwrap())
+        );
+        assert_eq!(
+            client(&["203.0.113.7:5123"], 1),
+            Some("203.0.113.7".parse().unwrap())
+        );
+        assert_eq!(
+            client(&["2001:db8::1"], 1),
+            Some("2001:db8::1".parse().unwrap())
+        );
+        assert_eq!(
+            client(&["203.0.113.7"], 2),
+            None,
+            "fewer entries than proxies"
+        );
+        assert_eq!(client(&["1.2.3.4, not-an-address"], 1), None);
+        assert_eq!(client(&[], 1), None);
     }
 }

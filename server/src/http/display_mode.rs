@@ -3,7 +3,8 @@
 use crate::http::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
-use domain::display::{DisplayMode, safe_return_path};
+use domain::display::DisplayMode;
+use domain::return_path;
 use http::header::SET_COOKIE;
 use serde::Deserialize;
 
@@ -23,6 +24,6 @@ pub async fn switch(
     let cookie = crate::http::cookies::display_mode(mode, state.config.http.https);
     (
         [(SET_COOKIE, cookie)],
-        Redirect::to(safe_return_path(query.return_to.as_deref())),
+        Redirect::to(return_path::local_or(query.return_to.as_deref(), "/")),
     )
 }

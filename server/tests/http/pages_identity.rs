@@ -239,6 +239,40 @@ async fn staff_enrol_the_authenticator_at_first_login(backend: Backend) {
     // Until enrolment is done, the desk stays closed.
     let (_, html) = get_page(&app, "/staff", Some(&token)).await;
     assert!(html.contains("请先以工作人员身份登录"));
+    // The initial password is one-time: no authenticator is shown before it is replaced.
+    let (status, html) = get_page(&app, "/staff/totp", Some(&token)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("修改初始密码"), "{html}");
+    assert!(!html.contains(r#"<code class="secret">"#));
+    let (status, _) = get_page(&app, "/staff/totp/qr.svg", Some(&token)).await;
+    assert_eq!(status, 403, "nor its QR code");
+    let csrf = csrf_in(&html);
+    let (status, _, html) = post_form(
+        &app,
+        "/staff/password",
+        &[
+            ("current_password", crate::common::STAFF_PASSWORD),
+            ("new_password", crate::common::STAFF_PASSWORD),
+            ("csrf_token", &csrf),
+        ],
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("新密码不能与当前密码相同"), "{html}");
+    let (status, headers, _) = post_form(
+        &app,
+        "/staff/password",
+        &[
+            ("current_password", crate::common::STAFF_PASSWORD),
+            ("new_password", "Own-Choice-2026!"),
+            ("csrf_token", &csrf),
+        ],
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(headers["location"], "/staff/totp");
     let (status, html) = get_page(&app, "/staff/totp", Some(&token)).await;
     assert_eq!(status, 200);
     let marker = r#"<code class="secret">"#;

@@ -1,5 +1,9 @@
 //! Logging in: by ID number, phone, credit code plus 经办人, or staff user name; argon2id
 //! password check; lockout after repeated failures; TOTP for staff; every outcome audited.
+//!
+//! Nothing here may tell an attacker more than "wrong": an unknown account locks like a known
+//! one, a staff member's missing or wrong code answers like a wrong password, and every other
+//! password check of the portal ([`confirm_password`]) counts toward the same lockout.
 
 use super::session::{Channel, NewSession, Stage, create, load_principal};
 use super::throttle::{throttle, wait_text};
@@ -45,6 +49,13 @@ const WRONG_CREDENTIALS: Error = Error::Unauthenticated {
     message: "账号或密码错误",
 };
 
+/// A staff login's refusal names the code too, whatever was wrong: which part failed is
+/// exactly what must not be told.
+const WRONG_STAFF_CREDENTIALS: Error = Error::Unauthenticated {
+    code: "invalid_credentials",
+    message: "用户名、密码或动态口令错误",
+};
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Table {
     Citizens,
@@ -76,6 +87,15 @@ struct Credentials {
     locked_until: Option<String>,
     totp_secret: Option<String>,
     totp_last_step: Option<i64>,
+    /// Staff only: the password was set by an admin or the command line.
+    password_change_required: bool,
+}
+
+/// Whom a failed attempt counts against: the account, or (when the name belongs to nobody) a
+/// digest of the name, so both lock after the same number of tries.
+enum Target<'a> {
+    Known(&'a Credentials),
+    Unknown { name_hash: String },
 }
 
 pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSession> {
@@ -122,17 +142,22 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
                 citizen_by("id_number", id.expose(), portal).await?
             }
         }
-        LoginName::StaffUsername(username) => staff_by_username(username, portal).await?,
+        LoginName::StaffUsername(username) => staff_by("username", username, portal).await?,
     };
 
     let now = portal.now();
-    if let Some(locked_until) = credentials
-        .as_ref()
-        .and_then(|c| c.locked_until.as_deref())
-        .and_then(parse_stamp)
-        .filter(|until| *until > now)
-    {
-        return Err(locked(locked_until - now));
+    let wrong = match name {
+        LoginName::StaffUsername(_) => WRONG_STAFF_CREDENTIALS,
+        _ => WRONG_CREDENTIALS,
+    };
+    let target = match &credentials {
+        Some(credentials) => Target::Known(credentials),
+        None => Target::Unknown {
+            name_hash: unknown_name_hash(&name, attempt.agent),
+        },
+    };
+    if let Some(remaining) = lock_remaining(portal, &target).await? {
+        return Err(locked(remaining));
     }
     let password_ok = verify_password(
         attempt.password,
@@ -141,41 +166,38 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
             .and_then(|c| c.password_hash.as_deref()),
     )
     .await?;
-    let credentials = match credentials {
-        Some(credentials) if password_ok => credentials,
-        other => return Err(record_failure(portal, other.as_ref(), "密码错误").await?),
+    let credentials = match (&target, credentials.as_ref()) {
+        (Target::Known(_), Some(credentials)) if password_ok => credentials,
+        _ => return Err(record_failure(portal, &target, "密码错误", wrong).await?),
     };
 
     let mut stage = Stage::Active;
     let mut accepted_step = None;
     if credentials.table == Table::Staff {
-        match (
-            &credentials.totp_secret,
-            attempt.totp.map(str::trim).filter(|t| !t.is_empty()),
-        ) {
-            (None, _) if attempt.channel == Channel::Api => {
+        let code = attempt.totp.map(str::trim).filter(|t| !t.is_empty());
+        match &credentials.totp_secret {
+            None if attempt.channel == Channel::Api => {
                 return Err(Error::Forbidden {
-                    code: "totp_not_enrolled",
-                    message: "请先在工作人员登录页完成动态口令绑定",
+                    code: if credentials.password_change_required {
+                        "password_change_required"
+                    } else {
+                        "totp_not_enrolled"
+                    },
+                    message: "请先在工作人员登录页修改初始密码并完成动态口令绑定",
                 });
             }
-            (None, _) => stage = Stage::TotpEnrolment,
-            (Some(_), None) => {
-                return Err(Error::Forbidden {
-                    code: "totp_required",
-                    message: "工作人员登录须输入动态口令",
-                });
-            }
-            (Some(secret), Some(code)) => {
+            // First login: change the one-time password, then bind the authenticator.
+            None => stage = Stage::TotpEnrolment,
+            Some(secret) => {
                 let secret = totp::decode_secret(secret)
                     .ok_or_else(|| anyhow::anyhow!("stored TOTP secret is not base32"))?;
                 let last = credentials.totp_last_step.map(|s| s as u64);
-                match totp::verify(&secret, code, now.unix_timestamp() as u64, last) {
+                match code
+                    .and_then(|code| totp::verify(&secret, code, now.unix_timestamp() as u64, last))
+                {
                     Some(step) => accepted_step = Some(step as i64),
                     None => {
-                        return Err(
-                            record_failure(portal, Some(&credentials), "动态口令错误").await?
-                        );
+                        return Err(record_failure(portal, &target, "动态口令错误", wrong).await?);
                     }
                 }
             }
@@ -206,6 +228,22 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     .ok_or(WRONG_CREDENTIALS)?;
 
     let mut tx = portal.db().begin_write().await?;
+    if let Some(step) = accepted_step {
+        // A code is good for one login: of two concurrent logins with the same code, the
+        // second finds the step taken and fails like a wrong code.
+        let taken = sqlx::query(
+            "UPDATE staff SET totp_last_step = $1 WHERE id = $2 \
+             AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(&credentials.id)
+        .execute(&mut *tx)
+        .await?;
+        if taken.rows_affected() == 0 {
+            drop(tx);
+            return Err(record_failure(portal, &target, "动态口令已使用", wrong).await?);
+        }
+    }
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE {} SET failed_logins = 0, locked_until = NULL WHERE id = $1",
         credentials.table.name()
@@ -213,13 +251,6 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     .bind(&credentials.id)
     .execute(&mut *tx)
     .await?;
-    if let Some(step) = accepted_step {
-        sqlx::query("UPDATE staff SET totp_last_step = $1 WHERE id = $2")
-            .bind(step)
-            .bind(&credentials.id)
-            .execute(&mut *tx)
-            .await?;
-    }
     let new_session = create(
         &mut *tx,
         portal,
@@ -250,53 +281,115 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     Ok(new_session)
 }
 
-/// Counts a failed attempt against a known account (locking it at the threshold) and audits it;
-/// returns the error to answer with.
+/// Checks the password of the account behind `principal` (a password change, any later
+/// re-authentication) under the login's lockout: a locked account is refused as at login, and a
+/// wrong password counts toward the same threshold, so no endpoint is a way around it.
+pub(crate) async fn confirm_password(
+    portal: &Portal,
+    principal: &super::Principal,
+    password: &str,
+) -> Result<()> {
+    let credentials = match principal {
+        super::Principal::Citizen(citizen) => citizen_by("id", &citizen.citizen_id, portal).await?,
+        super::Principal::Staff(staff) => staff_by("id", &staff.staff_id, portal).await?,
+    }
+    .ok_or(WRONG_CREDENTIALS)?;
+    let target = Target::Known(&credentials);
+    if let Some(remaining) = lock_remaining(portal, &target).await? {
+        return Err(locked(remaining));
+    }
+    if verify_password(password, credentials.password_hash.as_deref()).await? {
+        return Ok(());
+    }
+    let wrong = Error::invalid("current_password", "当前密码不正确");
+    Err(record_failure(portal, &target, "当前密码错误", wrong).await?)
+}
+
+/// How long the target stays locked, if it is locked now.
+async fn lock_remaining(portal: &Portal, target: &Target<'_>) -> Result<Option<Duration>> {
+    let locked_until = match target {
+        Target::Known(credentials) => credentials.locked_until.clone(),
+        Target::Unknown { name_hash } => {
+            sqlx::query("SELECT locked_until FROM unknown_login_failures WHERE name_hash = $1")
+                .bind(name_hash)
+                .fetch_optional(portal.db().pool())
+                .await?
+                .map(|row| row.try_get::<Option<String>, _>("locked_until"))
+                .transpose()?
+                .flatten()
+        }
+    };
+    let now = portal.now();
+    Ok(locked_until
+        .as_deref()
+        .and_then(parse_stamp)
+        .filter(|until| *until > now)
+        .map(|until| until - now))
+}
+
+/// Counts a failed attempt (locking the account, or the unknown name, at the threshold) and
+/// audits it; returns the error to answer with: `wrong`, or the lockout once it is reached.
 async fn record_failure(
     portal: &Portal,
-    credentials: Option<&Credentials>,
+    target: &Target<'_>,
     reason: &str,
+    wrong: Error,
 ) -> Result<Error> {
     let now = portal.now();
     let settings = portal.auth_settings();
-    let mut tx = portal.db().begin_write().await?;
-    let Some(credentials) = credentials else {
-        audit::append(
-            &mut tx,
-            NewEntry {
-                actor: "anonymous",
-                action: "login.failed",
-                subject: "-",
-                detail: "账号不存在",
-            },
-            &stamp(now),
-        )
-        .await?;
-        tx.commit().await?;
-        return Ok(WRONG_CREDENTIALS);
-    };
     let lock_for = Duration::minutes(settings.lockout_minutes.into());
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE {} SET \
-           failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 \
-                           THEN 1 ELSE failed_logins + 1 END, \
-           locked_until = CASE \
-             WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN NULL \
-             WHEN failed_logins + 1 >= $3 THEN $4 \
-             ELSE locked_until END \
-         WHERE id = $1 RETURNING failed_logins, locked_until",
-        credentials.table.name()
-    )))
-    .bind(&credentials.id)
-    .bind(stamp(now))
-    .bind(i64::from(settings.lockout_threshold))
-    .bind(stamp(now + lock_for))
-    .fetch_one(&mut *tx)
-    .await?;
+    let threshold = i64::from(settings.lockout_threshold);
+    let mut tx = portal.db().begin_write().await?;
+    // One conditional statement per failure: a lock that has run out starts the count again,
+    // and concurrent failures each count once. An unknown name gets the same counting on a row
+    // of its own, created by its first failure.
+    let (statement, key, subject) = match target {
+        Target::Known(credentials) => (
+            format!(
+                "UPDATE {} SET \
+                   failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 \
+                                   THEN 1 ELSE failed_logins + 1 END, \
+                   locked_until = CASE \
+                     WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN NULL \
+                     WHEN failed_logins + 1 >= $3 THEN $4 \
+                     ELSE locked_until END \
+                 WHERE id = $1 RETURNING failed_logins, locked_until",
+                credentials.table.name()
+            ),
+            credentials.id.as_str(),
+            format!("{}:{}", credentials.table.kind(), credentials.id),
+        ),
+        Target::Unknown { name_hash } => (
+            "INSERT INTO unknown_login_failures AS u \
+               (name_hash, failures, locked_until, last_failed_at) \
+             VALUES ($1, 1, CASE WHEN 1 >= $3 THEN $4 END, $2) \
+             ON CONFLICT (name_hash) DO UPDATE SET \
+               last_failed_at = $2, \
+               failures = CASE WHEN u.locked_until IS NOT NULL AND u.locked_until <= $2 \
+                          THEN 1 ELSE u.failures + 1 END, \
+               locked_until = CASE \
+                 WHEN u.locked_until IS NOT NULL AND u.locked_until <= $2 THEN NULL \
+                 WHEN u.failures + 1 >= $3 THEN $4 \
+                 ELSE u.locked_until END \
+             RETURNING failures AS failed_logins, locked_until"
+                .to_owned(),
+            name_hash.as_str(),
+            "-".to_owned(),
+        ),
+    };
+    let row = sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(key)
+        .bind(stamp(now))
+        .bind(threshold)
+        .bind(stamp(now + lock_for))
+        .fetch_one(&mut *tx)
+        .await?;
     let failures: i64 = row.try_get("failed_logins")?;
     let now_locked = row.try_get::<Option<String>, _>("locked_until")?.is_some();
-    let subject = format!("{}:{}", credentials.table.kind(), credentials.id);
-    let detail = format!("{reason}（连续第{failures}次）");
+    let detail = match target {
+        Target::Known(_) => format!("{reason}（连续第{failures}次）"),
+        Target::Unknown { .. } => "账号不存在".to_owned(),
+    };
     audit::append(
         &mut tx,
         NewEntry {
@@ -309,7 +402,7 @@ async fn record_failure(
     )
     .await?;
     // Exactly one concurrent failure reaches the threshold: that one records the lockout.
-    if failures == i64::from(settings.lockout_threshold) {
+    if failures == threshold && matches!(target, Target::Known(_)) {
         let detail = format!(
             "连续{failures}次登录失败，锁定{}分钟",
             settings.lockout_minutes
@@ -327,11 +420,40 @@ async fn record_failure(
         .await?;
     }
     tx.commit().await?;
-    Ok(if now_locked {
-        locked(lock_for)
-    } else {
-        WRONG_CREDENTIALS
-    })
+    Ok(if now_locked { locked(lock_for) } else { wrong })
+}
+
+/// The digest an unknown login name is counted under: the normalised name (and the 经办人 for
+/// a credit code), never stored in clear.
+fn unknown_name_hash(name: &LoginName, agent: Option<&str>) -> String {
+    let name = match name {
+        LoginName::IdNumber(id) => format!("id:{}", id.expose()),
+        LoginName::Phone(phone) => format!("phone:{}", phone.expose()),
+        LoginName::CreditCode(code) => {
+            format!(
+                "agent:{}:{}",
+                code.as_str(),
+                agent.unwrap_or_default().trim()
+            )
+        }
+        LoginName::StaffUsername(username) => format!("staff:{username}"),
+    };
+    super::token_digest(&name)
+}
+
+/// Forgets unknown-name counts whose lock (or, unlocked, whose last failure) is a lockout
+/// period old, in the hourly housekeeping.
+pub(crate) async fn purge_unknown_failures(portal: &Portal) -> Result<u64> {
+    let lockout = Duration::minutes(portal.auth_settings().lockout_minutes.into());
+    let cutoff = stamp(portal.now() - lockout);
+    let purged = sqlx::query(
+        "DELETE FROM unknown_login_failures WHERE last_failed_at < $1 \
+         AND (locked_until IS NULL OR locked_until < $1)",
+    )
+    .bind(cutoff)
+    .execute(portal.db().pool())
+    .await?;
+    Ok(purged.rows_affected())
 }
 
 fn locked(remaining: Duration) -> Error {
@@ -376,17 +498,18 @@ async fn citizen_by(column: &str, value: &str, portal: &Portal) -> Result<Option
             locked_until: row.try_get("locked_until")?,
             totp_secret: None,
             totp_last_step: None,
+            password_change_required: false,
         })
     })
     .transpose()
 }
 
-async fn staff_by_username(username: &str, portal: &Portal) -> Result<Option<Credentials>> {
-    let row = sqlx::query(
-        "SELECT id, password_hash, locked_until, totp_secret, totp_last_step FROM staff \
-         WHERE username = $1 AND status = 'active'",
-    )
-    .bind(username)
+async fn staff_by(column: &str, value: &str, portal: &Portal) -> Result<Option<Credentials>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id, password_hash, locked_until, totp_secret, totp_last_step, \
+         password_change_required FROM staff WHERE {column} = $1 AND status = 'active'"
+    )))
+    .bind(value)
     .fetch_optional(portal.db().pool())
     .await?;
     row.map(|row| {
@@ -397,6 +520,7 @@ async fn staff_by_username(username: &str, portal: &Portal) -> Result<Option<Cre
             locked_until: row.try_get("locked_until")?,
             totp_secret: row.try_get("totp_secret")?,
             totp_last_step: row.try_get("totp_last_step")?,
+            password_change_required: row.try_get::<i32, _>("password_change_required")? != 0,
         })
     })
     .transpose()

@@ -16,7 +16,7 @@ pub use session::{
     Channel, NewSession, Session, SessionSummary, Stage, list_sessions, resolve, revoke,
     revoke_all_except, revoke_by_id, switch_acting_for,
 };
-pub use throttle::throttle;
+pub use throttle::{purge as purge_throttles, throttle};
 
 use domain::account::{StaffRole, StaffScope};
 use domain::identity::PersonName;

@@ -7,7 +7,8 @@ use crate::{Error, Portal, Result};
 use sqlx::Row;
 
 /// Counts one attempt by `address` for `purpose` (`login`, `register`) and refuses it once the
-/// window's allowance is used up, saying how long to wait.
+/// window's allowance is used up, saying how long to wait. IPv6 addresses count per /64: one
+/// subscriber line gets a whole /64, so any address inside it costs an attacker nothing.
 pub async fn throttle(portal: &Portal, purpose: &str, address: &str) -> Result<()> {
     let settings = portal.auth_settings();
     let window = i64::from(settings.attempt_window_secs.max(1));
@@ -23,7 +24,7 @@ pub async fn throttle(portal: &Portal, purpose: &str, address: &str) -> Result<(
            window_start = excluded.window_start \
          RETURNING attempts",
     )
-    .bind(format!("{purpose}:{address}"))
+    .bind(format!("{purpose}:{}", bucket(address)))
     .bind(stamp(window_start))
     .fetch_one(portal.db().pool())
     .await?;
@@ -39,11 +40,54 @@ pub async fn throttle(portal: &Portal, purpose: &str, address: &str) -> Result<(
     Ok(())
 }
 
+/// Forgets every finished window and every unknown-account count that has run out (the hourly
+/// housekeeping); returns how many rows went.
+pub async fn purge(portal: &Portal) -> Result<u64> {
+    let window = time::Duration::seconds(portal.auth_settings().attempt_window_secs.max(1).into());
+    let finished = sqlx::query("DELETE FROM login_throttle WHERE window_start < $1")
+        .bind(stamp(portal.now() - window))
+        .execute(portal.db().pool())
+        .await?
+        .rows_affected();
+    Ok(finished + super::login::purge_unknown_failures(portal).await?)
+}
+
+/// What an address is counted as: an IPv4 address (or any other key) as it is, an IPv6
+/// address as its /64.
+fn bucket(address: &str) -> String {
+    match address.parse::<std::net::Ipv6Addr>() {
+        Ok(v6) if v6.to_ipv4_mapped().is_none() => {
+            let [a, b, c, d, ..] = v6.segments();
+            format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+        }
+        Ok(v6) => v6
+            .to_ipv4_mapped()
+            .map(|v4| v4.to_string())
+            .unwrap_or_default(),
+        Err(_) => address.to_owned(),
+    }
+}
+
 /// "3分钟" / "40秒", rounded up.
 pub(crate) fn wait_text(seconds: u64) -> String {
     if seconds >= 60 {
         format!("{}分钟", seconds.div_ceil(60))
     } else {
         format!("{seconds}秒")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket;
+
+    #[test]
+    fn ipv6_addresses_count_per_64() {
+        assert_eq!(bucket("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_eq!(bucket("2001:db8:1:2:ffff:1:2:3"), "2001:db8:1:2::/64");
+        assert_ne!(bucket("2001:db8:1:3::1"), bucket("2001:db8:1:2::1"));
+        assert_eq!(bucket("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(bucket("203.0.113.7"), "203.0.113.7");
+        assert_eq!(bucket("local"), "local");
     }
 }

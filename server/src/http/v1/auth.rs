@@ -20,7 +20,8 @@ use utoipa::ToSchema;
 pub enum Registration {
     /// 个人注册.
     Citizen(CitizenSignup),
-    /// 法人注册 with its first 经办人.
+    /// 法人注册, sent with the registering citizen's Bearer token: they become its first,
+    /// administrating 经办人.
     Business(BusinessSignup),
 }
 
@@ -29,6 +30,9 @@ pub struct Registered {
     /// `citizen` or `business`.
     pub kind: String,
     pub message: String,
+    /// The new business, for `PUT /me/acting-for`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_id: Option<String>,
 }
 
 impl Registration {
@@ -46,14 +50,14 @@ impl Registration {
                 "credit_code": signup.credit_code,
                 "org_name": signup.org_name,
                 "legal_rep_name": signup.legal_rep_name,
-                "agent": person(&signup.agent),
             }),
         }
     }
 }
 
 /// Duplicate ID numbers, phones and credit codes answer 409 with a code saying which. A retry
-/// with the same `Idempotency-Key` (scoped to the caller's address) answers the first result.
+/// with the same `Idempotency-Key` (scoped to the caller) answers the first result. A business
+/// is registered by a signed-in citizen (Bearer token, or the cookie with its CSRF token).
 #[utoipa::path(
     post,
     path = "/auth/register",
@@ -63,6 +67,8 @@ impl Registration {
     params(IdempotencyKey),
     responses(
         (status = 201, description = "已注册，可以登录（同一请求标识的重试：第一次的结果，带 Idempotent-Replayed）", body = Registered),
+        (status = 401, description = "法人注册须先以个人账号登录", body = ErrorEnvelope),
+        (status = 403, description = "工作人员不能注册法人，或网页会话缺少 CSRF 令牌", body = ErrorEnvelope),
         (status = 409, description = "证件号码、手机号码或统一社会信用代码已注册，或同一请求标识的请求仍在处理（idempotency_in_progress）", body = ErrorEnvelope),
         (status = 422, description = "输入有误，fields 指明每个字段的问题；或请求标识已用于另一请求（idempotency_mismatch）", body = ErrorEnvelope),
         (status = 429, description = "尝试过于频繁，见 Retry-After", body = ErrorEnvelope),
@@ -71,6 +77,7 @@ impl Registration {
 pub async fn register(
     State(state): State<AppState>,
     CallerOf(caller): CallerOf,
+    headers: http::HeaderMap,
     key: IdempotencyKey,
     ApiJson(registration): ApiJson<Registration>,
 ) -> Result<Response, ApiError> {
@@ -79,21 +86,40 @@ pub async fn register(
         "POST /auth/register",
         &[&canonical(&registration.fingerprint())?],
     )?;
+    // A business needs its registrant signed in; asked before any work is done.
+    let registrant = match &registration {
+        Registration::Citizen(_) => None,
+        Registration::Business(_) => {
+            let presented = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+            Some(caller.session_for_write(presented)?.clone())
+        }
+    };
     let portal = state.portal.clone();
     let work = async move {
-        let kind = match &registration {
-            Registration::Citizen(signup) => {
+        Ok(match (&registration, registrant) {
+            (Registration::Citizen(signup), _) => {
                 service::accounts::register_citizen(&portal, signup, &caller.address).await?;
-                "citizen"
+                Registered {
+                    kind: "citizen".into(),
+                    message: "注册成功，请登录".into(),
+                    business_id: None,
+                }
             }
-            Registration::Business(signup) => {
-                service::accounts::register_business(&portal, signup, &caller.address).await?;
-                "business"
+            (Registration::Business(signup), Some(session)) => {
+                let id = service::accounts::register_business(
+                    &portal,
+                    &session,
+                    signup,
+                    &caller.address,
+                )
+                .await?;
+                Registered {
+                    kind: "business".into(),
+                    message: "法人注册成功，您已成为该单位的管理经办人".into(),
+                    business_id: Some(id),
+                }
             }
-        };
-        Ok(Registered {
-            kind: kind.into(),
-            message: "注册成功，请登录".into(),
+            (Registration::Business(_), None) => unreachable!("asked for above"),
         })
     };
     let outcome = service::idempotency::once(&state.portal, key.as_ref(), work).await?;

@@ -1,7 +1,7 @@
 //! Identity forms: 登录 and 退出 for citizens, businesses and staff (with the authenticator
 //! enrolment), and 注册 of citizens and businesses.
 
-use super::form::{Posted, SignedIn, WebForm, button, local_next, values};
+use super::form::{Posted, SignedIn, WebForm, button, values};
 use crate::http::AppState;
 use app::forms::FormName;
 use app::paths::{self, action};
@@ -9,6 +9,7 @@ use axum::Router;
 use axum::response::Response;
 use axum::routing::post;
 use domain::account::{BusinessSignup, CitizenSignup};
+use domain::return_path;
 use serde::Deserialize;
 use service::auth::{self, Channel, LoginAttempt, LoginDoor, Stage};
 use service::{accounts, staff};
@@ -22,6 +23,10 @@ pub fn routes() -> Router<AppState> {
         .route(action::REGISTER, post(register_citizen))
         .route(action::REGISTER_BUSINESS, post(register_business))
         .route(action::STAFF_LOGIN, post(staff_login))
+        .route(
+            action::STAFF_INITIAL_PASSWORD,
+            post(change_initial_password),
+        )
         .route(action::STAFF_TOTP, post(confirm_totp))
 }
 
@@ -60,7 +65,7 @@ async fn login(post: Posted<LoginForm>) -> Response {
         door: LoginDoor::Public,
     };
     match auth::login(reply.portal(), attempt).await {
-        Ok(new) => reply.signed_in(&new, &local_next(&form.next, paths::ME)),
+        Ok(new) => reply.signed_in(&new, return_path::local_or(Some(&form.next), paths::ME)),
         // A business login's refusal shows on the business tab.
         Err(error) if agent.is_some() => reply.on(paths::LOGIN_BUSINESS).refuse(error).await,
         Err(error) => reply.refuse(error).await,
@@ -137,7 +142,7 @@ async fn register_citizen(post: Posted<CitizenForm>) -> Response {
         user_agent: &caller.user_agent,
         door: LoginDoor::Public,
     };
-    signed_in_after_registration(reply, attempt, "citizen").await
+    signed_in_after_registration(reply, attempt).await
 }
 
 /// Registration signs the new account in; should that fail (the address hit its login limit),
@@ -145,18 +150,12 @@ async fn register_citizen(post: Posted<CitizenForm>) -> Response {
 async fn signed_in_after_registration(
     reply: super::form::Reply,
     attempt: LoginAttempt<'_>,
-    kind: &str,
 ) -> Response {
     match auth::login(reply.portal(), attempt).await {
-        Ok(new) => reply.signed_in(&new, &format!("{}?registered={kind}", paths::ME)),
+        Ok(new) => reply.signed_in(&new, &format!("{}?registered=citizen", paths::ME)),
         Err(error) => {
             tracing::warn!(error = %error, "sign-in after registration failed");
-            let login = match kind {
-                "business" => paths::LOGIN_BUSINESS,
-                _ => paths::LOGIN,
-            };
-            let separator = if login.contains('?') { '&' } else { '?' };
-            reply.redirect(&format!("{login}{separator}registered={kind}"))
+            reply.redirect(&format!("{}?registered=citizen", paths::LOGIN))
         }
     }
 }
@@ -164,37 +163,32 @@ async fn signed_in_after_registration(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct BusinessForm {
+    csrf_token: String,
     credit_code: String,
     org_name: String,
     legal_rep_name: String,
-    #[serde(rename = "agent.id_number")]
-    agent_id_number: String,
-    #[serde(rename = "agent.name")]
-    agent_name: String,
-    #[serde(rename = "agent.phone")]
-    agent_phone: String,
-    #[serde(rename = "agent.password")]
-    agent_password: String,
 }
 
 impl WebForm for BusinessForm {
     const NAME: FormName = FormName::RegisterBusiness;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
 
     fn kept(&self) -> BTreeMap<String, String> {
         values([
             ("credit_code", &self.credit_code),
             ("org_name", &self.org_name),
             ("legal_rep_name", &self.legal_rep_name),
-            ("agent.id_number", &self.agent_id_number),
-            ("agent.name", &self.agent_name),
-            ("agent.phone", &self.agent_phone),
         ])
     }
 }
 
-async fn register_business(post: Posted<BusinessForm>) -> Response {
-    let Posted {
-        caller,
+/// 法人注册 by the signed-in citizen, who then acts for the new business straight away.
+async fn register_business(post: SignedIn<BusinessForm>) -> Response {
+    let SignedIn {
+        session,
         form,
         reply,
     } = post;
@@ -202,29 +196,18 @@ async fn register_business(post: Posted<BusinessForm>) -> Response {
         credit_code: form.credit_code,
         org_name: form.org_name,
         legal_rep_name: form.legal_rep_name,
-        agent: CitizenSignup {
-            id_number: form.agent_id_number,
-            name: form.agent_name,
-            phone: form.agent_phone,
-            password: form.agent_password,
-            ..CitizenSignup::default()
-        },
     };
-    if let Err(error) = accounts::register_business(reply.portal(), &signup, &caller.address).await
+    let address = reply.caller().address;
+    let registered = accounts::register_business(reply.portal(), &session, &signup, &address).await;
+    let business_id = match registered {
+        Ok(id) => id,
+        Err(error) => return reply.refuse(error).await,
+    };
+    if let Err(error) = auth::switch_acting_for(reply.portal(), &session, Some(&business_id)).await
     {
-        return reply.refuse(error).await;
+        tracing::warn!(error = %error, "acting for the new business failed");
     }
-    let attempt = LoginAttempt {
-        account: &signup.credit_code,
-        password: &signup.agent.password,
-        agent: Some(&signup.agent.id_number),
-        totp: None,
-        channel: Channel::Web,
-        address: &caller.address,
-        user_agent: &caller.user_agent,
-        door: LoginDoor::Public,
-    };
-    signed_in_after_registration(reply, attempt, "business").await
+    reply.redirect(&format!("{}?registered=business", paths::ME))
 }
 
 #[derive(Deserialize, Default)]
@@ -264,13 +247,43 @@ async fn staff_login(post: Posted<StaffLoginForm>) -> Response {
             reply.signed_in(&new, paths::STAFF_TOTP)
         }
         Ok(new) => reply.signed_in(&new, paths::STAFF),
-        Err(service::Error::Forbidden {
-            code: "totp_required",
-            ..
-        }) => {
-            let error = service::Error::invalid("totp", "请输入身份验证器显示的6位动态口令");
-            reply.refuse(error).await
-        }
+        Err(error) => reply.refuse(error).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InitialPasswordForm {
+    csrf_token: String,
+    current_password: String,
+    new_password: String,
+}
+
+impl WebForm for InitialPasswordForm {
+    const NAME: FormName = FormName::InitialPassword;
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// First login: the one-time password an admin set is replaced, then the enrolment page shows
+/// the authenticator to bind.
+async fn change_initial_password(post: SignedIn<InitialPasswordForm>) -> Response {
+    let SignedIn {
+        session,
+        form,
+        reply,
+    } = post;
+    let changed = accounts::change_password(
+        reply.portal(),
+        &session,
+        &form.current_password,
+        &form.new_password,
+    )
+    .await;
+    match changed {
+        Ok(_) => reply.redirect(paths::STAFF_TOTP),
         Err(error) => reply.refuse(error).await,
     }
 }

@@ -178,6 +178,15 @@ pub(super) struct Reply {
 }
 
 impl Reply {
+    /// Who posted (their network address, for the per-address limits).
+    pub(super) fn caller(&self) -> Caller {
+        self.parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     pub(super) fn portal(&self) -> &Portal {
         &self.state.portal
     }
@@ -341,15 +350,6 @@ pub(super) fn values<const N: usize>(pairs: [(&str, &str); N]) -> BTreeMap<Strin
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect()
-}
-
-/// A local path to continue to after login; anything else (another site, `//host`) is ignored.
-pub(super) fn local_next(next: &str, fallback: &'static str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        fallback.to_owned()
-    }
 }
 
 /// Declares a form that carries nothing but its CSRF token (a button such as 撤回 or 退出此设备)

@@ -339,7 +339,7 @@ impl TestApp {
             hall_id: hall_zone.map(|(hall, _)| hall.into()),
             zone: hall_zone.map(|(_, zone)| zone.into()),
             department: Some(department.into()),
-            password: STAFF_PASSWORD.into(),
+            password: INITIAL_STAFF_PASSWORD.into(),
         };
         service::staff::create_staff(&self.portal, service::staff::Creator::CommandLine, &new)
             .await
@@ -348,7 +348,7 @@ impl TestApp {
             &self.portal,
             service::auth::LoginAttempt {
                 account: &username,
-                password: STAFF_PASSWORD,
+                password: INITIAL_STAFF_PASSWORD,
                 agent: None,
                 totp: None,
                 channel: service::auth::Channel::Web,
@@ -359,6 +359,15 @@ impl TestApp {
         )
         .await
         .expect("password login starts enrolment");
+        // The initial password is one-time: replaced before the authenticator is bound.
+        service::accounts::change_password(
+            &self.portal,
+            &enrolment.session,
+            INITIAL_STAFF_PASSWORD,
+            STAFF_PASSWORD,
+        )
+        .await
+        .expect("change the initial password");
         let shown = service::staff::begin_totp_enrolment(&self.portal, &enrolment.session)
             .await
             .expect("enrolment");
@@ -403,6 +412,8 @@ impl TestApp {
 
 pub const CITIZEN_PASSWORD: &str = "mountain42";
 pub const STAFF_PASSWORD: &str = "Window-Clerk-7";
+/// What an admin or the command line gives a new staff member, to be replaced at first login.
+pub const INITIAL_STAFF_PASSWORD: &str = "Initial-Given-2026";
 /// GB 11643's published example: valid, and nobody's.
 pub const CITIZEN_ID: &str = "11010519491231002X";
 pub const CITIZEN_PHONE: &str = "13800138000";
