@@ -17,6 +17,7 @@ pub mod device;
 pub mod display;
 pub mod errors;
 pub mod event_codes;
+pub mod file_content;
 pub mod form;
 pub mod form_post;
 pub mod identity;

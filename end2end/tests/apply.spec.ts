@@ -81,7 +81,7 @@ async function applyWithAMissingMaterialThenFixIt(page: Page, audit: boolean) {
   await page.locator('input[name="material.parents_id.file"]').setInputFiles({
     name: "父母身份证.pdf",
     mimeType: "application/pdf",
-    buffer: Buffer.from("%PDF-1.7\n% parents' ID cards\n"),
+    buffer: Buffer.from("%PDF-1.7\n% parents' ID cards\n%%EOF\n"),
   });
   if (audit) {
     // The file went up at once and the draft saved itself: nothing is left to fix.

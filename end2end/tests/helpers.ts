@@ -129,7 +129,7 @@ export async function acceptedCase(page: Page, request: APIRequestContext, item:
     if (!material.required) continue;
     const upload = await request.post("/api/v1/documents", {
       headers,
-      multipart: { file: { name: `${material.name}.pdf`, mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n% scan\n") } },
+      multipart: { file: { name: `${material.name}.pdf`, mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n% scan\n%%EOF\n") } },
     });
     materials[material.code] = { kind: "document", document_id: (await upload.json()).id };
   }

@@ -96,7 +96,7 @@ async function submittedCase(request: APIRequestContext) {
     if (!material.required) continue;
     const upload = await request.post("/api/v1/documents", {
       headers,
-      multipart: { file: { name: `${material.name}.pdf`, mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n% scan\n") } },
+      multipart: { file: { name: `${material.name}.pdf`, mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n% scan\n%%EOF\n") } },
     });
     materials[material.code] = { kind: "document", document_id: (await upload.json()).id };
   }
@@ -227,7 +227,7 @@ test.describe("with JavaScript", () => {
     await page.getByLabel("最后工作单位").fill("示范市第二棉纺厂");
     await page.getByLabel("参加工作（首次缴费）时间").fill("1970-03-01");
     await page.locator("#material-id_document-file").setInputFiles({
-      name: "身份证.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n% scanned at the window\n"),
+      name: "身份证.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n% scanned at the window\n%%EOF\n"),
     });
     await expect(page.locator("#material-id_document .material__chosen")).toContainText("已上传：身份证.pdf");
     await page.locator("#material-work_history-deferred").check();

@@ -53,7 +53,7 @@ async function citizenWithCases(request: APIRequestContext) {
   const upload = await request.post("/api/v1/documents", {
     headers,
     multipart: {
-      file: { name: "父母身份证.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n% ids\n") },
+      file: { name: "父母身份证.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n% ids\n%%EOF\n") },
     },
   });
   const document = await upload.json();

@@ -93,6 +93,10 @@ pub struct HttpConfig {
     /// appends the address it received from to `X-Forwarded-For`, so the client is the entry
     /// this many places from the right; anything further left the client wrote itself.
     pub trusted_proxy_hops: usize,
+    /// `/metrics` answers only a scraper presenting `Authorization: Bearer <this>`; empty (the
+    /// default) serves no metrics at all. Set it through the environment
+    /// (`PORTAL_HTTP__METRICS_TOKEN`), like every secret.
+    pub metrics_token: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -127,6 +131,7 @@ impl Default for Config {
                 https: false,
                 trust_forwarded_for: false,
                 trusted_proxy_hops: 1,
+                metrics_token: String::new(),
             },
             log: LogConfig {
                 format: LogFormat::Pretty,

@@ -33,7 +33,7 @@ pub(crate) async fn register_citizen_unthrottled(
 ) -> Result<String> {
     let today = today_at(portal.now());
     let valid = signup.validate(today, "").map_err(Error::Invalid)?;
-    let password_hash = hash_password(&valid.password).await?;
+    let password_hash = hash_password(portal, &valid.password).await?;
     let mut tx = portal.db().begin_write().await?;
     let id = insert_citizen(&mut tx, portal, &valid, &password_hash).await?;
     tx.commit().await?;
@@ -389,7 +389,7 @@ pub async fn change_password(
     if current == new {
         return Err(Error::invalid("new_password", "新密码不能与当前密码相同"));
     }
-    let hash = hash_password(new).await?;
+    let hash = hash_password(portal, new).await?;
     let mut tx = portal.db().begin_write().await?;
     // A staff member's own password replaces the one-time initial one.
     let also = if table == "staff" {

@@ -43,12 +43,33 @@ pub enum Error {
         message: String,
         retry_after_secs: u64,
     },
+    /// The portal is at capacity for this work right now (password hashing); try again after the
+    /// given number of seconds (503 with Retry-After).
+    #[error("{message}")]
+    Busy {
+        code: &'static str,
+        message: &'static str,
+        retry_after_secs: u64,
+    },
     /// Anything the user cannot fix: logged with its cause chain, shown as 系统繁忙.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
 
 impl Error {
+    /// How long to wait before trying again, for the answers that say so (429 and 503).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited {
+                retry_after_secs, ..
+            }
+            | Self::Busy {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
     /// The generic refusal: the caller's role or scope does not cover this.
     pub const FORBIDDEN: Self = Self::Forbidden {
         code: "forbidden",

@@ -52,6 +52,7 @@ struct PortalInner {
     site: SiteInfo,
     settings: Settings,
     clock: Arc<dyn Clock>,
+    hashing: auth::password::HashingGate,
 }
 
 /// The operator's settings the use cases obey (DESIGN.md's numbers marked *(setting)*).
@@ -77,6 +78,10 @@ impl Portal {
         settings: Settings,
         clock: Arc<dyn Clock>,
     ) -> Self {
+        let hashing = auth::password::HashingGate::new(
+            settings.auth.hashing_concurrency as usize,
+            settings.auth.hashing_queue as usize,
+        );
         Self {
             inner: Arc::new(PortalInner {
                 db,
@@ -84,8 +89,13 @@ impl Portal {
                 site,
                 settings,
                 clock,
+                hashing,
             }),
         }
+    }
+
+    pub(crate) fn hashing(&self) -> &auth::password::HashingGate {
+        &self.inner.hashing
     }
 
     pub fn files(&self) -> &Files {

@@ -84,7 +84,7 @@ pub async fn create_staff(
     let one_time_password = !matches!(creator, Creator::DemoData);
     let valid = new.validate().map_err(Error::Invalid)?;
     check_scope_exists(portal, &valid.scope).await?;
-    let hash = hash_password(&valid.password).await?;
+    let hash = hash_password(portal, &valid.password).await?;
     let id = new_id("s");
     let now = stamp(portal.now());
     let mut tx = portal.db().begin_write().await?;
@@ -357,7 +357,9 @@ pub const PASSWORD_CHANGE_REQUIRED: Error = Error::Forbidden {
 };
 
 /// Looks a citizen up by ID number (一窗受理: the clerk checks who stands at the window). Every
-/// lookup that finds someone is audited with the stated purpose, and that citizen sees it.
+/// lookup is audited with the stated purpose: one that finds someone under that citizen (who
+/// sees it), one that finds nobody under the staff member with the number masked, since trying
+/// numbers until one answers is exactly what the audit must show.
 pub async fn look_up_citizen(
     portal: &Portal,
     session: &Session,
@@ -382,8 +384,25 @@ pub async fn look_up_citizen(
     )
     .bind(id.expose())
     .fetch_optional(portal.db().pool())
-    .await?
-    .ok_or(Error::NotFound("没有找到该公民的注册信息"))?;
+    .await?;
+    let Some(row) = row else {
+        let actor = session.principal.audit_actor();
+        let detail = format!("查询公民信息未找到：{}；事由：{purpose}", id.masked());
+        let mut tx = portal.db().begin_write().await?;
+        audit::append(
+            &mut tx,
+            NewEntry {
+                actor: &actor,
+                action: "staff.lookup_not_found",
+                subject: &actor,
+                detail: &detail,
+            },
+            &stamp(portal.now()),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(Error::NotFound("没有找到该公民的注册信息"));
+    };
     let citizen_id: String = row.try_get("id")?;
     record_staff_view(portal, session, staff, &citizen_id, "staff.view", purpose).await?;
     let login_phone: Option<String> = row.try_get("phone")?;

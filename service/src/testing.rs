@@ -114,7 +114,7 @@ pub async fn crowd(portal: &crate::Portal, n: usize) -> Vec<String> {
         .await
         .expect("count citizens");
     // One hash for everyone, of a password nobody knows: the table wants an account to have one.
-    let unknown = crate::auth::hash_password(&crate::auth::random_token(16))
+    let unknown = crate::auth::hash_password(portal, &crate::auth::random_token(16))
         .await
         .expect("hash a password");
     let mut tokens = Vec::with_capacity(n);

@@ -28,9 +28,11 @@ async fn draft(app: &TestApp, token: &str) -> Value {
     body_json(response).await
 }
 
+/// A PDF of exactly `size` bytes (at least its header and end marker).
 fn pdf(size: usize) -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n".to_vec();
-    bytes.resize(size.max(bytes.len()), b' ');
+    bytes.resize(size.saturating_sub(6).max(bytes.len()), b' ');
+    bytes.extend_from_slice(b"\n%%EOF");
     bytes
 }
 

@@ -74,7 +74,7 @@ async fn wx_upload_file(
 }
 
 fn pdf(tag: &str) -> Vec<u8> {
-    format!("%PDF-1.7\n% {tag}\n").into_bytes()
+    format!("%PDF-1.7\n% {tag}\n%%EOF\n").into_bytes()
 }
 
 async fn ok_json(response: Response<Body>, status: u16) -> Value {
@@ -369,7 +369,7 @@ async fn creates_are_idempotent_under_concurrent_retries(backend: Backend) {
                 &token,
                 Some("upload-key-1"),
                 "证件.pdf",
-                b"%PDF-1.7\nsame",
+                b"%PDF-1.7\nsame\n%%EOF",
             )
             .await
         }

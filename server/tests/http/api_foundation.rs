@@ -266,11 +266,28 @@ async fn security_headers_on_every_response(backend: Backend) {
 }
 
 async fn metrics_count_requests_by_route(backend: Backend) {
+    // Without a token configured, nobody gets the metrics.
     let Some(app) = TestApp::new(backend).await else {
         return;
     };
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    let mut config = server::config::Config::default();
+    config.http.metrics_token = "scraper-secret-2026".into();
+    let Some(app) = TestApp::with(backend, config, server::http::v1::routes()).await else {
+        return;
+    };
     app.get("/healthz").await;
-    let response = app.get("/metrics").await;
+    assert_eq!(app.get("/metrics").await.status(), 401);
+    let wrong = Request::get("/metrics")
+        .header("authorization", "Bearer scraper-secret-2025")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(wrong).await.status(), 401);
+    let scraper = Request::get("/metrics")
+        .header("authorization", "Bearer scraper-secret-2026")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.send(scraper).await;
     assert_eq!(response.status(), 200);
     let text = body_text(response).await;
     assert!(

@@ -461,7 +461,7 @@ async fn who_may_see_and_decide_a_case(backend: Backend) {
                 &format!("{window}/documents"),
                 token,
                 "扫描件.pdf",
-                b"%PDF-1.7\n",
+                b"%PDF-1.7\n%%EOF\n",
             )
             .await;
         let scan_status = if draft_status == 200 {

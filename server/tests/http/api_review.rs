@@ -688,7 +688,7 @@ async fn a_commitment_kept_is_confirmed_and_one_unkept_is_revoked_after_the_grac
             &url,
             &citizen,
             "工作证明.pdf",
-            b"%PDF-1.7\n% work history\n",
+            b"%PDF-1.7\n% work history\n%%EOF\n",
             &[("material_code", "work_history")],
             Some("supplement-1"),
         )

@@ -45,7 +45,7 @@ async fn fill_and_submit(app: &TestApp, clerk: &str, draft: &Value) -> Value {
                 &format!("{base}/documents"),
                 clerk,
                 "扫描件.pdf",
-                b"%PDF-1.7\n% scanned at the window\n",
+                b"%PDF-1.7\n% scanned at the window\n%%EOF\n",
             )
             .await;
         assert_eq!(scanned.status(), 201, "{}", body_text(scanned).await);

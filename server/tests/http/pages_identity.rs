@@ -490,7 +490,7 @@ async fn a_citizen_applies_without_javascript(backend: Backend) {
             Some((
                 "material.parents_id.file",
                 "身份证.pdf",
-                b"%PDF-1.7 parents",
+                b"%PDF-1.7 parents\n%%EOF\n",
             )),
         ),
     )
@@ -1153,7 +1153,7 @@ async fn a_clerk_registers_a_walk_in_without_javascript(backend: Backend) {
             Some((
                 "material.id_document.file",
                 "身份证.pdf",
-                b"%PDF-1.7\n% scanned\n",
+                b"%PDF-1.7\n% scanned\n%%EOF\n",
             )),
         ),
     )
@@ -1308,7 +1308,7 @@ async fn a_deferred_material_is_handed_in_on_the_case_page_and_confirmed(backend
     let file = Some((
         "file",
         "工作证明.pdf",
-        b"%PDF-1.7\n% work history\n".as_slice(),
+        b"%PDF-1.7\n% work history\n%%EOF\n".as_slice(),
     ));
     let (status, headers, html) =
         post_multipart(&app, &action, &citizen, multipart(&fields, file)).await;

@@ -60,6 +60,10 @@ pub struct ApplicationSettings {
     pub max_deferral_days: u32,
     /// Largest upload accepted.
     pub upload_max_mb: u32,
+    /// What one person's uploads may take up in their vault, all files together.
+    pub upload_quota_mb: u32,
+    /// Unsubmitted online drafts one person may keep at once.
+    pub max_open_drafts: u32,
     /// 预警: a case is in warning when this many working days of its promised limit are left,
     /// or fewer.
     pub warning_days: u32,
@@ -74,6 +78,8 @@ impl Default for ApplicationSettings {
             draft_days: 30,
             max_deferral_days: 30,
             upload_max_mb: 20,
+            upload_quota_mb: 500,
+            max_open_drafts: 20,
             warning_days: 2,
             commitment_grace_days: 3,
         }
@@ -83,6 +89,10 @@ impl Default for ApplicationSettings {
 impl ApplicationSettings {
     pub fn upload_max_bytes(&self) -> u64 {
         u64::from(self.upload_max_mb) * 1024 * 1024
+    }
+
+    pub fn upload_quota_bytes(&self) -> u64 {
+        u64::from(self.upload_quota_mb) * 1024 * 1024
     }
 }
 
@@ -350,6 +360,25 @@ pub async fn create_draft(
             (Filing::package(package, guides, for_business), members)
         }
     };
+    // A bound on what one account can make the portal store (a script starting drafts in a
+    // loop). A race of two starts may pass the count together: the bound is a limit, not a rule.
+    let open_drafts: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM applications WHERE owner_citizen_id = $1 AND state = 'draft' \
+         AND parent_id IS NULL",
+    )
+    .bind(&citizen.citizen_id)
+    .fetch_one(portal.db().pool())
+    .await?
+    .try_get("n")?;
+    let max_drafts = portal.application_settings().max_open_drafts;
+    if open_drafts >= i64::from(max_drafts) {
+        return Err(Error::Unprocessable {
+            code: "draft_limit",
+            message: format!(
+                "您已有{max_drafts}份未提交的草稿，请先提交或删除不再需要的草稿后再新建"
+            ),
+        });
+    }
     let applicant = Applicant {
         citizen_id: citizen.citizen_id.clone(),
         business_id: citizen.acting_for.as_ref().map(|a| a.business_id.clone()),

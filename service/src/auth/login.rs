@@ -160,6 +160,7 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
         return Err(locked(remaining));
     }
     let password_ok = verify_password(
+        portal,
         attempt.password,
         credentials
             .as_ref()
@@ -298,7 +299,7 @@ pub(crate) async fn confirm_password(
     if let Some(remaining) = lock_remaining(portal, &target).await? {
         return Err(locked(remaining));
     }
-    if verify_password(password, credentials.password_hash.as_deref()).await? {
+    if verify_password(portal, password, credentials.password_hash.as_deref()).await? {
         return Ok(());
     }
     let wrong = Error::invalid("current_password", "当前密码不正确");

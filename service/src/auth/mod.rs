@@ -5,7 +5,7 @@
 //! cannot reach a use case without naming who may call it.
 
 pub(crate) mod login;
-mod password;
+pub(crate) mod password;
 pub(crate) mod session;
 mod throttle;
 
@@ -39,6 +39,10 @@ pub struct AuthSettings {
     /// Login and registration attempts one address may make per window.
     pub attempts_per_address: u32,
     pub attempt_window_secs: u32,
+    /// Password hashes computed at once; 0 = one per core.
+    pub hashing_concurrency: u32,
+    /// Password checks that may wait for a free core; beyond, 503 with Retry-After.
+    pub hashing_queue: u32,
 }
 
 impl Default for AuthSettings {
@@ -51,6 +55,8 @@ impl Default for AuthSettings {
             api_token_hours: 24,
             attempts_per_address: 30,
             attempt_window_secs: 300,
+            hashing_concurrency: 0,
+            hashing_queue: 32,
         }
     }
 }
@@ -149,7 +155,7 @@ impl Caller {
 }
 
 /// Compares secrets without stopping at the first difference.
-fn constant_time_eq(a: &str, b: &str) -> bool {
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

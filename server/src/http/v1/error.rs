@@ -101,6 +101,7 @@ impl ApiError {
 impl From<service::Error> for ApiError {
     fn from(error: service::Error) -> Self {
         let status = crate::http::status::of(&error);
+        let retry_after_secs = error.retry_after_secs();
         match error {
             service::Error::Invalid(fields) => Self::invalid(fields),
             service::Error::NotFound(what) => Self::new(status, "not_found", what),
@@ -108,12 +109,12 @@ impl From<service::Error> for ApiError {
             | service::Error::Forbidden { code, message } => Self::new(status, code, message),
             service::Error::Conflict { code, message }
             | service::Error::Unprocessable { code, message } => Self::new(status, code, message),
-            service::Error::RateLimited {
-                code,
-                message,
+            service::Error::RateLimited { code, message, .. } => Self {
                 retry_after_secs,
-            } => Self {
-                retry_after_secs: Some(retry_after_secs),
+                ..Self::new(status, code, message)
+            },
+            service::Error::Busy { code, message, .. } => Self {
+                retry_after_secs,
                 ..Self::new(status, code, message)
             },
             service::Error::TooLarge(message) => Self::new(status, "payload_too_large", message),

@@ -78,19 +78,24 @@ button!(
     FormName::Login
 );
 
-/// Signs out: the session ends when the token matches, and the cookie goes either way.
+/// Signs out: the session ends on the server and the cookie goes. Without the session's CSRF
+/// token (a post from another page) nothing happens, and the page says so: clearing the cookie
+/// alone would leave a live session behind the reader's back.
 async fn logout(post: Posted<LogoutButton>) -> Response {
     let Posted {
         caller,
         form,
         reply,
     } = post;
-    if let Ok(session) = caller.session_for_write(Some(form.csrf_token()))
-        && let Err(error) = auth::revoke(reply.portal(), session).await
-    {
-        tracing::error!(error = format!("{error:#}"), "logout failed");
+    match caller.session_for_write(Some(form.csrf_token())) {
+        Ok(session) => match auth::revoke(reply.portal(), session).await {
+            Ok(()) => reply.signed_out(paths::HOME),
+            Err(error) => reply.refuse(error).await,
+        },
+        Err(refusal @ service::Error::Forbidden { .. }) => reply.refuse(refusal).await,
+        // No session (it expired, or was never there): only the cookie is left to clear.
+        Err(_) => reply.signed_out(paths::HOME),
     }
-    reply.signed_out(paths::HOME)
 }
 
 #[derive(Deserialize, Default)]

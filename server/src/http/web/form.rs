@@ -234,12 +234,7 @@ impl Reply {
     /// as the API does.
     pub(super) async fn refuse(self, error: service::Error) -> Response {
         let status = crate::http::status::of(&error);
-        let retry_after = match &error {
-            service::Error::RateLimited {
-                retry_after_secs, ..
-            } => Some(*retry_after_secs),
-            _ => None,
-        };
+        let retry_after = error.retry_after_secs();
         let mut feedback = FormFeedback {
             form: Some(self.form),
             values: self.kept.clone(),

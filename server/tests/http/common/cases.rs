@@ -67,9 +67,10 @@ pub async fn fill_in(app: &TestApp, token: &str, draft: &Value) -> Value {
         }
         let types = material["file_types"].as_array().unwrap();
         let bytes: &[u8] = if types.contains(&json!("pdf")) {
-            b"%PDF-1.7\n% test material\n"
+            b"%PDF-1.7\n% test material\n%%EOF\n"
         } else {
-            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+            // A 640 × 480 PNG's signature and header: enough to read its size.
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x02\x80\0\0\x01\xe0\x08\x02\0\0\0"
         };
         let document = upload(app, token, bytes).await;
         materials.insert(
