@@ -14,6 +14,7 @@ mod api_cases;
 mod api_catalog;
 mod api_contract;
 mod api_foundation;
+mod api_hardening;
 mod api_identity;
 mod api_intake;
 mod api_ratings;

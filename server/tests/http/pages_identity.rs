@@ -1444,7 +1444,160 @@ async fn an_approver_schedules_and_records_an_inspection_without_javascript(back
     );
 }
 
+/// Signs the standard test citizen in through the login form: the session cookie's value.
+async fn web_login(app: &TestApp, next: &str) -> (u16, http::HeaderMap) {
+    let (status, headers, _) = post_form(
+        app,
+        "/login",
+        &[
+            ("account", PHONE),
+            ("password", CITIZEN_PASSWORD),
+            ("next", next),
+        ],
+        None,
+    )
+    .await;
+    (status, headers)
+}
+
+async fn after_login_only_paths_on_this_site(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else {
+        return;
+    };
+    app.register_citizen(CITIZEN_ID, PHONE).await;
+    // Every one of these is another site to a browser, or no header value at all.
+    let hostile = [
+        "//evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        " //evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/apply/\n",
+        "/\u{3000}/evil.example",
+    ];
+    for next in hostile {
+        let (status, headers) = web_login(&app, next).await;
+        assert_eq!(status, 303, "{next:?}");
+        assert_eq!(headers["location"], "/me", "{next:?}");
+    }
+    let (status, headers) = web_login(&app, "/appointments?hall=city").await;
+    assert_eq!(status, 303);
+    assert_eq!(headers["location"], "/appointments?hall=city");
+    for hostile in ["//evil.example", "/%09/evil.example", "/%0A"] {
+        let response = app
+            .get(&format!("/display-mode?mode=elder&return={hostile}"))
+            .await;
+        assert_eq!(response.status(), 303);
+        let location = response.headers()["location"].to_str().unwrap();
+        assert!(
+            location == "/" || location == hostile,
+            "{hostile}: {location}"
+        );
+        assert!(!location.starts_with("//") && !location.contains(['\t', '\n']));
+    }
+
+    // A path segment that is a line break is a path like any other: not found, never a 500.
+    let token = session_token(&web_login(&app, "").await.1);
+    let (_, html) = get_page(&app, "/me", Some(&token)).await;
+    let csrf = csrf_in(&html);
+    let (status, _, _) =
+        post_form(&app, "/apply/%0A", &[("csrf_token", &csrf)], Some(&token)).await;
+    assert!((400..500).contains(&status), "{status}");
+}
+
+async fn logging_out_without_the_token_leaves_nothing_half_done(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else {
+        return;
+    };
+    app.register_citizen(CITIZEN_ID, PHONE).await;
+    let token = session_token(&web_login(&app, "").await.1);
+    // A page elsewhere posting to /logout: refused, and the cookie stays with its live session.
+    let (status, headers, html) = post_form(&app, "/logout", &[], Some(&token)).await;
+    assert_eq!(status, 403);
+    assert!(!headers.contains_key("set-cookie"), "{headers:?}");
+    assert!(html.contains("请刷新页面后重试"), "{html}");
+    let (_, html) = get_page(&app, "/me", Some(&token)).await;
+    assert!(!html.contains("请先登录后查看个人档案"), "still signed in");
+    let csrf = csrf_in(&html);
+    let (status, headers, _) =
+        post_form(&app, "/logout", &[("csrf_token", &csrf)], Some(&token)).await;
+    assert_eq!(status, 303);
+    assert!(
+        headers["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let me = app
+        .call(
+            "GET",
+            "/api/v1/me",
+            Auth::Cookie {
+                token: &token,
+                csrf: None,
+            },
+            None,
+        )
+        .await;
+    assert_eq!(me.status(), 401, "the session ended on the server");
+}
+
+async fn a_signed_in_citizen_registers_a_business_and_acts_for_it(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else {
+        return;
+    };
+    let (_, html) = get_page(&app, "/register?as=business", None).await;
+    assert!(html.contains("登录个人账号后注册"), "{html}");
+    assert!(!html.contains(r#"name="credit_code""#));
+    let business = [
+        ("credit_code", "91350100M000100Y43"),
+        ("org_name", "示范市星火科技有限公司"),
+        ("legal_rep_name", "李四"),
+    ];
+    let (status, _, _) = post_form(&app, "/register/business", &business, None).await;
+    assert_eq!(status, 401, "nobody signed in, nothing registered");
+
+    app.register_citizen(CITIZEN_ID, PHONE).await;
+    let token = session_token(&web_login(&app, "").await.1);
+    let (_, html) = get_page(&app, "/register?as=business", Some(&token)).await;
+    assert!(html.contains(r#"name="credit_code""#), "{html}");
+    assert!(
+        !html.contains("agent.password"),
+        "no second password asked for"
+    );
+    let csrf = csrf_in(&html);
+    let (status, _, html) = post_form(&app, "/register/business", &business, Some(&token)).await;
+    assert_eq!(status, 403, "{html}");
+    let mut with_token = business.to_vec();
+    with_token.push(("csrf_token", &csrf));
+    let (status, headers, _) =
+        post_form(&app, "/register/business", &with_token, Some(&token)).await;
+    assert_eq!(status, 303);
+    assert_eq!(headers["location"], "/me?registered=business");
+    let me = app
+        .call(
+            "GET",
+            "/api/v1/me",
+            Auth::Cookie {
+                token: &token,
+                csrf: None,
+            },
+            None,
+        )
+        .await;
+    let me = crate::common::body_json(me).await;
+    assert_eq!(
+        me["principal"]["acting_for"]["org_name"], "示范市星火科技有限公司",
+        "{me}"
+    );
+}
+
 on_both_databases!(
+    after_login_only_paths_on_this_site,
+    logging_out_without_the_token_leaves_nothing_half_done,
+    a_signed_in_citizen_registers_a_business_and_acts_for_it,
     an_approver_schedules_and_records_an_inspection_without_javascript,
     a_deferred_material_is_handed_in_on_the_case_page_and_confirmed,
     a_clerk_accepts_on_the_workbench_without_javascript,
