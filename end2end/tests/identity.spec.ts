@@ -79,6 +79,35 @@ test.describe("with JavaScript", () => {
     await expect(page.getByRole("heading", { name: "工作人员账号" })).toBeVisible();
     await expect(page.getByRole("cell", { name: "clerk01" })).toBeVisible();
     await expectNoSeriousAxeViolations(page);
+
+    // The account admin01 creates has a one-time password: its first login replaces it before
+    // the authenticator can be bound.
+    const username = `clerk${Date.now() % 100000}`;
+    await page.getByLabel("用户名").fill(username);
+    await page.getByLabel("姓名").fill("陈晓燕");
+    await page.getByLabel("大厅编号（窗口、出件人员）").fill("city");
+    await page.getByLabel(/^分区/).fill("economic");
+    await page.getByLabel("初始密码").fill("Given-By-Admin-2026");
+    await page.getByRole("button", { name: "创建" }).click();
+    await expect(page.getByRole("cell", { name: username })).toBeVisible();
+    await page.getByRole("banner").getByRole("button", { name: "退出登录" }).click();
+
+    await page.goto("/staff/login");
+    await page.getByLabel("用户名").fill(username);
+    await page.getByLabel("密码").fill("Given-By-Admin-2026");
+    await page.getByRole("button", { name: "登录" }).click();
+    await expect(page).toHaveURL(/\/staff\/totp$/);
+    await expect(page.getByText("首次登录须先将管理员设置的初始密码改为只有您知道的密码")).toBeVisible();
+    await expect(page.locator("code.secret")).toHaveCount(0);
+    await expectNoSeriousAxeViolations(page);
+    await page.getByLabel("初始密码").fill("Given-By-Admin-2026");
+    await page.getByLabel("新密码").fill("Only-I-Know-2026");
+    await page.getByRole("button", { name: "修改密码" }).click();
+    await expect(page.getByRole("img", { name: /动态口令绑定二维码/ })).toBeVisible();
+    const ownSecret = (await page.locator("code.secret").first().textContent())!.trim();
+    await page.getByLabel("动态口令").fill(totp(ownSecret));
+    await page.getByRole("button", { name: "完成绑定" }).click();
+    await expect(page).toHaveURL(/\/staff$/);
   });
 });
 

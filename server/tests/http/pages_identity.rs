@@ -1594,7 +1594,63 @@ async fn a_signed_in_citizen_registers_a_business_and_acts_for_it(backend: Backe
     );
 }
 
+async fn a_file_form_is_refused_before_its_files_are_read(backend: Backend) {
+    let mut config = server::config::Config::default();
+    config.applications.upload_max_mb = 1;
+    let Some(app) = TestApp::with(backend, config, server::http::v1::routes()).await else {
+        return;
+    };
+    service::seed::run(&app.test_db.db).await.expect("seed");
+    app.register_citizen(CITIZEN_ID, PHONE).await;
+    let token = session_token(&web_login(&app, "").await.1);
+    let code = "1133010000250005004000400000031";
+    let (_, html) = get_page(&app, &format!("/apply/{code}"), Some(&token)).await;
+    let csrf = csrf_in(&html);
+    let (_, headers, _) = post_form(
+        &app,
+        &format!("/apply/{code}"),
+        &[("csrf_token", &csrf)],
+        Some(&token),
+    )
+    .await;
+    let draft_path = headers["location"].to_str().unwrap().to_owned();
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(900 * 1024, b' ');
+    pdf.extend_from_slice(b"\n%%EOF\n");
+    // A file before the token (or with a wrong one) is refused at its first part.
+    let file_first = multipart(&[], Some(("material.parents_id.file", "a.pdf", &pdf)));
+    let (content_type, mut body) = file_first;
+    let tail = format!(
+        "--apply-test-boundary\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n--apply-test-boundary--\r\n"
+    );
+    body.truncate(body.len() - "--apply-test-boundary--\r\n".len());
+    body.extend_from_slice(tail.as_bytes());
+    let (status, _, _) = post_multipart(&app, &draft_path, &token, (content_type, body)).await;
+    assert_eq!(status, 403);
+    let wrong = multipart(&[("csrf_token", "not-the-token"), ("action", "save")], None);
+    let (status, _, _) = post_multipart(&app, &draft_path, &token, wrong).await;
+    assert_eq!(status, 403);
+    // Each file is cut off at the upload limit as it streams in.
+    let mut big = pdf.clone();
+    big.resize(1024 * 1024 + 1, b' ');
+    let too_big = multipart(
+        &[("csrf_token", &csrf), ("action", "save")],
+        Some(("material.parents_id.file", "big.pdf", &big)),
+    );
+    let (status, _, html) = post_multipart(&app, &draft_path, &token, too_big).await;
+    assert_eq!(status, 413);
+    assert!(html.contains("提交的内容过大"), "{html}");
+    let fits = multipart(
+        &[("csrf_token", &csrf), ("action", "save")],
+        Some(("material.parents_id.file", "ids.pdf", &pdf)),
+    );
+    let (status, _, html) = post_multipart(&app, &draft_path, &token, fits).await;
+    assert_eq!(status, 200, "saved: {html}");
+    assert!(html.contains("ids.pdf"), "the file is on the draft");
+}
+
 on_both_databases!(
+    a_file_form_is_refused_before_its_files_are_read,
     after_login_only_paths_on_this_site,
     logging_out_without_the_token_leaves_nothing_half_done,
     a_signed_in_citizen_registers_a_business_and_acts_for_it,

@@ -444,7 +444,7 @@ fn unknown_name_hash(name: &LoginName, agent: Option<&str>) -> String {
 
 /// Forgets unknown-name counts whose lock (or, unlocked, whose last failure) is a lockout
 /// period old, in the hourly housekeeping.
-pub(crate) async fn purge_unknown_failures(portal: &Portal) -> Result<u64> {
+pub(super) async fn purge_unknown_failures(portal: &Portal) -> Result<u64> {
     let lockout = Duration::minutes(portal.auth_settings().lockout_minutes.into());
     let cutoff = stamp(portal.now() - lockout);
     let purged = sqlx::query(

@@ -16,7 +16,13 @@ pub use session::{
     Channel, NewSession, Session, SessionSummary, Stage, list_sessions, resolve, revoke,
     revoke_all_except, revoke_by_id, switch_acting_for,
 };
-pub use throttle::{purge as purge_throttles, throttle};
+pub use throttle::throttle;
+
+/// The hourly housekeeping of the limits: forgets finished per-address windows and the counts of
+/// unknown login names whose lock has run out. Returns how many rows went.
+pub async fn purge_throttles(portal: &crate::Portal) -> crate::Result<u64> {
+    Ok(throttle::purge(portal).await? + login::purge_unknown_failures(portal).await?)
+}
 
 use domain::account::{StaffRole, StaffScope};
 use domain::identity::PersonName;
@@ -145,14 +151,17 @@ impl Caller {
     pub fn session_for_write(&self, presented_csrf: Option<&str>) -> crate::Result<&Session> {
         let session = self.session()?;
         if self.via_cookie && !constant_time_eq(presented_csrf.unwrap_or(""), &session.csrf_token) {
-            return Err(crate::Error::Forbidden {
-                code: "csrf_failed",
-                message: "页面已过期或请求来源不明，请刷新页面后重试",
-            });
+            return Err(CSRF_FAILED);
         }
         Ok(session)
     }
 }
+
+/// A cookie-borne write without its session's CSRF token.
+pub const CSRF_FAILED: crate::Error = crate::Error::Forbidden {
+    code: "csrf_failed",
+    message: "页面已过期或请求来源不明，请刷新页面后重试",
+};
 
 /// Compares secrets without stopping at the first difference.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {

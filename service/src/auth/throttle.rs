@@ -40,16 +40,15 @@ pub async fn throttle(portal: &Portal, purpose: &str, address: &str) -> Result<(
     Ok(())
 }
 
-/// Forgets every finished window and every unknown-account count that has run out (the hourly
-/// housekeeping); returns how many rows went.
-pub async fn purge(portal: &Portal) -> Result<u64> {
+/// Forgets every finished window; returns how many went.
+pub(super) async fn purge(portal: &Portal) -> Result<u64> {
     let window = time::Duration::seconds(portal.auth_settings().attempt_window_secs.max(1).into());
     let finished = sqlx::query("DELETE FROM login_throttle WHERE window_start < $1")
         .bind(stamp(portal.now() - window))
         .execute(portal.db().pool())
         .await?
         .rows_affected();
-    Ok(finished + super::login::purge_unknown_failures(portal).await?)
+    Ok(finished)
 }
 
 /// What an address is counted as: an IPv4 address (or any other key) as it is, an IPv6

@@ -3,13 +3,13 @@
 //! reader chose — keeps the draft, runs the pre-review, adds a group entry, or submits
 //! (`applications::save_form`, which the API's `PUT` shares); and 撤回.
 
-use super::form::{Body, SignedIn, WebForm, button};
+use super::form::{Body, Part, SignedIn, Source, WebForm, button};
 use crate::http::AppState;
 use app::forms::{FormFeedback, FormName};
 use app::paths::{self, action};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Path, Request};
+use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::post;
 use service::applications::{self, Change, Intent, PostedFile, PostedForm, Saved};
@@ -90,54 +90,48 @@ impl WebForm for ApplicationForm {
 }
 
 impl Body for ApplicationForm {
-    const CARRIES_FILES: bool = true;
-
-    async fn decode(content_type: String, bytes: Bytes) -> Result<Self, String> {
-        let request = Request::builder()
-            .header(http::header::CONTENT_TYPE, content_type)
-            .body(axum::body::Body::from(bytes))
-            .map_err(|error| error.to_string())?;
-        let mut multipart = Multipart::from_request(request, &())
-            .await
-            .map_err(|_| "申请表应以 multipart/form-data 提交".to_owned())?;
+    async fn read(source: Source) -> service::Result<Self> {
+        let mut parts = source
+            .multipart("申请表应以 multipart/form-data 提交")
+            .await?;
         let mut form = Self {
-            csrf_token: String::new(),
+            csrf_token: parts.csrf_token.clone(),
             submit_key: String::new(),
             action: String::new(),
             fields: PostedForm::default(),
         };
-        while let Some(field) = multipart
-            .next_field()
-            .await
-            .map_err(|error| error.body_text())?
-        {
-            let name = field.name().unwrap_or_default().to_owned();
-            if let Some(code) = name
-                .strip_prefix("material.")
-                .and_then(|rest| rest.strip_suffix(".file"))
-            {
-                let file_name = field.file_name().unwrap_or_default().to_owned();
-                let bytes = field.bytes().await.map_err(|error| error.body_text())?;
-                if !bytes.is_empty() {
-                    form.fields.files.push(PostedFile {
-                        material_code: code.to_owned(),
-                        file_name,
-                        bytes,
-                    });
+        while let Some(part) = parts.next().await? {
+            match part {
+                Part::File {
+                    name,
+                    file_name,
+                    bytes,
+                } => {
+                    let code = name
+                        .strip_prefix("material.")
+                        .and_then(|rest| rest.strip_suffix(".file"));
+                    if let Some(code) = code
+                        && !bytes.is_empty()
+                    {
+                        form.fields.files.push(PostedFile {
+                            material_code: code.to_owned(),
+                            file_name,
+                            bytes,
+                        });
+                    }
                 }
-                continue;
-            }
-            let value = field.text().await.map_err(|error| error.body_text())?;
-            if let Some(key) = name.strip_prefix("answer.") {
-                form.fields.answers.push((key.to_owned(), value));
-            } else if let Some(key) = name.strip_prefix("material.") {
-                form.fields.material_fields.insert(key.to_owned(), value);
-            } else {
-                match name.as_str() {
-                    "csrf_token" => form.csrf_token = value,
-                    "submit_key" => form.submit_key = value,
-                    "action" => form.action = value,
-                    _ => {}
+                Part::Text { name, value } => {
+                    if let Some(key) = name.strip_prefix("answer.") {
+                        form.fields.answers.push((key.to_owned(), value));
+                    } else if let Some(key) = name.strip_prefix("material.") {
+                        form.fields.material_fields.insert(key.to_owned(), value);
+                    } else {
+                        match name.as_str() {
+                            "submit_key" => form.submit_key = value,
+                            "action" => form.action = value,
+                            _ => {}
+                        }
+                    }
                 }
             }
         }
@@ -229,38 +223,25 @@ impl WebForm for SupplementForm {
 }
 
 impl Body for SupplementForm {
-    const CARRIES_FILES: bool = true;
-
-    async fn decode(content_type: String, bytes: Bytes) -> Result<Self, String> {
-        let request = Request::builder()
-            .header(http::header::CONTENT_TYPE, content_type)
-            .body(axum::body::Body::from(bytes))
-            .map_err(|error| error.to_string())?;
-        let mut multipart = Multipart::from_request(request, &())
-            .await
-            .map_err(|_| "补交材料应以 multipart/form-data 提交".to_owned())?;
+    async fn read(source: Source) -> service::Result<Self> {
+        let mut parts = source
+            .multipart("补交材料应以 multipart/form-data 提交")
+            .await?;
         let mut form = Self {
-            csrf_token: String::new(),
+            csrf_token: parts.csrf_token.clone(),
             material_code: String::new(),
             file: None,
         };
-        while let Some(field) = multipart
-            .next_field()
-            .await
-            .map_err(|error| error.body_text())?
-        {
-            match field.name().unwrap_or_default() {
-                "file" => {
-                    let name = field.file_name().unwrap_or_default().to_owned();
-                    let bytes = field.bytes().await.map_err(|error| error.body_text())?;
-                    form.file = (!bytes.is_empty()).then_some((name, bytes));
+        while let Some(part) = parts.next().await? {
+            match part {
+                Part::File {
+                    name,
+                    file_name,
+                    bytes,
+                } if name == "file" => {
+                    form.file = (!bytes.is_empty()).then_some((file_name, bytes))
                 }
-                "csrf_token" => {
-                    form.csrf_token = field.text().await.map_err(|error| error.body_text())?;
-                }
-                "material_code" => {
-                    form.material_code = field.text().await.map_err(|error| error.body_text())?;
-                }
+                Part::Text { name, value } if name == "material_code" => form.material_code = value,
                 _ => {}
             }
         }

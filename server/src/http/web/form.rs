@@ -2,8 +2,10 @@
 //! [`SignedIn`] (everything else), and the [`Reply`] a handler answers with.
 //!
 //! A reader works in this order: the origin check; for [`SignedIn`] the session, before any of
-//! the body is read; the body, within the size limit, url-encoded or multipart as the form's
-//! [`Body`] says; then the CSRF token the body carried. The handler gets typed input plus the
+//! the body is read; the body, url-encoded within the form limit or multipart as it streams in
+//! ([`Source`]); then the CSRF token the body carried. A multipart body carries it as its first
+//! part (our forms render it first, and browsers send parts in document order), so a file form
+//! is refused before any file is read; a url-encoded body is at most the small form limit. The handler gets typed input plus the
 //! caller and calls one `service` function. It then redirects (post/redirect/get) or renders the
 //! form's page again with a [`FormFeedback`], so every form works without JavaScript and keeps
 //! what the reader typed.
@@ -40,20 +42,135 @@ pub(super) trait WebForm: Body {
 }
 
 /// How a form's body reads. Every url-encoded form is a `Deserialize` struct whose fields default
-/// to empty, so the domain rules name a missing field; the application form reads multipart.
+/// to empty, so the domain rules name a missing field; the forms with files read multipart.
 pub(super) trait Body: Sized + Send + 'static {
-    /// Whether the body may carry files: then the upload ceiling applies instead of the form one.
-    const CARRIES_FILES: bool = false;
-
-    fn decode(
-        content_type: String,
-        bytes: Bytes,
-    ) -> impl Future<Output = Result<Self, String>> + Send;
+    fn read(source: Source) -> impl Future<Output = service::Result<Self>> + Send;
 }
 
 impl<T: DeserializeOwned + Send + 'static> Body for T {
-    async fn decode(_content_type: String, bytes: Bytes) -> Result<Self, String> {
-        serde_urlencoded::from_bytes(&bytes).map_err(|_| "表单内容无法识别".to_owned())
+    async fn read(source: Source) -> service::Result<Self> {
+        let bytes = source.url_encoded().await?;
+        serde_urlencoded::from_bytes(&bytes).map_err(|_| unreadable())
+    }
+}
+
+fn unreadable() -> service::Error {
+    service::Error::invalid("form", "表单内容无法识别")
+}
+
+fn too_large() -> service::Error {
+    service::Error::TooLarge("提交的内容过大，请减少内容或分次上传".into())
+}
+
+/// A form's body as it arrives, with the limits it is read under.
+pub(super) struct Source {
+    content_type: String,
+    body: RequestBody,
+    form_limit: usize,
+    file_limit: u64,
+    /// The session's CSRF token, for a signed-in reader's form.
+    expected_csrf: Option<String>,
+}
+
+impl Source {
+    /// The whole body, at most the form limit (`http.body_limit_bytes`).
+    pub(super) async fn url_encoded(self) -> service::Result<Bytes> {
+        axum::body::to_bytes(self.body, self.form_limit)
+            .await
+            .map_err(|_| too_large())
+    }
+
+    /// The body as multipart parts, read one at a time. The first part must be `csrf_token`
+    /// (only signed-in readers' forms carry files) and match the session's: anything else is
+    /// refused before another byte is read.
+    pub(super) async fn multipart(self, not_multipart: &'static str) -> service::Result<FileParts> {
+        let request = Request::builder()
+            .header(CONTENT_TYPE, self.content_type)
+            .body(self.body)
+            .map_err(anyhow::Error::from)?;
+        let multipart = axum::extract::Multipart::from_request(request, &())
+            .await
+            .map_err(|_| service::Error::invalid("form", not_multipart))?;
+        let mut parts = FileParts {
+            multipart,
+            file_limit: self.file_limit,
+            text_left: self.form_limit,
+            csrf_token: String::new(),
+        };
+        match parts.next().await? {
+            Some(Part::Text { name, value }) if name == "csrf_token" => parts.csrf_token = value,
+            _ => return Err(service::auth::CSRF_FAILED),
+        }
+        if let Some(expected) = &self.expected_csrf
+            && !service::auth::constant_time_eq(&parts.csrf_token, expected)
+        {
+            return Err(service::auth::CSRF_FAILED);
+        }
+        Ok(parts)
+    }
+}
+
+/// A multipart body's parts after its CSRF token: text within the form limit in all, each file
+/// within the upload limit, cut off the moment either is passed.
+pub(super) struct FileParts {
+    multipart: axum::extract::Multipart,
+    file_limit: u64,
+    text_left: usize,
+    /// The token the first part carried.
+    pub(super) csrf_token: String,
+}
+
+pub(super) enum Part {
+    Text {
+        name: String,
+        value: String,
+    },
+    File {
+        name: String,
+        file_name: String,
+        bytes: Bytes,
+    },
+}
+
+impl FileParts {
+    pub(super) async fn next(&mut self) -> service::Result<Option<Part>> {
+        let Some(mut field) = self.multipart.next_field().await.map_err(part_error)? else {
+            return Ok(None);
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(part_error)? {
+            bytes.extend_from_slice(&chunk);
+            let within = match file_name {
+                Some(_) => bytes.len() as u64 <= self.file_limit,
+                None => bytes.len() <= self.text_left,
+            };
+            if !within {
+                return Err(too_large());
+            }
+        }
+        Ok(Some(match file_name {
+            Some(file_name) => Part::File {
+                name,
+                file_name,
+                bytes: Bytes::from(bytes),
+            },
+            None => {
+                self.text_left -= bytes.len();
+                let value = String::from_utf8(bytes).map_err(|_| unreadable())?;
+                Part::Text { name, value }
+            }
+        }))
+    }
+}
+
+/// The request layers cut a body off at their ceiling (413); anything else is a broken body.
+fn part_error(error: axum::extract::multipart::MultipartError) -> service::Error {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        unreadable()
     }
 }
 
@@ -77,7 +194,7 @@ impl<T: WebForm> FromRequest<AppState> for Posted<T> {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
         let (parts, body) = request.into_parts();
         let (caller, reply) = open::<T>(state, parts).map_err(|refusal| *refusal)?;
-        let form = read_body::<T>(&reply, body).await;
+        let form = read_body::<T>(&reply, body, None).await;
         let form = reply.refused_unless(form).await?;
         Ok(Self {
             caller,
@@ -94,8 +211,10 @@ impl<T: WebForm> FromRequest<AppState> for SignedIn<T> {
         let (parts, body) = request.into_parts();
         let (caller, reply) = open::<T>(state, parts).map_err(|refusal| *refusal)?;
         // No session, no reading of the body.
-        reply.refused_unless(caller.session().map(|_| ())).await?;
-        let form = read_body::<T>(&reply, body).await;
+        let expected_csrf = reply
+            .refused_unless(caller.session().map(|s| s.csrf_token.clone()))
+            .await?;
+        let form = read_body::<T>(&reply, body, Some(expected_csrf)).await;
         let form = reply.refused_unless(form).await?;
         let reply = reply.keeping(form.kept());
         let session = caller.session_for_write(Some(form.csrf_token())).cloned();
@@ -130,16 +249,11 @@ fn open<T: WebForm>(state: &AppState, parts: Parts) -> Result<(Caller, Reply), B
     Ok((caller, reply))
 }
 
-async fn read_body<T: WebForm>(reply: &Reply, body: RequestBody) -> service::Result<T> {
-    let limit = if T::CARRIES_FILES {
-        // The hard ceiling of the request layers, sized for uploads, applies.
-        usize::MAX
-    } else {
-        reply.state.config.http.body_limit_bytes
-    };
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| service::Error::TooLarge("提交的内容过大，请减少内容或分次上传".into()))?;
+async fn read_body<T: WebForm>(
+    reply: &Reply,
+    body: RequestBody,
+    expected_csrf: Option<String>,
+) -> service::Result<T> {
     let content_type = reply
         .parts
         .headers
@@ -147,9 +261,14 @@ async fn read_body<T: WebForm>(reply: &Reply, body: RequestBody) -> service::Res
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    T::decode(content_type, bytes)
-        .await
-        .map_err(|message| service::Error::invalid("form", message))
+    T::read(Source {
+        content_type,
+        body,
+        form_limit: reply.state.config.http.body_limit_bytes,
+        file_limit: reply.portal().application_settings().upload_max_bytes(),
+        expected_csrf,
+    })
+    .await
 }
 
 /// Browsers name the page a form was posted from; one from another site is refused, which also

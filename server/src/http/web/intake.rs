@@ -1,12 +1,11 @@
 //! 一窗受理 on the workbench: the clerk's 受理 (every manual review point ticked) and 不予受理,
 //! each answered by the case's page again.
 
-use super::form::{Body, SignedIn, WebForm, values};
+use super::form::{Body, SignedIn, Source, WebForm, values};
 use crate::http::AppState;
 use app::forms::FormName;
 use app::paths::{self, action};
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::post;
@@ -43,7 +42,8 @@ struct AcceptForm {
 }
 
 impl Body for AcceptForm {
-    async fn decode(_content_type: String, bytes: Bytes) -> Result<Self, String> {
+    async fn read(source: Source) -> service::Result<Self> {
+        let bytes = source.url_encoded().await?;
         let mut form = Self {
             csrf_token: String::new(),
             checked: Vec::new(),
@@ -162,7 +162,8 @@ struct SupplementForm {
 }
 
 impl Body for SupplementForm {
-    async fn decode(_content_type: String, bytes: Bytes) -> Result<Self, String> {
+    async fn read(source: Source) -> service::Result<Self> {
+        let bytes = source.url_encoded().await?;
         let mut form = Self {
             csrf_token: String::new(),
             items: Vec::new(),
