@@ -124,6 +124,41 @@ async fn an_unknown_account_locks_like_a_known_one(backend: Backend) {
     }
     let (status, code, _) = answer(login(&app, "13700137000", "guess-1234").await).await;
     assert_eq!((status, code), (429, json!("account_locked")));
+    // Tries on a phone say nothing about which ID number goes with it.
+    app.register_citizen(OTHER_ID, OTHER_PHONE).await;
+    for _ in 1..threshold {
+        answer(login(&app, OTHER_PHONE, "guess-1234").await).await;
+    }
+    let same_person = answer(login(&app, OTHER_ID, "guess-1234").await).await;
+    let nobody = answer(login(&app, "110101199003070011", "guess-1234").await).await;
+    assert_eq!(same_person, nobody);
+    assert_eq!(same_person.0, 401);
+    // Nor does a credit code say whether a company uses the portal.
+    let business = app.api_login(OTHER_PHONE, CITIZEN_PASSWORD).await;
+    let registered = app
+        .call(
+            "POST",
+            "/api/v1/auth/register",
+            Auth::Bearer(&business),
+            Some(
+                json!({ "kind": "business", "credit_code": "91350100M000100Y43",
+                         "org_name": "示范市星火科技有限公司", "legal_rep_name": "李四" }),
+            ),
+        )
+        .await;
+    assert_eq!(registered.status(), 201);
+    let company_login = |code: &'static str| {
+        app.call(
+            "POST",
+            "/api/v1/auth/login",
+            Auth::Anonymous,
+            Some(json!({ "account": code, "agent": OTHER_PHONE, "password": "guess-1234" })),
+        )
+    };
+    let known = answer(company_login("91350100M000100Y43").await).await;
+    let unknown = answer(company_login("91350100MA0000000L").await).await;
+    assert_eq!(known, unknown);
+    assert_eq!(known.0, 401);
     // Both open again after the lockout; housekeeping then forgets the unknown name.
     app.clock.advance(time::Duration::minutes(
         i64::from(app.portal.auth_settings().lockout_minutes) + 1,
@@ -134,12 +169,12 @@ async fn an_unknown_account_locks_like_a_known_one(backend: Backend) {
     assert_eq!(known.0, 401);
     app.clock.advance(time::Duration::hours(1));
     assert!(service::auth::purge_throttles(&app.portal).await.unwrap() > 0);
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM unknown_login_failures")
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_name_failures")
         .fetch_one(app.portal.db().pool())
         .await
         .unwrap();
     assert_eq!(left, 0);
-    let stored: Vec<String> = sqlx::query_scalar("SELECT name_hash FROM unknown_login_failures")
+    let stored: Vec<String> = sqlx::query_scalar("SELECT name_hash FROM login_name_failures")
         .fetch_all(app.portal.db().pool())
         .await
         .unwrap();

@@ -1594,6 +1594,37 @@ async fn a_signed_in_citizen_registers_a_business_and_acts_for_it(backend: Backe
     );
 }
 
+/// Posts a multipart body that starts with `first` and `then`, and never ends: an answer can only
+/// come from a reader that stopped reading.
+async fn post_endless(
+    app: &TestApp,
+    uri: &str,
+    token: &str,
+    first: String,
+    then: Vec<u8>,
+) -> (u16, String) {
+    use futures::StreamExt;
+    let chunks = [
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(first)),
+        Ok(then.into()),
+    ];
+    let endless = futures::stream::iter(chunks).chain(futures::stream::pending());
+    let request = Request::post(uri)
+        .header(
+            "content-type",
+            "multipart/form-data; boundary=apply-test-boundary",
+        )
+        .header("host", "portal.test")
+        .header("cookie", format!("portal_session={token}"))
+        .body(Body::from_stream(endless))
+        .unwrap();
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(30), app.send(request))
+        .await
+        .expect("an answer before the body ends");
+    let status = answered.status().as_u16();
+    (status, body_text(answered).await)
+}
+
 async fn a_file_form_is_refused_before_its_files_are_read(backend: Backend) {
     let mut config = server::config::Config::default();
     config.applications.upload_max_mb = 1;
@@ -1630,6 +1661,23 @@ async fn a_file_form_is_refused_before_its_files_are_read(backend: Backend) {
     let wrong = multipart(&[("csrf_token", "not-the-token"), ("action", "save")], None);
     let (status, _, _) = post_multipart(&app, &draft_path, &token, wrong).await;
     assert_eq!(status, 403);
+    // Refused at the first part: the rest of the body is never waited for (it never comes).
+    let first =
+        "--apply-test-boundary\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\
+         not-the-token\r\n--apply-test-boundary\r\nContent-Disposition: form-data; \
+         name=\"material.parents_id.file\"; filename=\"a.pdf\"\r\n\r\n"
+            .to_owned();
+    let (status, _) = post_endless(&app, &draft_path, &token, first, Vec::new()).await;
+    assert_eq!(status, 403);
+    // Nor is a file waited for past the upload limit.
+    let first = format!(
+        "--apply-test-boundary\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\
+         {csrf}\r\n--apply-test-boundary\r\nContent-Disposition: form-data; \
+         name=\"material.parents_id.file\"; filename=\"a.pdf\"\r\n\r\n"
+    );
+    let (status, html) = post_endless(&app, &draft_path, &token, first, vec![0; 1100 * 1024]).await;
+    assert_eq!(status, 413);
+    assert!(html.contains("提交的内容过大"), "{html}");
     // Each file is cut off at the upload limit as it streams in.
     let mut big = pdf.clone();
     big.resize(1024 * 1024 + 1, b' ');

@@ -1,9 +1,12 @@
 //! Logging in: by ID number, phone, credit code plus 经办人, or staff user name; argon2id
 //! password check; lockout after repeated failures; TOTP for staff; every outcome audited.
 //!
-//! Nothing here may tell an attacker more than "wrong": an unknown account locks like a known
-//! one, a staff member's missing or wrong code answers like a wrong password, and every other
-//! password check of the portal ([`confirm_password`]) counts toward the same lockout.
+//! Nothing here may tell an attacker more than "wrong". Failed logins are counted per login name
+//! (phone, ID number, credit code with its 经办人, user name), whether or not an account has it:
+//! an unknown name locks like a known one, and tries on one name say nothing about which other
+//! names belong to the same person. A staff member's missing or wrong code answers like a wrong
+//! password. A signed-in account's own password check ([`confirm_password`]) counts on the
+//! account, which locks every name of it.
 
 use super::session::{Channel, NewSession, Stage, create, load_principal};
 use super::throttle::{throttle, wait_text};
@@ -91,11 +94,11 @@ struct Credentials {
     password_change_required: bool,
 }
 
-/// Whom a failed attempt counts against: the account, or (when the name belongs to nobody) a
-/// digest of the name, so both lock after the same number of tries.
+/// What a failed attempt counts against: the login name (by its digest) for a login, the
+/// account for a signed-in account's password check.
 enum Target<'a> {
-    Known(&'a Credentials),
-    Unknown { name_hash: String },
+    Account(&'a Credentials),
+    Name { name_hash: String },
 }
 
 pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSession> {
@@ -119,21 +122,26 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     if attempt.password.is_empty() {
         return Err(Error::invalid("password", "请填写密码"));
     }
+    if matches!(name, LoginName::CreditCode(_))
+        && attempt.agent.is_none_or(|agent| agent.trim().is_empty())
+    {
+        return Err(Error::invalid(
+            "agent",
+            "法人登录须填写经办人的公民身份号码或手机号码",
+        ));
+    }
+    // A credit code nobody registered is a name without an account, like any other: the answer
+    // must not say which companies use the portal.
     let business = match &name {
-        LoginName::CreditCode(code) => Some(find_business(portal, code.as_str()).await?),
+        LoginName::CreditCode(code) => find_business(portal, code.as_str()).await?,
         _ => None,
     };
     let credentials = match &name {
         LoginName::IdNumber(id) => citizen_by("id_number", id.expose(), portal).await?,
         LoginName::Phone(phone) => citizen_by("phone", phone.expose(), portal).await?,
+        LoginName::CreditCode(_) if business.is_none() => None,
         LoginName::CreditCode(_) => {
-            let agent = attempt
-                .agent
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .ok_or_else(|| {
-                    Error::invalid("agent", "法人登录须填写经办人的公民身份号码或手机号码")
-                })?;
+            let agent = attempt.agent.unwrap_or_default().trim();
             if let Ok(phone) = Phone::parse(agent) {
                 citizen_by("phone", phone.expose(), portal).await?
             } else {
@@ -150,13 +158,16 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
         LoginName::StaffUsername(_) => WRONG_STAFF_CREDENTIALS,
         _ => WRONG_CREDENTIALS,
     };
-    let target = match &credentials {
-        Some(credentials) => Target::Known(credentials),
-        None => Target::Unknown {
-            name_hash: unknown_name_hash(&name, attempt.agent),
-        },
+    let name_digest = name_hash(&name, attempt.agent);
+    let target = Target::Name {
+        name_hash: name_digest.clone(),
     };
-    if let Some(remaining) = lock_remaining(portal, &target).await? {
+    // Locked by failed logins on this name, or (the account's own password check) on the account.
+    let account_lock = match &credentials {
+        Some(credentials) => lock_remaining(portal, &Target::Account(credentials)).await?,
+        None => None,
+    };
+    if let Some(remaining) = lock_remaining(portal, &target).await?.max(account_lock) {
         return Err(locked(remaining));
     }
     let password_ok = verify_password(
@@ -167,9 +178,9 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
             .and_then(|c| c.password_hash.as_deref()),
     )
     .await?;
-    let credentials = match (&target, credentials.as_ref()) {
-        (Target::Known(_), Some(credentials)) if password_ok => credentials,
-        _ => return Err(record_failure(portal, &target, "密码错误", wrong).await?),
+    let credentials = match credentials.as_ref() {
+        Some(credentials) if password_ok => credentials,
+        account => return Err(record_failure(portal, &target, account, "密码错误", wrong).await?),
     };
 
     let mut stage = Stage::Active;
@@ -198,7 +209,14 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
                 {
                     Some(step) => accepted_step = Some(step as i64),
                     None => {
-                        return Err(record_failure(portal, &target, "动态口令错误", wrong).await?);
+                        return Err(record_failure(
+                            portal,
+                            &target,
+                            Some(credentials),
+                            "动态口令错误",
+                            wrong,
+                        )
+                        .await?);
                     }
                 }
             }
@@ -229,6 +247,11 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     .ok_or(WRONG_CREDENTIALS)?;
 
     let mut tx = portal.db().begin_write().await?;
+    // A login that succeeds starts its name's count again, as it does the account's.
+    sqlx::query("DELETE FROM login_name_failures WHERE name_hash = $1")
+        .bind(&name_digest)
+        .execute(&mut *tx)
+        .await?;
     if let Some(step) = accepted_step {
         // A code is good for one login: of two concurrent logins with the same code, the
         // second finds the step taken and fails like a wrong code.
@@ -242,7 +265,14 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
         .await?;
         if taken.rows_affected() == 0 {
             drop(tx);
-            return Err(record_failure(portal, &target, "动态口令已使用", wrong).await?);
+            return Err(record_failure(
+                portal,
+                &target,
+                Some(credentials),
+                "动态口令已使用",
+                wrong,
+            )
+            .await?);
         }
     }
     sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -295,7 +325,7 @@ pub(crate) async fn confirm_password(
         super::Principal::Staff(staff) => staff_by("id", &staff.staff_id, portal).await?,
     }
     .ok_or(WRONG_CREDENTIALS)?;
-    let target = Target::Known(&credentials);
+    let target = Target::Account(&credentials);
     if let Some(remaining) = lock_remaining(portal, &target).await? {
         return Err(locked(remaining));
     }
@@ -303,15 +333,15 @@ pub(crate) async fn confirm_password(
         return Ok(());
     }
     let wrong = Error::invalid("current_password", "当前密码不正确");
-    Err(record_failure(portal, &target, "当前密码错误", wrong).await?)
+    Err(record_failure(portal, &target, Some(&credentials), "当前密码错误", wrong).await?)
 }
 
 /// How long the target stays locked, if it is locked now.
 async fn lock_remaining(portal: &Portal, target: &Target<'_>) -> Result<Option<Duration>> {
     let locked_until = match target {
-        Target::Known(credentials) => credentials.locked_until.clone(),
-        Target::Unknown { name_hash } => {
-            sqlx::query("SELECT locked_until FROM unknown_login_failures WHERE name_hash = $1")
+        Target::Account(credentials) => credentials.locked_until.clone(),
+        Target::Name { name_hash } => {
+            sqlx::query("SELECT locked_until FROM login_name_failures WHERE name_hash = $1")
                 .bind(name_hash)
                 .fetch_optional(portal.db().pool())
                 .await?
@@ -328,11 +358,13 @@ async fn lock_remaining(portal: &Portal, target: &Target<'_>) -> Result<Option<D
         .map(|until| until - now))
 }
 
-/// Counts a failed attempt (locking the account, or the unknown name, at the threshold) and
-/// audits it; returns the error to answer with: `wrong`, or the lockout once it is reached.
+/// Counts a failed attempt against `target` (locking it at the threshold) and audits it under
+/// `account` when the name has one; returns the error to answer with: `wrong`, or the lockout
+/// once it is reached.
 async fn record_failure(
     portal: &Portal,
     target: &Target<'_>,
+    account: Option<&Credentials>,
     reason: &str,
     wrong: Error,
 ) -> Result<Error> {
@@ -342,10 +374,9 @@ async fn record_failure(
     let threshold = i64::from(settings.lockout_threshold);
     let mut tx = portal.db().begin_write().await?;
     // One conditional statement per failure: a lock that has run out starts the count again,
-    // and concurrent failures each count once. An unknown name gets the same counting on a row
-    // of its own, created by its first failure.
-    let (statement, key, subject) = match target {
-        Target::Known(credentials) => (
+    // and concurrent failures each count once. A name's row is created by its first failure.
+    let (statement, key) = match target {
+        Target::Account(credentials) => (
             format!(
                 "UPDATE {} SET \
                    failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 \
@@ -358,10 +389,9 @@ async fn record_failure(
                 credentials.table.name()
             ),
             credentials.id.as_str(),
-            format!("{}:{}", credentials.table.kind(), credentials.id),
         ),
-        Target::Unknown { name_hash } => (
-            "INSERT INTO unknown_login_failures AS u \
+        Target::Name { name_hash } => (
+            "INSERT INTO login_name_failures AS u \
                (name_hash, failures, locked_until, last_failed_at) \
              VALUES ($1, 1, CASE WHEN 1 >= $3 THEN $4 END, $2) \
              ON CONFLICT (name_hash) DO UPDATE SET \
@@ -375,9 +405,12 @@ async fn record_failure(
              RETURNING failures AS failed_logins, locked_until"
                 .to_owned(),
             name_hash.as_str(),
-            "-".to_owned(),
         ),
     };
+    let subject = account.map_or_else(
+        || "-".to_owned(),
+        |credentials| format!("{}:{}", credentials.table.kind(), credentials.id),
+    );
     let row = sqlx::query(sqlx::AssertSqlSafe(statement))
         .bind(key)
         .bind(stamp(now))
@@ -387,9 +420,9 @@ async fn record_failure(
         .await?;
     let failures: i64 = row.try_get("failed_logins")?;
     let now_locked = row.try_get::<Option<String>, _>("locked_until")?.is_some();
-    let detail = match target {
-        Target::Known(_) => format!("{reason}（连续第{failures}次）"),
-        Target::Unknown { .. } => "账号不存在".to_owned(),
+    let detail = match account {
+        Some(_) => format!("{reason}（连续第{failures}次）"),
+        None => "账号不存在".to_owned(),
     };
     audit::append(
         &mut tx,
@@ -403,7 +436,7 @@ async fn record_failure(
     )
     .await?;
     // Exactly one concurrent failure reaches the threshold: that one records the lockout.
-    if failures == threshold && matches!(target, Target::Known(_)) {
+    if failures == threshold && account.is_some() {
         let detail = format!(
             "连续{failures}次登录失败，锁定{}分钟",
             settings.lockout_minutes
@@ -424,9 +457,9 @@ async fn record_failure(
     Ok(if now_locked { locked(lock_for) } else { wrong })
 }
 
-/// The digest an unknown login name is counted under: the normalised name (and the 经办人 for
-/// a credit code), never stored in clear.
-fn unknown_name_hash(name: &LoginName, agent: Option<&str>) -> String {
+/// The digest a login name is counted under: the normalised name (and the 经办人 for a credit
+/// code), never stored in clear.
+fn name_hash(name: &LoginName, agent: Option<&str>) -> String {
     let name = match name {
         LoginName::IdNumber(id) => format!("id:{}", id.expose()),
         LoginName::Phone(phone) => format!("phone:{}", phone.expose()),
@@ -442,13 +475,13 @@ fn unknown_name_hash(name: &LoginName, agent: Option<&str>) -> String {
     super::token_digest(&name)
 }
 
-/// Forgets unknown-name counts whose lock (or, unlocked, whose last failure) is a lockout
-/// period old, in the hourly housekeeping.
-pub(super) async fn purge_unknown_failures(portal: &Portal) -> Result<u64> {
+/// Forgets login-name counts whose lock (or, unlocked, whose last failure) is a lockout period
+/// old, in the hourly housekeeping.
+pub(super) async fn purge_name_failures(portal: &Portal) -> Result<u64> {
     let lockout = Duration::minutes(portal.auth_settings().lockout_minutes.into());
     let cutoff = stamp(portal.now() - lockout);
     let purged = sqlx::query(
-        "DELETE FROM unknown_login_failures WHERE last_failed_at < $1 \
+        "DELETE FROM login_name_failures WHERE last_failed_at < $1 \
          AND (locked_until IS NULL OR locked_until < $1)",
     )
     .bind(cutoff)
@@ -469,19 +502,14 @@ fn locked(remaining: Duration) -> Error {
     }
 }
 
-/// The business a credit-code login names: `(id, org_name)`.
-async fn find_business(portal: &Portal, credit_code: &str) -> Result<(String, String)> {
-    let row = sqlx::query("SELECT id, org_name FROM businesses WHERE credit_code = $1")
+/// The business a credit-code login names: `(id, org_name)`, if one registered with it.
+async fn find_business(portal: &Portal, credit_code: &str) -> Result<Option<(String, String)>> {
+    sqlx::query("SELECT id, org_name FROM businesses WHERE credit_code = $1")
         .bind(credit_code)
         .fetch_optional(portal.db().pool())
-        .await?;
-    match row {
-        Some(row) => Ok((row.try_get("id")?, row.try_get("org_name")?)),
-        None => Err(Error::invalid(
-            "account",
-            "该统一社会信用代码尚未注册，请先进行法人注册",
-        )),
-    }
+        .await?
+        .map(|row| Ok((row.try_get("id")?, row.try_get("org_name")?)))
+        .transpose()
 }
 
 async fn citizen_by(column: &str, value: &str, portal: &Portal) -> Result<Option<Credentials>> {

@@ -19,9 +19,9 @@ pub use session::{
 pub use throttle::throttle;
 
 /// The hourly housekeeping of the limits: forgets finished per-address windows and the counts of
-/// unknown login names whose lock has run out. Returns how many rows went.
+/// login names whose lock has run out. Returns how many rows went.
 pub async fn purge_throttles(portal: &crate::Portal) -> crate::Result<u64> {
-    Ok(throttle::purge(portal).await? + login::purge_unknown_failures(portal).await?)
+    Ok(throttle::purge(portal).await? + login::purge_name_failures(portal).await?)
 }
 
 use domain::account::{StaffRole, StaffScope};
