@@ -7,18 +7,50 @@
 /// Browsers read more than `//host` as another site: they drop tabs and line breaks anywhere
 /// (`/\t/evil.example` becomes `//evil.example`), turn `\` into `/`, and strip leading spaces.
 /// So a local path starts with one `/`, and contains no backslash, no control character and no
-/// white space at all (a real path of ours percent-encodes them).
+/// white space at all (a real path of ours percent-encodes them) — neither as it is nor, in its
+/// path, once the percent escapes are decoded, which some proxies and clients do on the way.
 pub fn local_or<'a>(candidate: Option<&'a str>, fallback: &'a str) -> &'a str {
     candidate.filter(|path| is_local(path)).unwrap_or(fallback)
 }
 
 fn is_local(path: &str) -> bool {
+    // The query and fragment cannot name another host: only the path is checked decoded.
+    let path_part = path.split(['?', '#']).next().unwrap_or_default();
+    plain_local(path) && plain_local(&percent_decoded(path_part))
+}
+
+fn plain_local(path: &str) -> bool {
     let mut chars = path.chars();
     chars.next() == Some('/')
         && !matches!(chars.next(), Some('/' | '\\'))
         && !path
             .chars()
             .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+}
+
+/// `%XX` escapes decoded (bytes that are not UTF-8 become U+FFFD, which is harmless here).
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escape = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escape {
+            Some(byte) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            None => {
+                decoded.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 #[cfg(test)]
@@ -48,6 +80,12 @@ mod tests {
             "/a\r\nSet-Cookie: x",
             "/\\/evil.example",
             "/a/..\\..\\evil",
+            "/%09/evil.example",
+            "/%0a/evil.example",
+            "/%2f/evil.example",
+            "/%5cevil.example",
+            "%2F%2Fevil.example",
+            "/me%0d%0aSet-Cookie:x=1",
         ];
         for candidate in hostile {
             assert_eq!(local_or(Some(candidate), "/me"), "/me", "{candidate:?}");
@@ -62,7 +100,7 @@ mod tests {
             "/me",
             "/items?q=%E8%90%A5%E4%B8%9A&page=2",
             "/applications/A-1#materials",
-            "/%2F%2Fevil.example",
+            "/items?q=%E8%90%A5%E4%B8%9A%20%E6%89%A7%E7%85%A7",
         ] {
             assert_eq!(local_or(Some(path), "/me"), path);
         }

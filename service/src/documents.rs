@@ -82,6 +82,8 @@ pub fn sanitise_file_name(original: &str, file_type: FileType) -> String {
         .unwrap_or_default()
         .chars()
         .filter(|c| !c.is_control() && !matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        // Direction overrides (U+202E and kin) would show a name ending "fdp.exe" as "exe.pdf".
+        .filter(|c| !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
         .collect::<String>();
     let base = base.trim();
     // The extension is replaced by the recognised type's; leading dots (hidden files, "..")
@@ -335,6 +337,10 @@ mod tests {
 
     #[test]
     fn file_names_lose_directories_and_strange_characters() {
+        assert_eq!(
+            sanitise_file_name("说明\u{202E}fdp.exe", FileType::Pdf),
+            "说明fdp.pdf"
+        );
         assert_eq!(
             sanitise_file_name("../../etc/passwd.pdf", FileType::Pdf),
             "passwd.pdf"

@@ -32,7 +32,9 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
     let presented = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token)
         .unwrap_or_default();
     if !service::auth::constant_time_eq(presented.trim(), expected) {
         return (
