@@ -1,7 +1,9 @@
 //! What an uploaded file is, judged by its content alone (never by its name or the type the
 //! browser claims): a PDF with its header and its end marker, a JPEG or PNG whose picture size
 //! can be read, or an OFD package — a ZIP archive with `OFD.xml` at its root. A file that only
-//! starts like one of these (a renamed executable behind a PDF header) is none of them.
+//! starts like one of these (a renamed executable behind a PDF header) is none of them. This
+//! checks the structure a reader needs to start, not that every byte inside is sound: files are
+//! served as downloads of their recognised type, never rendered by the portal.
 
 use crate::catalog::FileType;
 

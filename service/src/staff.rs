@@ -304,12 +304,23 @@ pub async fn confirm_totp(portal: &Portal, session: &Session, code: &str) -> Res
         .ok_or_else(|| Error::invalid("code", "动态口令不正确，请核对手机时间后重试"))?;
     let now = stamp(portal.now());
     let mut tx = portal.db().begin_write().await?;
-    sqlx::query("UPDATE staff SET totp_secret = $1, totp_last_step = $2 WHERE id = $3")
-        .bind(&secret)
-        .bind(step as i64)
-        .bind(&staff.staff_id)
-        .execute(&mut *tx)
-        .await?;
+    // Bound once: a second session of the same login (opened before the password change)
+    // cannot put its own secret over the first.
+    let bound = sqlx::query(
+        "UPDATE staff SET totp_secret = $1, totp_last_step = $2 WHERE id = $3 \
+         AND totp_secret IS NULL",
+    )
+    .bind(&secret)
+    .bind(step as i64)
+    .bind(&staff.staff_id)
+    .execute(&mut *tx)
+    .await?;
+    if bound.rows_affected() == 0 {
+        return Err(Error::Conflict {
+            code: "totp_already_enrolled",
+            message: "动态口令已绑定".into(),
+        });
+    }
     audit::append(
         &mut tx,
         NewEntry {

@@ -159,6 +159,27 @@ async fn an_unknown_account_locks_like_a_known_one(backend: Backend) {
     let unknown = answer(company_login("91350100MA0000000L").await).await;
     assert_eq!(known, unknown);
     assert_eq!(known.0, 401);
+    // A company login is its 经办人's login, counted on the 经办人's own name: another spelling
+    // of the phone or another company's code gives no fresh tries. Two company tries are
+    // counted already; two more spellings make four, and the fifth try, direct, locks.
+    assert_eq!(threshold, 5);
+    for spelling in ["139 0013 9000", "+8613900139000"] {
+        let response = app
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                Auth::Anonymous,
+                Some(json!({ "account": "91350100MA0000000L", "agent": spelling, "password": "guess-1234" })),
+            )
+            .await;
+        error_envelope(response, 401, "invalid_credentials").await;
+    }
+    let direct = answer(login(&app, OTHER_PHONE, "guess-1234").await).await;
+    assert_eq!(
+        (direct.0, direct.1),
+        (429, json!("account_locked")),
+        "the same count"
+    );
     // Both open again after the lockout; housekeeping then forgets the unknown name.
     app.clock.advance(time::Duration::minutes(
         i64::from(app.portal.auth_settings().lockout_minutes) + 1,

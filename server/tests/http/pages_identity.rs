@@ -1627,7 +1627,8 @@ async fn post_endless(
 
 async fn a_file_form_is_refused_before_its_files_are_read(backend: Backend) {
     let mut config = server::config::Config::default();
-    config.applications.upload_max_mb = 1;
+    // Above axum's default 2 MiB, so the route's own limit is the one that counts.
+    config.applications.upload_max_mb = 3;
     let Some(app) = TestApp::with(backend, config, server::http::v1::routes()).await else {
         return;
     };
@@ -1646,7 +1647,7 @@ async fn a_file_form_is_refused_before_its_files_are_read(backend: Backend) {
     .await;
     let draft_path = headers["location"].to_str().unwrap().to_owned();
     let mut pdf = b"%PDF-1.7\n".to_vec();
-    pdf.resize(900 * 1024, b' ');
+    pdf.resize(2500 * 1024, b' ');
     pdf.extend_from_slice(b"\n%%EOF\n");
     // A file before the token (or with a wrong one) is refused at its first part.
     let file_first = multipart(&[], Some(("material.parents_id.file", "a.pdf", &pdf)));
@@ -1669,18 +1670,30 @@ async fn a_file_form_is_refused_before_its_files_are_read(backend: Backend) {
             .to_owned();
     let (status, _) = post_endless(&app, &draft_path, &token, first, Vec::new()).await;
     assert_eq!(status, 403);
+    // A file first is refused by its name, not read.
+    let (status, _) = post_endless(
+        &app,
+        &draft_path,
+        &token,
+        "--apply-test-boundary\r\nContent-Disposition: form-data; \
+         name=\"material.parents_id.file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.7\n"
+            .to_owned(),
+        vec![b' '; 64 * 1024],
+    )
+    .await;
+    assert_eq!(status, 403);
     // Nor is a file waited for past the upload limit.
     let first = format!(
         "--apply-test-boundary\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n\
          {csrf}\r\n--apply-test-boundary\r\nContent-Disposition: form-data; \
          name=\"material.parents_id.file\"; filename=\"a.pdf\"\r\n\r\n"
     );
-    let (status, html) = post_endless(&app, &draft_path, &token, first, vec![0; 1100 * 1024]).await;
+    let (status, html) = post_endless(&app, &draft_path, &token, first, vec![0; 3200 * 1024]).await;
     assert_eq!(status, 413);
     assert!(html.contains("提交的内容过大"), "{html}");
     // Each file is cut off at the upload limit as it streams in.
     let mut big = pdf.clone();
-    big.resize(1024 * 1024 + 1, b' ');
+    big.resize(3 * 1024 * 1024 + 1, b' ');
     let too_big = multipart(
         &[("csrf_token", &csrf), ("action", "save")],
         Some(("material.parents_id.file", "big.pdf", &big)),

@@ -375,7 +375,8 @@ pub async fn create_draft(
         return Err(Error::Unprocessable {
             code: "draft_limit",
             message: format!(
-                "您已有{max_drafts}份未提交的草稿，请先提交或删除不再需要的草稿后再新建"
+                "您已有{max_drafts}份未提交的草稿，请先继续办理已有草稿；{}天未修改的草稿会自动删除",
+                portal.application_settings().draft_days
             ),
         });
     }

@@ -8,9 +8,9 @@
 //! password. A signed-in account's own password check ([`confirm_password`]) counts on the
 //! account, which locks every name of it.
 
+use super::password::verify_password;
 use super::session::{Channel, NewSession, Stage, create, load_principal};
 use super::throttle::{throttle, wait_text};
-use super::verify_password;
 use crate::audit::{self, NewEntry};
 use crate::clock::{parse_stamp, stamp};
 use crate::{Error, Portal, Result};
@@ -122,35 +122,36 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     if attempt.password.is_empty() {
         return Err(Error::invalid("password", "请填写密码"));
     }
-    if matches!(name, LoginName::CreditCode(_))
-        && attempt.agent.is_none_or(|agent| agent.trim().is_empty())
-    {
-        return Err(Error::invalid(
-            "agent",
-            "法人登录须填写经办人的公民身份号码或手机号码",
-        ));
-    }
-    // A credit code nobody registered is a name without an account, like any other: the answer
-    // must not say which companies use the portal.
-    let business = match &name {
-        LoginName::CreditCode(code) => find_business(portal, code.as_str()).await?,
-        _ => None,
+    // A credit-code login is its 经办人's login: their password is checked, and failures count on
+    // their own phone or ID number, so neither another spelling of it nor another company's code
+    // gives fresh tries.
+    let counted = match &name {
+        LoginName::CreditCode(_) => agent_name(attempt.agent, today)?,
+        other => other.clone(),
     };
-    let credentials = match &name {
+    let credentials = match &counted {
         LoginName::IdNumber(id) => citizen_by("id_number", id.expose(), portal).await?,
         LoginName::Phone(phone) => citizen_by("phone", phone.expose(), portal).await?,
-        LoginName::CreditCode(_) if business.is_none() => None,
-        LoginName::CreditCode(_) => {
-            let agent = attempt.agent.unwrap_or_default().trim();
-            if let Ok(phone) = Phone::parse(agent) {
-                citizen_by("phone", phone.expose(), portal).await?
-            } else {
-                let id = IdNumber::parse(agent, today)
-                    .map_err(|e| Error::invalid("agent", e.to_string()))?;
-                citizen_by("id_number", id.expose(), portal).await?
+        LoginName::StaffUsername(username) => staff_by("username", username, portal).await?,
+        LoginName::CreditCode(_) => None,
+    };
+    // Someone who is not this company's 经办人 (or a company nobody registered) is no account for
+    // this login: the answer must not say which companies use the portal, nor confirm the
+    // citizen's password.
+    let (credentials, acting_for) = match (&name, credentials) {
+        (LoginName::CreditCode(code), Some(citizen)) => {
+            match find_business(portal, code.as_str()).await? {
+                Some(business_id)
+                    if super::session::acting_for_business(portal, &citizen.id, &business_id)
+                        .await?
+                        .is_some() =>
+                {
+                    (Some(citizen), Some(business_id))
+                }
+                _ => (None, None),
             }
         }
-        LoginName::StaffUsername(username) => staff_by("username", username, portal).await?,
+        (_, credentials) => (credentials, None),
     };
 
     let now = portal.now();
@@ -158,7 +159,7 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
         LoginName::StaffUsername(_) => WRONG_STAFF_CREDENTIALS,
         _ => WRONG_CREDENTIALS,
     };
-    let name_digest = name_hash(&name, attempt.agent);
+    let name_digest = name_hash(&counted);
     let target = Target::Name {
         name_hash: name_digest.clone(),
     };
@@ -223,25 +224,11 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
         }
     }
 
-    let acting_for = match &business {
-        Some(business) => {
-            let acting =
-                super::session::acting_for_business(portal, &credentials.id, &business.0).await?;
-            if acting.is_none() {
-                return Err(Error::Forbidden {
-                    code: "not_an_agent",
-                    message: "该账号不是此单位的经办人，或授权已被撤销",
-                });
-            }
-            Some(business.0.as_str())
-        }
-        None => None,
-    };
     let principal = load_principal(
         portal,
         credentials.table.kind(),
         &credentials.id,
-        acting_for,
+        acting_for.as_deref(),
     )
     .await?
     .ok_or(WRONG_CREDENTIALS)?;
@@ -424,10 +411,15 @@ async fn record_failure(
         Some(_) => format!("{reason}（连续第{failures}次）"),
         None => "账号不存在".to_owned(),
     };
+    // A signed-in account's own check is theirs; a login attempt is nobody's yet.
+    let actor = match target {
+        Target::Account(_) => subject.as_str(),
+        Target::Name { .. } => "anonymous",
+    };
     audit::append(
         &mut tx,
         NewEntry {
-            actor: "anonymous",
+            actor,
             action: "login.failed",
             subject: &subject,
             detail: &detail,
@@ -457,22 +449,30 @@ async fn record_failure(
     Ok(if now_locked { locked(lock_for) } else { wrong })
 }
 
-/// The digest a login name is counted under: the normalised name (and the 经办人 for a credit
-/// code), never stored in clear.
-fn name_hash(name: &LoginName, agent: Option<&str>) -> String {
+/// The digest a login name is counted under. It keeps the name out of the table's plain text,
+/// though not from someone who tries every phone number: the rows are no secret store.
+fn name_hash(name: &LoginName) -> String {
     let name = match name {
         LoginName::IdNumber(id) => format!("id:{}", id.expose()),
         LoginName::Phone(phone) => format!("phone:{}", phone.expose()),
-        LoginName::CreditCode(code) => {
-            format!(
-                "agent:{}:{}",
-                code.as_str(),
-                agent.unwrap_or_default().trim()
-            )
-        }
+        LoginName::CreditCode(code) => format!("business:{}", code.as_str()),
         LoginName::StaffUsername(username) => format!("staff:{username}"),
     };
     super::token_digest(&name)
+}
+
+/// The 经办人 a credit-code login names, by phone or ID number.
+fn agent_name(agent: Option<&str>, today: time::Date) -> Result<LoginName> {
+    let agent = agent
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| Error::invalid("agent", "法人登录须填写经办人的公民身份号码或手机号码"))?;
+    match Phone::parse(agent) {
+        Ok(phone) => Ok(LoginName::Phone(phone)),
+        Err(_) => IdNumber::parse(agent, today)
+            .map(LoginName::IdNumber)
+            .map_err(|e| Error::invalid("agent", e.to_string())),
+    }
 }
 
 /// Forgets login-name counts whose lock (or, unlocked, whose last failure) is a lockout period
@@ -502,13 +502,13 @@ fn locked(remaining: Duration) -> Error {
     }
 }
 
-/// The business a credit-code login names: `(id, org_name)`, if one registered with it.
-async fn find_business(portal: &Portal, credit_code: &str) -> Result<Option<(String, String)>> {
-    sqlx::query("SELECT id, org_name FROM businesses WHERE credit_code = $1")
+/// The id of the business a credit-code login names, if one registered with it.
+async fn find_business(portal: &Portal, credit_code: &str) -> Result<Option<String>> {
+    sqlx::query("SELECT id FROM businesses WHERE credit_code = $1")
         .bind(credit_code)
         .fetch_optional(portal.db().pool())
         .await?
-        .map(|row| Ok((row.try_get("id")?, row.try_get("org_name")?)))
+        .map(|row| Ok(row.try_get("id")?))
         .transpose()
 }
 

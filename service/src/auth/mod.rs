@@ -10,7 +10,7 @@ pub(crate) mod session;
 mod throttle;
 
 pub use login::{LoginAttempt, LoginDoor, login};
-pub use password::{hash_password, verify_password};
+pub use password::hash_password;
 pub use session::acting_for_business;
 pub use session::{
     Channel, NewSession, Session, SessionSummary, Stage, list_sessions, resolve, revoke,

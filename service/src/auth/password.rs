@@ -5,13 +5,14 @@
 use crate::{Error, Portal, Result};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::Semaphore;
 
 /// At most `concurrency` hashes at once (the core count by default) and at most `queue` waiting;
 /// anyone beyond is answered 503 with Retry-After at once instead of waiting for a timeout.
 pub(crate) struct HashingGate {
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
     queue: usize,
     waiting: AtomicUsize,
 }
@@ -27,7 +28,11 @@ impl HashingGate {
     pub(crate) fn new(concurrency: usize, queue: usize) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
-            permits: Semaphore::new(if concurrency == 0 { cores } else { concurrency }),
+            permits: Arc::new(Semaphore::new(if concurrency == 0 {
+                cores
+            } else {
+                concurrency
+            })),
             queue,
             waiting: AtomicUsize::new(0),
         }
@@ -37,7 +42,7 @@ impl HashingGate {
         &self,
         work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T> {
-        let _permit = match self.permits.try_acquire() {
+        let permit = match self.permits.clone().try_acquire_owned() {
             Ok(permit) => permit,
             Err(_) => {
                 let waiting = Waiting::join(&self.waiting);
@@ -45,14 +50,21 @@ impl HashingGate {
                     return Err(BUSY);
                 }
                 self.permits
-                    .acquire()
+                    .clone()
+                    .acquire_owned()
                     .await
                     .map_err(|_| anyhow::anyhow!("the hashing gate is closed"))?
             }
         };
-        Ok(tokio::task::spawn_blocking(work)
-            .await
-            .map_err(anyhow::Error::from)??)
+        // The permit goes with the hash, not with the request: a client that hangs up does not
+        // free a core that is still hashing for it.
+        Ok(tokio::task::spawn_blocking(move || {
+            let result = work();
+            drop(permit);
+            result
+        })
+        .await
+        .map_err(anyhow::Error::from)??)
     }
 }
 

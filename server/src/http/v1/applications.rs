@@ -41,7 +41,7 @@ pub struct NewApplication {
         (status = 403, description = "事项的申请人类型与当前身份不符，或不是个人/法人用户", body = ErrorEnvelope),
         (status = 404, description = "没有该事项或一件事", body = ErrorEnvelope),
         (status = 409, description = "同一请求标识的请求仍在处理（idempotency_in_progress）", body = ErrorEnvelope),
-        (status = 422, description = "item_code 与 package_id 须且只须给出一个；或请求标识已用于另一请求（idempotency_mismatch）", body = ErrorEnvelope),
+        (status = 422, description = "item_code 与 package_id 须且只须给出一个；未提交的草稿已达上限（draft_limit）；或请求标识已用于另一请求（idempotency_mismatch）", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
 )]
@@ -306,7 +306,7 @@ impl From<DocumentView> for Document {
         (status = 409, description = "同一请求标识的请求仍在处理（idempotency_in_progress）", body = ErrorEnvelope),
         (status = 413, description = "超过大小上限", body = ErrorEnvelope),
         (status = 415, description = "不是 PDF、JPG、PNG 或 OFD（按内容识别）", body = ErrorEnvelope),
-        (status = 422, description = "缺少文件或文件为空；或请求标识已用于另一请求（idempotency_mismatch）", body = ErrorEnvelope),
+        (status = 422, description = "缺少文件或文件为空；上传材料总量已达上限（upload_quota_exceeded）；或请求标识已用于另一请求（idempotency_mismatch）", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
 )]

@@ -157,10 +157,11 @@ pub struct LoginResponse {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "登录成功", body = LoginResponse),
-        (status = 401, description = "账号或密码错误（invalid_credentials）", body = ErrorEnvelope),
-        (status = 403, description = "工作人员缺少动态口令（totp_required / totp_not_enrolled），或不是该单位经办人", body = ErrorEnvelope),
+        (status = 401, description = "账号或密码错误（invalid_credentials）；工作人员缺少或输错动态口令、法人登录的经办人不是该单位经办人，也是这一回答", body = ErrorEnvelope),
+        (status = 403, description = "工作人员尚未修改初始密码（password_change_required）或尚未绑定动态口令（totp_not_enrolled），须先在工作人员登录页完成", body = ErrorEnvelope),
         (status = 422, description = "账号格式有误", body = ErrorEnvelope),
         (status = 429, description = "账号已临时锁定（account_locked）或本地址尝试过多（rate_limited），见 Retry-After", body = ErrorEnvelope),
+        (status = 503, description = "同时登录的人过多（busy），见 Retry-After", body = ErrorEnvelope),
     )
 )]
 pub async fn login(

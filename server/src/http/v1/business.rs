@@ -68,6 +68,7 @@ pub struct AgentGrant {
         (status = 403, description = "不是管理经办人", body = ErrorEnvelope),
         (status = 409, description = "已是经办人", body = ErrorEnvelope),
         (status = 422, description = "证件号码或姓名有误", body = ErrorEnvelope),
+        (status = 429, description = "授权尝试过于频繁（rate_limited），见 Retry-After", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
 )]

@@ -106,6 +106,8 @@ pub struct PasswordChanged {
     responses(
         (status = 200, description = "已修改", body = PasswordChanged),
         (status = 422, description = "当前密码不对或新密码不合规则", body = ErrorEnvelope),
+        (status = 429, description = "当前密码连续输错，账号已临时锁定（account_locked），见 Retry-After", body = ErrorEnvelope),
+        (status = 503, description = "同时登录、改密的人过多（busy），见 Retry-After", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
 )]

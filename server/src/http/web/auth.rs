@@ -92,9 +92,14 @@ async fn logout(post: Posted<LogoutButton>) -> Response {
             Ok(()) => reply.signed_out(paths::HOME),
             Err(error) => reply.refuse(error).await,
         },
-        Err(refusal @ service::Error::Forbidden { .. }) => reply.refuse(refusal).await,
-        // No session (it expired, or was never there): only the cookie is left to clear.
-        Err(_) => reply.signed_out(paths::HOME),
+        // No session (it expired or was revoked, or no cookie came): only the cookie is left.
+        // A session that could not be read (the database failed) may still be alive.
+        Err(service::Error::Unauthenticated { .. })
+            if caller.refusal.is_some() || !caller.via_cookie =>
+        {
+            reply.signed_out(paths::HOME)
+        }
+        Err(refusal) => reply.refuse(refusal).await,
     }
 }
 

@@ -70,6 +70,8 @@ pub(super) struct Source {
     file_limit: u64,
     /// The session's CSRF token, for a signed-in reader's form.
     expected_csrf: Option<String>,
+    /// The request's extensions: the route's body limit (`DefaultBodyLimit`) travels in them.
+    extensions: http::Extensions,
 }
 
 impl Source {
@@ -84,10 +86,11 @@ impl Source {
     /// (only signed-in readers' forms carry files) and match the session's: anything else is
     /// refused before another byte is read.
     pub(super) async fn multipart(self, not_multipart: &'static str) -> service::Result<FileParts> {
-        let request = Request::builder()
+        let mut request = Request::builder()
             .header(CONTENT_TYPE, self.content_type)
             .body(self.body)
             .map_err(anyhow::Error::from)?;
+        *request.extensions_mut() = self.extensions;
         let multipart = axum::extract::Multipart::from_request(request, &())
             .await
             .map_err(|_| service::Error::invalid("form", not_multipart))?;
@@ -97,10 +100,22 @@ impl Source {
             text_left: self.form_limit,
             csrf_token: String::new(),
         };
-        match parts.next().await? {
-            Some(Part::Text { name, value }) if name == "csrf_token" => parts.csrf_token = value,
-            _ => return Err(service::auth::CSRF_FAILED),
+        // Judged by its name before a byte of it is read, and read only as far as a token goes.
+        let first = parts.multipart.next_field().await.map_err(part_error)?;
+        let Some(mut first) =
+            first.filter(|f| f.name() == Some("csrf_token") && f.file_name().is_none())
+        else {
+            return Err(service::auth::CSRF_FAILED);
+        };
+        let mut token = Vec::new();
+        while let Some(chunk) = first.chunk().await.map_err(part_error)? {
+            token.extend_from_slice(&chunk);
+            if token.len() > CSRF_TOKEN_MAX {
+                return Err(service::auth::CSRF_FAILED);
+            }
         }
+        drop(first);
+        parts.csrf_token = String::from_utf8(token).map_err(|_| service::auth::CSRF_FAILED)?;
         if let Some(expected) = &self.expected_csrf
             && !service::auth::constant_time_eq(&parts.csrf_token, expected)
         {
@@ -109,6 +124,9 @@ impl Source {
         Ok(parts)
     }
 }
+
+/// Longer than any CSRF token the portal issues.
+const CSRF_TOKEN_MAX: usize = 256;
 
 /// A multipart body's parts after its CSRF token: text within the form limit in all, each file
 /// within the upload limit, cut off the moment either is passed.
@@ -267,6 +285,7 @@ async fn read_body<T: WebForm>(
         form_limit: reply.state.config.http.body_limit_bytes,
         file_limit: reply.portal().application_settings().upload_max_bytes(),
         expected_csrf,
+        extensions: reply.parts.extensions.clone(),
     })
     .await
 }
