@@ -122,6 +122,19 @@ ensure_build_tools() {
 }
 
 # Release build of the server and the size-optimised WASM, with br/gzip copies of static assets.
+# The release build needs several gigabytes of its own. When the disk has less than that free,
+# the debug builds of the earlier tiers (done with by then) make way; with room to spare they
+# stay, so that the next run on this machine starts from them.
+make_room_for_the_release_build() {
+  local free_mb
+  free_mb="$(df -Pm "$ROOT" | awk 'NR == 2 { print $4 }')"
+  if [ "$free_mb" -lt "${PORTAL_TEST_MIN_FREE_MB:-12000}" ]; then
+    step "Only ${free_mb} MB free: removing the debug builds before the release build"
+    rm -rf "$ROOT/target/debug" "$ROOT/target/wasm32-unknown-unknown/debug"
+    echo "now $(df -Pm "$ROOT" | awk 'NR == 2 { print $4 }') MB free"
+  fi
+}
+
 build_release() {
   step "Building the portal (release; the first build takes several minutes)"
   (cd "$ROOT" && cargo leptos build --release --precompress)

@@ -7,6 +7,10 @@
 #      journeys in Debian's Chromium on a test deployment whose clock stands on a working morning
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+# Disk, not time, is what runs out first on CI (a run stopped with "No space left on device").
+# Incremental caches of the workspace's crates take gigabytes and speed up nothing in one pass
+# from a clean checkout.
+export CARGO_INCREMENTAL=0
 
 ensure_build_tools
 ensure_chromium
@@ -66,6 +70,7 @@ cargo test --locked -p app --features ssr
 cargo test --locked -p server
 
 step "Tier 4: release build and browser tests"
+make_room_for_the_release_build
 build_release
 report_wasm_size
 
