@@ -197,6 +197,15 @@ pub fn rejected_upload(material: &Material, file_name: &str, reason: &str) -> Fi
     }
 }
 
+/// A file that would take its owner past their storage quota: the same finding, pointing to
+/// what is already in their vault instead of to formats and sizes.
+pub fn upload_over_quota(material: &Material, file_name: &str, reason: &str) -> Finding {
+    Finding {
+        hint: "请从材料库中选用已上传的文件".into(),
+        ..rejected_upload(material, file_name, reason)
+    }
+}
+
 /// How a missing material can be provided: upload, or the alternatives this one allows.
 fn ways_to_provide(material: &Material) -> String {
     let accepted: Vec<&str> = material.file_types.iter().map(|t| t.label()).collect();

@@ -420,6 +420,81 @@ pub async fn change_password(
     auth::revoke_all_except(portal, &session.principal, Some(session)).await
 }
 
+const INVALID_CHANGE_TICKET: Error = Error::Unauthenticated {
+    code: "invalid_change_ticket",
+    message: "修改密码的凭证无效或已过期，请重新登录",
+};
+
+/// The API's first login of a staff member whose password an admin or the command line set:
+/// the login answered 403 `password_change_required` with a ticket (a session that opens
+/// nothing else), and this replaces the one-time password. The password was checked at that
+/// login, so it is not asked again. Every session of the account ends, the ticket too; the
+/// authenticator is then bound on the staff login page.
+pub async fn change_initial_password(portal: &Portal, ticket: &str, new: &str) -> Result<()> {
+    let session = match auth::session::resolve_change_ticket(portal, ticket.trim()).await {
+        Err(Error::Unauthenticated { .. }) => return Err(INVALID_CHANGE_TICKET),
+        other => other?,
+    };
+    let auth::Principal::Staff(staff) = &session.principal else {
+        return Err(INVALID_CHANGE_TICKET);
+    };
+    if let Err(message) = password::check_staff(new) {
+        return Err(Error::invalid("new_password", message));
+    }
+    let initial: String = sqlx::query(
+        "SELECT password_hash FROM staff WHERE id = $1 AND password_change_required = 1",
+    )
+    .bind(&staff.staff_id)
+    .fetch_optional(portal.db().pool())
+    .await?
+    .ok_or(INVALID_CHANGE_TICKET)?
+    .try_get("password_hash")?;
+    if auth::password::admit(portal)
+        .await?
+        .verify_password(new, Some(&initial))
+        .await?
+    {
+        return Err(Error::invalid("new_password", "新密码不能与初始密码相同"));
+    }
+    let hash = hash_password(portal, new).await?;
+    let mut tx = portal.db().begin_write().await?;
+    // Of two changes with one ticket, the first wins and the second finds nothing to change.
+    let changed = sqlx::query(
+        "UPDATE staff SET password_hash = $1, password_change_required = 0 \
+         WHERE id = $2 AND password_change_required = 1",
+    )
+    .bind(&hash)
+    .bind(&staff.staff_id)
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(INVALID_CHANGE_TICKET);
+    }
+    // In the same transaction: no session (the ticket included) outlives the old password.
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $1 WHERE account_kind = 'staff' AND account_id = $2 \
+         AND revoked_at IS NULL",
+    )
+    .bind(stamp(portal.now()))
+    .bind(&staff.staff_id)
+    .execute(&mut *tx)
+    .await?;
+    let actor = session.principal.audit_actor();
+    audit::append(
+        &mut tx,
+        NewEntry {
+            actor: &actor,
+            action: "password.changed",
+            subject: &actor,
+            detail: "首次登录修改初始密码（接口），所有登录会话已退出",
+        },
+        &stamp(portal.now()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// 谁查看了我的信息 and the account's own sign-ins, newest first.
 pub async fn access_log(
     portal: &Portal,

@@ -431,6 +431,53 @@ async fn a_staff_lookup_that_finds_nobody_is_audited(backend: Backend) {
     );
 }
 
+async fn a_burst_of_guesses_gets_no_more_tries_than_one_by_one(backend: Backend) {
+    let mut config = Config::default();
+    config.auth.attempts_per_address = 1000;
+    config.auth.hashing_queue = 100;
+    let Some(app) = TestApp::with(backend, config, v1::routes()).await else {
+        return;
+    };
+    app.register_citizen(CITIZEN_ID, CITIZEN_PHONE).await;
+    let threshold = app.portal.auth_settings().lockout_threshold as usize;
+    let burst = (0..4 * threshold).map(|n| {
+        login(
+            &app,
+            CITIZEN_PHONE,
+            if n % 2 == 0 {
+                "guess-1234"
+            } else {
+                "guess-5678"
+            },
+        )
+    });
+    let mut wrong = 0;
+    let mut locked = 0;
+    for response in futures::future::join_all(burst).await {
+        match answer(response).await {
+            (401, code, _) if code == "invalid_credentials" => wrong += 1,
+            (429, code, _) if code == "account_locked" => locked += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    // As one by one: the tries before the threshold are told "wrong", the threshold's own try
+    // and every later one "locked", and only the threshold's tries had their password checked.
+    assert_eq!((wrong, locked), (threshold - 1, 3 * threshold + 1));
+    let checked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed' AND subject LIKE 'citizen:%'",
+    )
+    .fetch_one(app.portal.db().pool())
+    .await
+    .unwrap();
+    assert_eq!(checked, threshold as i64);
+    error_envelope(
+        login(&app, CITIZEN_PHONE, CITIZEN_PASSWORD).await,
+        429,
+        "account_locked",
+    )
+    .await;
+}
+
 async fn a_login_flood_is_answered_busy_not_queued(backend: Backend) {
     let mut config = Config::default();
     config.auth.hashing_concurrency = 1;
@@ -521,6 +568,7 @@ on_both_databases!(
     a_wrong_password_anywhere_counts_toward_the_lockout,
     an_unknown_account_locks_like_a_known_one,
     a_staff_code_tells_nothing_and_counts,
+    a_burst_of_guesses_gets_no_more_tries_than_one_by_one,
     limits_count_the_address_our_proxy_saw,
     an_agent_grant_is_throttled_and_every_try_audited,
     a_staff_lookup_that_finds_nobody_is_audited,

@@ -1629,6 +1629,7 @@ async fn a_file_form_is_refused_before_its_files_are_read(backend: Backend) {
     let mut config = server::config::Config::default();
     // Above axum's default 2 MiB, so the route's own limit is the one that counts.
     config.applications.upload_max_mb = 3;
+    config.applications.upload_quota_mb = 4;
     let Some(app) = TestApp::with(backend, config, server::http::v1::routes()).await else {
         return;
     };
@@ -1708,6 +1709,24 @@ async fn a_file_form_is_refused_before_its_files_are_read(backend: Backend) {
     let (status, _, html) = post_multipart(&app, &draft_path, &token, fits).await;
     assert_eq!(status, 200, "saved: {html}");
     assert!(html.contains("ids.pdf"), "the file is on the draft");
+    // A file beyond the person's quota is one finding; what was typed with it is saved.
+    let over_quota = multipart(
+        &[
+            ("csrf_token", &csrf),
+            ("action", "save"),
+            ("answer.newborn_sex", "女"),
+        ],
+        Some(("material.parents_id.file", "again.pdf", &pdf)),
+    );
+    let (_, _, html) = post_multipart(&app, &draft_path, &token, over_quota).await;
+    assert!(
+        html.contains("“父母双方身份证件”的文件“again.pdf”未能上传"),
+        "{html}"
+    );
+    assert!(html.contains("4 MB 的存储上限"), "{html}");
+    let (_, html) = get_page(&app, &draft_path, Some(&token)).await;
+    assert!(html.contains(r#"<option value="女" selected"#), "{html}");
+    assert!(html.contains("ids.pdf"), "the earlier file stays chosen");
 }
 
 on_both_databases!(

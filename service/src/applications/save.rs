@@ -221,6 +221,16 @@ async fn read_posted(
                     &reason,
                 ));
             }
+            Err(Error::Unprocessable {
+                code: "upload_quota_exceeded",
+                message,
+            }) => {
+                refused.push(prereview::upload_over_quota(
+                    material,
+                    &file.file_name,
+                    &message,
+                ));
+            }
             Err(other) => return Err(other),
         }
     }

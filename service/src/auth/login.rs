@@ -7,8 +7,11 @@
 //! names belong to the same person. A staff member's missing or wrong code answers like a wrong
 //! password. A signed-in account's own password check ([`confirm_password`]) counts on the
 //! account, which locks every name of it.
+//!
+//! A try is counted before its password is checked, and a success takes the count back: however
+//! many tries arrive at once, no more than the threshold are ever checked per lock period.
 
-use super::password::verify_password;
+use super::password;
 use super::session::{Channel, NewSession, Stage, create, load_principal};
 use super::throttle::{throttle, wait_text};
 use crate::audit::{self, NewEntry};
@@ -87,7 +90,6 @@ struct Credentials {
     id: String,
     /// None for an offline person record, which nobody can log in as.
     password_hash: Option<String>,
-    locked_until: Option<String>,
     totp_secret: Option<String>,
     totp_last_step: Option<i64>,
     /// Staff only: the password was set by an admin or the command line.
@@ -102,6 +104,56 @@ enum Target<'a> {
 }
 
 pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSession> {
+    // A try is counted before its password is checked and audited after: the login runs to its
+    // end in a task of its own, so a client that hangs up in between leaves no try unaudited.
+    let owned = OwnedAttempt::from(&attempt);
+    let portal = portal.clone();
+    tokio::spawn(async move { log_in(&portal, owned.borrowed()).await })
+        .await
+        .map_err(anyhow::Error::from)?
+}
+
+/// A [`LoginAttempt`] that the login's own task holds.
+struct OwnedAttempt {
+    account: String,
+    password: String,
+    agent: Option<String>,
+    totp: Option<String>,
+    channel: Channel,
+    address: String,
+    user_agent: String,
+    door: LoginDoor,
+}
+
+impl OwnedAttempt {
+    fn from(attempt: &LoginAttempt<'_>) -> Self {
+        Self {
+            account: attempt.account.to_owned(),
+            password: attempt.password.to_owned(),
+            agent: attempt.agent.map(str::to_owned),
+            totp: attempt.totp.map(str::to_owned),
+            channel: attempt.channel,
+            address: attempt.address.to_owned(),
+            user_agent: attempt.user_agent.to_owned(),
+            door: attempt.door,
+        }
+    }
+
+    fn borrowed(&self) -> LoginAttempt<'_> {
+        LoginAttempt {
+            account: &self.account,
+            password: &self.password,
+            agent: self.agent.as_deref(),
+            totp: self.totp.as_deref(),
+            channel: self.channel,
+            address: &self.address,
+            user_agent: &self.user_agent,
+            door: self.door,
+        }
+    }
+}
+
+async fn log_in(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSession> {
     throttle(portal, "login", attempt.address).await?;
     let today = crate::clock::today_at(portal.now());
     let name =
@@ -163,7 +215,9 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     let target = Target::Name {
         name_hash: name_digest.clone(),
     };
-    // Locked by failed logins on this name, or (the account's own password check) on the account.
+    // Locked by failed logins on this name, or by the account's own password check (which
+    // locks every name of it): told at once, without a core or a write. Under concurrency
+    // `take_try` decides.
     let account_lock = match &credentials {
         Some(credentials) => lock_remaining(portal, &Target::Account(credentials)).await?,
         None => None,
@@ -171,17 +225,22 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     if let Some(remaining) = lock_remaining(portal, &target).await?.max(account_lock) {
         return Err(locked(remaining));
     }
-    let password_ok = verify_password(
-        portal,
-        attempt.password,
-        credentials
-            .as_ref()
-            .and_then(|c| c.password_hash.as_deref()),
-    )
-    .await?;
+    // A core for the hash first (a busy answer costs no try), then the try, then the check.
+    let admission = password::admit(portal).await?;
+    let tries = take_try(portal, &target).await?;
+    let password_ok = admission
+        .verify_password(
+            attempt.password,
+            credentials
+                .as_ref()
+                .and_then(|c| c.password_hash.as_deref()),
+        )
+        .await?;
     let credentials = match credentials.as_ref() {
         Some(credentials) if password_ok => credentials,
-        account => return Err(record_failure(portal, &target, account, "密码错误", wrong).await?),
+        account => {
+            return Err(record_failure(portal, &target, account, tries, "密码错误", wrong).await?);
+        }
     };
 
     let mut stage = Stage::Active;
@@ -189,17 +248,16 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     if credentials.table == Table::Staff {
         let code = attempt.totp.map(str::trim).filter(|t| !t.is_empty());
         match &credentials.totp_secret {
-            None if attempt.channel == Channel::Api => {
+            // The API cannot show an authenticator to scan: that is the staff login page's.
+            None if attempt.channel == Channel::Api && !credentials.password_change_required => {
+                forget_tries(portal, &name_digest).await?;
                 return Err(Error::Forbidden {
-                    code: if credentials.password_change_required {
-                        "password_change_required"
-                    } else {
-                        "totp_not_enrolled"
-                    },
-                    message: "请先在工作人员登录页修改初始密码并完成动态口令绑定",
+                    code: "totp_not_enrolled",
+                    message: "请先在工作人员登录页完成动态口令绑定",
                 });
             }
-            // First login: change the one-time password, then bind the authenticator.
+            // First login: change the one-time password, then bind the authenticator. On the
+            // API the enrolment session is the change ticket of `password-change`.
             None => stage = Stage::TotpEnrolment,
             Some(secret) => {
                 let secret = totp::decode_secret(secret)
@@ -214,6 +272,7 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
                             portal,
                             &target,
                             Some(credentials),
+                            tries,
                             "动态口令错误",
                             wrong,
                         )
@@ -224,14 +283,18 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
         }
     }
 
-    let principal = load_principal(
+    let Some(principal) = load_principal(
         portal,
         credentials.table.kind(),
         &credentials.id,
         acting_for.as_deref(),
     )
     .await?
-    .ok_or(WRONG_CREDENTIALS)?;
+    else {
+        // Disabled meanwhile: the password was right, so it costs no try.
+        forget_tries(portal, &name_digest).await?;
+        return Err(WRONG_CREDENTIALS);
+    };
 
     let mut tx = portal.db().begin_write().await?;
     // A login that succeeds starts its name's count again, as it does the account's.
@@ -256,6 +319,7 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
                 portal,
                 &target,
                 Some(credentials),
+                tries,
                 "动态口令已使用",
                 wrong,
             )
@@ -280,7 +344,8 @@ pub async fn login(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSess
     .await?;
     let actor = new_session.session.principal.audit_actor();
     let detail = match (attempt.channel, stage) {
-        (_, Stage::TotpEnrolment) => "网页登录，待绑定动态口令",
+        (Channel::Web, Stage::TotpEnrolment) => "网页登录，待绑定动态口令",
+        (Channel::Api, Stage::TotpEnrolment) => "接口登录，待修改初始密码",
         (Channel::Web, _) => "网页登录",
         (Channel::Api, _) => "接口登录（小程序）",
     };
@@ -307,36 +372,72 @@ pub(crate) async fn confirm_password(
     principal: &super::Principal,
     password: &str,
 ) -> Result<()> {
+    // In a task of its own, as a login: a counted try is always audited.
+    let (portal, principal, password) = (portal.clone(), principal.clone(), password.to_owned());
+    tokio::spawn(async move { confirm(&portal, &principal, &password).await })
+        .await
+        .map_err(anyhow::Error::from)?
+}
+
+async fn confirm(portal: &Portal, principal: &super::Principal, password: &str) -> Result<()> {
     let credentials = match principal {
         super::Principal::Citizen(citizen) => citizen_by("id", &citizen.citizen_id, portal).await?,
         super::Principal::Staff(staff) => staff_by("id", &staff.staff_id, portal).await?,
     }
     .ok_or(WRONG_CREDENTIALS)?;
     let target = Target::Account(&credentials);
-    if let Some(remaining) = lock_remaining(portal, &target).await? {
-        return Err(locked(remaining));
-    }
-    if verify_password(portal, password, credentials.password_hash.as_deref()).await? {
+    let admission = password::admit(portal).await?;
+    let tries = take_try(portal, &target).await?;
+    if admission
+        .verify_password(password, credentials.password_hash.as_deref())
+        .await?
+    {
+        // The try is taken back: a right password starts the count again, as a login does.
+        let mut tx = portal.db().begin_write().await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {} SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+            credentials.table.name()
+        )))
+        .bind(&credentials.id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         return Ok(());
     }
     let wrong = Error::invalid("current_password", "当前密码不正确");
-    Err(record_failure(portal, &target, Some(&credentials), "当前密码错误", wrong).await?)
+    Err(record_failure(
+        portal,
+        &target,
+        Some(&credentials),
+        tries,
+        "当前密码错误",
+        wrong,
+    )
+    .await?)
 }
 
 /// How long the target stays locked, if it is locked now.
 async fn lock_remaining(portal: &Portal, target: &Target<'_>) -> Result<Option<Duration>> {
-    let locked_until = match target {
-        Target::Account(credentials) => credentials.locked_until.clone(),
-        Target::Name { name_hash } => {
-            sqlx::query("SELECT locked_until FROM login_name_failures WHERE name_hash = $1")
-                .bind(name_hash)
-                .fetch_optional(portal.db().pool())
-                .await?
-                .map(|row| row.try_get::<Option<String>, _>("locked_until"))
-                .transpose()?
-                .flatten()
-        }
+    let (statement, key) = match target {
+        Target::Account(credentials) => (
+            format!(
+                "SELECT locked_until FROM {} WHERE id = $1",
+                credentials.table.name()
+            ),
+            credentials.id.as_str(),
+        ),
+        Target::Name { name_hash } => (
+            "SELECT locked_until FROM login_name_failures WHERE name_hash = $1".to_owned(),
+            name_hash.as_str(),
+        ),
     };
+    let locked_until = sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(key)
+        .fetch_optional(portal.db().pool())
+        .await?
+        .map(|row| row.try_get::<Option<String>, _>("locked_until"))
+        .transpose()?
+        .flatten();
     let now = portal.now();
     Ok(locked_until
         .as_deref()
@@ -345,34 +446,26 @@ async fn lock_remaining(portal: &Portal, target: &Target<'_>) -> Result<Option<D
         .map(|until| until - now))
 }
 
-/// Counts a failed attempt against `target` (locking it at the threshold) and audits it under
-/// `account` when the name has one; returns the error to answer with: `wrong`, or the lockout
-/// once it is reached.
-async fn record_failure(
-    portal: &Portal,
-    target: &Target<'_>,
-    account: Option<&Credentials>,
-    reason: &str,
-    wrong: Error,
-) -> Result<Error> {
+/// Counts one try against `target` before its password is checked, and returns how many tries
+/// it now holds in a row; the try that reaches the threshold locks it, whatever its outcome, and
+/// a success takes the count back. A locked target takes no try and is answered as locked.
+///
+/// One conditional statement per try: concurrent tries each count once, and a lock that has
+/// run out starts the count again. A name's row is created by its first try.
+async fn take_try(portal: &Portal, target: &Target<'_>) -> Result<i64> {
     let now = portal.now();
     let settings = portal.auth_settings();
     let lock_for = Duration::minutes(settings.lockout_minutes.into());
-    let threshold = i64::from(settings.lockout_threshold);
-    let mut tx = portal.db().begin_write().await?;
-    // One conditional statement per failure: a lock that has run out starts the count again,
-    // and concurrent failures each count once. A name's row is created by its first failure.
     let (statement, key) = match target {
         Target::Account(credentials) => (
             format!(
                 "UPDATE {} SET \
-                   failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $2 \
-                                   THEN 1 ELSE failed_logins + 1 END, \
-                   locked_until = CASE \
-                     WHEN locked_until IS NOT NULL AND locked_until <= $2 THEN NULL \
-                     WHEN failed_logins + 1 >= $3 THEN $4 \
-                     ELSE locked_until END \
-                 WHERE id = $1 RETURNING failed_logins, locked_until",
+                   failed_logins = CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END, \
+                   locked_until = CASE WHEN \
+                     (CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END) >= $3 \
+                     THEN $4 END \
+                 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) \
+                 RETURNING failed_logins",
                 credentials.table.name()
             ),
             credentials.id.as_str(),
@@ -383,32 +476,56 @@ async fn record_failure(
              VALUES ($1, 1, CASE WHEN 1 >= $3 THEN $4 END, $2) \
              ON CONFLICT (name_hash) DO UPDATE SET \
                last_failed_at = $2, \
-               failures = CASE WHEN u.locked_until IS NOT NULL AND u.locked_until <= $2 \
-                          THEN 1 ELSE u.failures + 1 END, \
-               locked_until = CASE \
-                 WHEN u.locked_until IS NOT NULL AND u.locked_until <= $2 THEN NULL \
-                 WHEN u.failures + 1 >= $3 THEN $4 \
-                 ELSE u.locked_until END \
-             RETURNING failures AS failed_logins, locked_until"
+               failures = CASE WHEN u.locked_until IS NULL THEN u.failures + 1 ELSE 1 END, \
+               locked_until = CASE WHEN \
+                 (CASE WHEN u.locked_until IS NULL THEN u.failures + 1 ELSE 1 END) >= $3 \
+                 THEN $4 END \
+             WHERE u.locked_until IS NULL OR u.locked_until <= $2 \
+             RETURNING failures AS failed_logins"
                 .to_owned(),
             name_hash.as_str(),
         ),
     };
+    let mut tx = portal.db().begin_write().await?;
+    let taken = sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(key)
+        .bind(stamp(now))
+        .bind(i64::from(settings.lockout_threshold))
+        .bind(stamp(now + lock_for))
+        .fetch_optional(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    match taken {
+        Some(row) => Ok(row.try_get("failed_logins")?),
+        // Locked: by the row as read now, or (it ran out meanwhile) for a moment more.
+        None => Err(locked(
+            lock_remaining(portal, target)
+                .await?
+                .unwrap_or(Duration::seconds(1)),
+        )),
+    }
+}
+
+/// Audits a failed try (counted already by [`take_try`]) under `account` when the name has one,
+/// and the lockout when this try reached it; returns the error to answer with: `wrong`, or the
+/// lockout.
+async fn record_failure(
+    portal: &Portal,
+    target: &Target<'_>,
+    account: Option<&Credentials>,
+    tries: i64,
+    reason: &str,
+    wrong: Error,
+) -> Result<Error> {
+    let now = portal.now();
+    let settings = portal.auth_settings();
+    let threshold = i64::from(settings.lockout_threshold);
     let subject = account.map_or_else(
         || "-".to_owned(),
         |credentials| format!("{}:{}", credentials.table.kind(), credentials.id),
     );
-    let row = sqlx::query(sqlx::AssertSqlSafe(statement))
-        .bind(key)
-        .bind(stamp(now))
-        .bind(threshold)
-        .bind(stamp(now + lock_for))
-        .fetch_one(&mut *tx)
-        .await?;
-    let failures: i64 = row.try_get("failed_logins")?;
-    let now_locked = row.try_get::<Option<String>, _>("locked_until")?.is_some();
     let detail = match account {
-        Some(_) => format!("{reason}（连续第{failures}次）"),
+        Some(_) => format!("{reason}（连续第{tries}次）"),
         None => "账号不存在".to_owned(),
     };
     // A signed-in account's own check is theirs; a login attempt is nobody's yet.
@@ -416,6 +533,7 @@ async fn record_failure(
         Target::Account(_) => subject.as_str(),
         Target::Name { .. } => "anonymous",
     };
+    let mut tx = portal.db().begin_write().await?;
     audit::append(
         &mut tx,
         NewEntry {
@@ -427,10 +545,10 @@ async fn record_failure(
         &stamp(now),
     )
     .await?;
-    // Exactly one concurrent failure reaches the threshold: that one records the lockout.
-    if failures == threshold && account.is_some() {
+    // Exactly one try reaches the threshold: that one records the lockout.
+    if tries == threshold && account.is_some() {
         let detail = format!(
-            "连续{failures}次登录失败，锁定{}分钟",
+            "连续{tries}次登录失败，锁定{}分钟",
             settings.lockout_minutes
         );
         audit::append(
@@ -446,7 +564,22 @@ async fn record_failure(
         .await?;
     }
     tx.commit().await?;
-    Ok(if now_locked { locked(lock_for) } else { wrong })
+    Ok(if tries >= threshold {
+        locked(Duration::minutes(settings.lockout_minutes.into()))
+    } else {
+        wrong
+    })
+}
+
+/// A right password gives its name's tries back, whatever the login's outcome after it.
+async fn forget_tries(portal: &Portal, name_hash: &str) -> Result<()> {
+    let mut tx = portal.db().begin_write().await?;
+    sqlx::query("DELETE FROM login_name_failures WHERE name_hash = $1")
+        .bind(name_hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The digest a login name is counted under. It keeps the name out of the table's plain text,
@@ -514,7 +647,7 @@ async fn find_business(portal: &Portal, credit_code: &str) -> Result<Option<Stri
 
 async fn citizen_by(column: &str, value: &str, portal: &Portal) -> Result<Option<Credentials>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT id, password_hash, locked_until FROM citizens WHERE {column} = $1"
+        "SELECT id, password_hash FROM citizens WHERE {column} = $1"
     )))
     .bind(value)
     .fetch_optional(portal.db().pool())
@@ -524,7 +657,6 @@ async fn citizen_by(column: &str, value: &str, portal: &Portal) -> Result<Option
             table: Table::Citizens,
             id: row.try_get("id")?,
             password_hash: row.try_get("password_hash")?,
-            locked_until: row.try_get("locked_until")?,
             totp_secret: None,
             totp_last_step: None,
             password_change_required: false,
@@ -535,7 +667,7 @@ async fn citizen_by(column: &str, value: &str, portal: &Portal) -> Result<Option
 
 async fn staff_by(column: &str, value: &str, portal: &Portal) -> Result<Option<Credentials>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT id, password_hash, locked_until, totp_secret, totp_last_step, \
+        "SELECT id, password_hash, totp_secret, totp_last_step, \
          password_change_required FROM staff WHERE {column} = $1 AND status = 'active'"
     )))
     .bind(value)
@@ -546,7 +678,6 @@ async fn staff_by(column: &str, value: &str, portal: &Portal) -> Result<Option<C
             table: Table::Staff,
             id: row.try_get("id")?,
             password_hash: row.try_get("password_hash")?,
-            locked_until: row.try_get("locked_until")?,
             totp_secret: row.try_get("totp_secret")?,
             totp_last_step: row.try_get("totp_last_step")?,
             password_change_required: row.try_get::<i32, _>("password_change_required")? != 0,

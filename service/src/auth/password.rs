@@ -7,7 +7,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// At most `concurrency` hashes at once (the core count by default) and at most `queue` waiting;
 /// anyone beyond is answered 503 with Retry-After at once instead of waiting for a timeout.
@@ -38,10 +38,8 @@ impl HashingGate {
         }
     }
 
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
-    ) -> Result<T> {
+    /// A place at the gate, or busy at once when the queue is full.
+    async fn admit(&self) -> Result<Admission> {
         let permit = match self.permits.clone().try_acquire_owned() {
             Ok(permit) => permit,
             Err(_) => {
@@ -56,6 +54,22 @@ impl HashingGate {
                     .map_err(|_| anyhow::anyhow!("the hashing gate is closed"))?
             }
         };
+        Ok(Admission { permit })
+    }
+}
+
+/// A core's worth of hashing, held from the gate to the end of one hash. A login takes it
+/// before it counts its try, so a busy answer costs no try and every counted try is checked.
+pub(crate) struct Admission {
+    permit: OwnedSemaphorePermit,
+}
+
+impl Admission {
+    async fn run<T: Send + 'static>(
+        self,
+        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let permit = self.permit;
         // The permit goes with the hash, not with the request: a client that hangs up does not
         // free a core that is still hashing for it.
         Ok(tokio::task::spawn_blocking(move || {
@@ -65,6 +79,27 @@ impl HashingGate {
         })
         .await
         .map_err(anyhow::Error::from)??)
+    }
+
+    /// Whether `password` matches the stored PHC string. Without a stored hash (unknown
+    /// account) a fixed dummy is checked instead, so the answer takes as long and reveals
+    /// nothing.
+    pub(crate) async fn verify_password(
+        self,
+        password: &str,
+        stored: Option<&str>,
+    ) -> Result<bool> {
+        let password = password.to_owned();
+        let known = stored.is_some();
+        let stored = stored.unwrap_or(DUMMY_HASH).to_owned();
+        self.run(move || {
+            let parsed = PasswordHash::new(&stored).map_err(anyhow::Error::msg)?;
+            let matches = Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok();
+            Ok(known && matches)
+        })
+        .await
     }
 }
 
@@ -89,8 +124,8 @@ impl Drop for Waiting<'_> {
 
 pub async fn hash_password(portal: &Portal, password: &str) -> Result<String> {
     let password = password.to_owned();
-    portal
-        .hashing()
+    admit(portal)
+        .await?
         .run(move || {
             let mut salt = [0u8; 16];
             getrandom::fill(&mut salt)?;
@@ -103,26 +138,9 @@ pub async fn hash_password(portal: &Portal, password: &str) -> Result<String> {
         .await
 }
 
-/// Whether `password` matches the stored PHC string. Without a stored hash (unknown account) a
-/// fixed dummy is checked instead, so the answer takes as long and reveals nothing.
-pub async fn verify_password(
-    portal: &Portal,
-    password: &str,
-    stored: Option<&str>,
-) -> Result<bool> {
-    let password = password.to_owned();
-    let known = stored.is_some();
-    let stored = stored.unwrap_or(DUMMY_HASH).to_owned();
-    portal
-        .hashing()
-        .run(move || {
-            let parsed = PasswordHash::new(&stored).map_err(anyhow::Error::msg)?;
-            let matches = Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok();
-            Ok(known && matches)
-        })
-        .await
+/// Waits for a place at the hashing gate (or answers busy at once).
+pub(crate) async fn admit(portal: &Portal) -> Result<Admission> {
+    portal.hashing().admit().await
 }
 
 /// argon2id of a random string nobody knows, with the default parameters.

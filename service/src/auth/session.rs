@@ -33,7 +33,9 @@ impl Channel {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
     Active,
-    /// Password checked, authenticator not yet enrolled: only the enrolment page is open.
+    /// Password checked, authenticator not yet enrolled: only the enrolment page is open. An
+    /// API session in this stage is the ticket of a first password change and opens nothing
+    /// but that.
     TotpEnrolment,
 }
 
@@ -155,6 +157,9 @@ impl Session {
     }
 }
 
+/// How long the API's password-change ticket (a staff login's first, restricted token) lasts.
+pub const CHANGE_TICKET_MINUTES: i64 = 10;
+
 /// Starts a session for an account whose credentials were just checked.
 pub(crate) async fn create<'e, E: Executor<'e, Database = Any>>(
     executor: E,
@@ -166,9 +171,12 @@ pub(crate) async fn create<'e, E: Executor<'e, Database = Any>>(
 ) -> Result<NewSession> {
     let settings = portal.auth_settings();
     let now = portal.now();
-    let lifetime = match channel {
-        Channel::Web => Duration::hours(settings.session_absolute_hours.into()),
-        Channel::Api => Duration::hours(settings.api_token_hours.into()),
+    let lifetime = match (channel, stage) {
+        (Channel::Web, _) => Duration::hours(settings.session_absolute_hours.into()),
+        // An API login that must change its initial password first: the token is only the
+        // ticket for that change.
+        (Channel::Api, Stage::TotpEnrolment) => Duration::minutes(CHANGE_TICKET_MINUTES),
+        (Channel::Api, Stage::Active) => Duration::hours(settings.api_token_hours.into()),
     };
     let expires_at = now + lifetime;
     let token = random_token(32);
@@ -226,7 +234,27 @@ const SESSION_EXPIRED: Error = Error::Unauthenticated {
 
 /// The session a presented token belongs to, if it is still current. Web sessions also end
 /// after the idle timeout; activity is recorded at most once a minute to spare the database.
+///
+/// An API token that is not active is a password-change ticket (the API has no enrolment
+/// page): it opens nothing here, only [`resolve_change_ticket`].
 pub async fn resolve(portal: &Portal, token: &str, channel: Channel) -> Result<Session> {
+    let session = load(portal, token, channel).await?;
+    if channel == Channel::Api && session.stage != Stage::Active {
+        return Err(Error::UNAUTHENTICATED);
+    }
+    Ok(session)
+}
+
+/// The staff session behind a password-change ticket of the API's first login.
+pub(crate) async fn resolve_change_ticket(portal: &Portal, ticket: &str) -> Result<Session> {
+    let session = load(portal, ticket, Channel::Api).await?;
+    match (&session.principal, session.stage) {
+        (Principal::Staff(_), Stage::TotpEnrolment) => Ok(session),
+        _ => Err(Error::UNAUTHENTICATED),
+    }
+}
+
+async fn load(portal: &Portal, token: &str, channel: Channel) -> Result<Session> {
     let token_hash = token_digest(token);
     let row = sqlx::query(
         "SELECT account_kind, account_id, acting_for, stage, csrf_token, last_seen_at, \

@@ -1,4 +1,5 @@
-//! Identity endpoints: registration, login for API clients (Bearer tokens), logout.
+//! Identity endpoints: registration, login for API clients (Bearer tokens), a staff member's
+//! first password change, logout.
 
 use super::error::{ApiError, ErrorEnvelope};
 use super::extract::{ApiJson, IdempotencyKey, canonical, created};
@@ -7,11 +8,13 @@ use crate::http::caller::{AuthenticatedWrite, CallerOf};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use domain::account::{BusinessSignup, CitizenSignup, PrincipalView};
 use domain::instant::Instant;
+use http::HeaderValue;
+use http::header::CACHE_CONTROL;
 use serde::{Deserialize, Serialize};
-use service::auth::{self, Channel, LoginAttempt};
+use service::auth::{self, Caller, Channel, LoginAttempt};
 use utoipa::ToSchema;
 
 /// `kind` says which registration this is.
@@ -158,7 +161,7 @@ pub struct LoginResponse {
     responses(
         (status = 200, description = "登录成功", body = LoginResponse),
         (status = 401, description = "账号或密码错误（invalid_credentials）；工作人员缺少或输错动态口令、法人登录的经办人不是该单位经办人，也是这一回答", body = ErrorEnvelope),
-        (status = 403, description = "工作人员尚未修改初始密码（password_change_required）或尚未绑定动态口令（totp_not_enrolled），须先在工作人员登录页完成", body = ErrorEnvelope),
+        (status = 403, description = "工作人员首次登录须先修改初始密码（password_change_required，回答中的 change_ticket 用于 POST /auth/password-change，10 分钟内有效）；或尚未绑定动态口令（totp_not_enrolled），须在工作人员登录页完成", body = ErrorEnvelope),
         (status = 422, description = "账号格式有误", body = ErrorEnvelope),
         (status = 429, description = "账号已临时锁定（account_locked）或本地址尝试过多（rate_limited），见 Retry-After", body = ErrorEnvelope),
         (status = 503, description = "同时登录的人过多（busy），见 Retry-After", body = ErrorEnvelope),
@@ -168,6 +171,20 @@ pub async fn login(
     State(state): State<AppState>,
     CallerOf(caller): CallerOf,
     ApiJson(request): ApiJson<LoginRequest>,
+) -> Response {
+    let answer = log_in(&state, &caller, &request).await;
+    // A token (or a change ticket) is for this client only, never for a cache on the way.
+    let mut response = answer.into_response();
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn log_in(
+    state: &AppState,
+    caller: &Caller,
+    request: &LoginRequest,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let new = auth::login(
         &state.portal,
@@ -183,11 +200,56 @@ pub async fn login(
         },
     )
     .await?;
+    // A first login with a one-time password gets only the ticket to replace it.
+    if new.session.stage == auth::Stage::TotpEnrolment {
+        return Err(
+            ApiError::from(service::staff::PASSWORD_CHANGE_REQUIRED).with_change_ticket(new.token)
+        );
+    }
     Ok(Json(LoginResponse {
         token: new.token,
         expires_at: Instant::new(new.expires_at),
         principal: new.session.view(),
     }))
+}
+
+/// Both fields default to empty, so that a missing ticket is told 401 before a missing
+/// password is told 422 (the caller before the body).
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct PasswordChangeRequest {
+    /// `change_ticket` from the login's 403 `password_change_required`.
+    pub change_ticket: String,
+    pub new_password: String,
+}
+
+/// A staff member's first login through the API: the one-time password an admin or the command
+/// line set is replaced with the ticket the login answered with. Every session ends; log in
+/// again with the new password (the authenticator is bound on the staff login page).
+#[utoipa::path(
+    post,
+    path = "/auth/password-change",
+    tag = "identity",
+    summary = "工作人员首次登录修改初始密码",
+    request_body = PasswordChangeRequest,
+    responses(
+        (status = 204, description = "密码已修改，请用新密码重新登录"),
+        (status = 401, description = "凭证无效、已用过或已过期（invalid_change_ticket），请重新登录", body = ErrorEnvelope),
+        (status = 422, description = "新密码不符合要求或与初始密码相同", body = ErrorEnvelope),
+        (status = 503, description = "同时登录的人过多（busy），见 Retry-After", body = ErrorEnvelope),
+    )
+)]
+pub async fn change_initial_password(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<PasswordChangeRequest>,
+) -> Result<StatusCode, ApiError> {
+    service::accounts::change_initial_password(
+        &state.portal,
+        &request.change_ticket,
+        &request.new_password,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Ends the presented session or token on the server.

@@ -35,6 +35,10 @@ pub struct ErrorDetail {
     pub fields: Option<FieldErrors>,
     /// Quote this when asking for help; it finds the request in the logs.
     pub request_id: String,
+    /// Only with a staff login's 403 `password_change_required`: the ticket for
+    /// `POST /api/v1/auth/password-change`, good for ten minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_ticket: Option<String>,
 }
 
 /// An error answer of the API, before the request id is attached.
@@ -45,6 +49,17 @@ pub struct ApiError {
     message: String,
     fields: Option<FieldErrors>,
     retry_after_secs: Option<u64>,
+    change_ticket: Option<ChangeTicket>,
+}
+
+/// A credential inside an error answer: kept out of every `Debug` print (and so out of logs).
+#[derive(Clone)]
+struct ChangeTicket(String);
+
+impl std::fmt::Debug for ChangeTicket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangeTicket(…)")
+    }
 }
 
 impl ApiError {
@@ -55,6 +70,15 @@ impl ApiError {
             message: message.into(),
             fields: None,
             retry_after_secs: None,
+            change_ticket: None,
+        }
+    }
+
+    /// The answer carries the ticket of a password change that must come first.
+    pub fn with_change_ticket(self, ticket: String) -> Self {
+        Self {
+            change_ticket: Some(ChangeTicket(ticket)),
+            ..self
         }
     }
 
@@ -241,6 +265,7 @@ pub async fn finish_api_error(request: Request, next: Next) -> Response {
             message: error.message,
             fields: error.fields,
             request_id,
+            change_ticket: error.change_ticket.map(|ticket| ticket.0),
         },
     };
     let body = serde_json::to_vec(&envelope).unwrap_or_default();

@@ -51,6 +51,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::hall_detail))
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
+        .routes(routes!(auth::change_initial_password))
         .routes(routes!(auth::logout))
         .routes(routes!(me::me))
         .routes(routes!(me::update_profile))
