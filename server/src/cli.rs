@@ -156,7 +156,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             {
                 Ok(staff) => {
                     println!(
-                        "已创建工作人员账号 {}（{}），首次登录时绑定动态口令",
+                        "已创建工作人员账号 {}（{}），首次登录须先修改初始密码，再绑定动态口令",
                         staff.username, staff.role_label
                     );
                     Ok(())

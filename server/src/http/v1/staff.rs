@@ -85,7 +85,7 @@ pub async fn list_users(
     request_body = NewStaff,
     params(IdempotencyKey),
     responses(
-        (status = 201, description = "已创建；首次登录时绑定动态口令", body = StaffView),
+        (status = 201, description = "已创建；首次登录须先修改初始密码，再绑定动态口令", body = StaffView),
         (status = 403, description = "不是管理员", body = ErrorEnvelope),
         (status = 409, description = "用户名已被使用，或同一请求标识的请求仍在处理", body = ErrorEnvelope),
         (status = 422, description = "输入有误", body = ErrorEnvelope),

@@ -107,7 +107,10 @@ async fn create_staff(post: SignedIn<NewStaffForm>) -> Response {
     };
     match staff::create_staff(reply.portal(), staff::Creator::Admin(&session), &new).await {
         Ok(created) => {
-            let message = format!("已创建账号 {}，首次登录时绑定动态口令", created.username);
+            let message = format!(
+                "已创建账号 {}，首次登录须先修改初始密码，再绑定动态口令",
+                created.username
+            );
             reply.confirm(message).await
         }
         Err(error) => reply.refuse(error).await,
