@@ -388,7 +388,7 @@ async fn a_citizen_applies_without_javascript(backend: Backend) {
     let token = session_token(&headers);
     let code = "1133010000250005004000400000031";
     let (status, html) = get_page(&app, &format!("/apply/{code}"), Some(&token)).await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 200, "{html}");
     assert!(html.contains("在线办理：出生医学证明"));
     let csrf = csrf_in(&html);
     let (status, headers, _) = post_form(

@@ -20,7 +20,7 @@ use crate::{Error, Portal, Result};
 use domain::account::LoginName;
 use domain::identity::{IdNumber, Phone};
 use domain::totp;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 use time::Duration;
 
 /// What the login form or `POST /api/v1/auth/login` carries, plus where it came from.
@@ -211,9 +211,8 @@ async fn log_in(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSession
         LoginName::StaffUsername(_) => WRONG_STAFF_CREDENTIALS,
         _ => WRONG_CREDENTIALS,
     };
-    let name_digest = name_hash(&counted);
     let target = Target::Name {
-        name_hash: name_digest.clone(),
+        name_hash: name_hash(&counted),
     };
     // Locked by failed logins on this name, or by the account's own password check (which
     // locks every name of it): told at once, without a core or a write. Under concurrency
@@ -250,7 +249,7 @@ async fn log_in(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSession
         match &credentials.totp_secret {
             // The API cannot show an authenticator to scan: that is the staff login page's.
             None if attempt.channel == Channel::Api && !credentials.password_change_required => {
-                forget_tries(portal, &name_digest).await?;
+                forget_tries_now(portal, &target).await?;
                 return Err(Error::Forbidden {
                     code: "totp_not_enrolled",
                     message: "请先在工作人员登录页完成动态口令绑定",
@@ -292,16 +291,14 @@ async fn log_in(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSession
     .await?
     else {
         // Disabled meanwhile: the password was right, so it costs no try.
-        forget_tries(portal, &name_digest).await?;
+        forget_tries_now(portal, &target).await?;
         return Err(WRONG_CREDENTIALS);
     };
 
     let mut tx = portal.db().begin_write().await?;
-    // A login that succeeds starts its name's count again, as it does the account's.
-    sqlx::query("DELETE FROM login_name_failures WHERE name_hash = $1")
-        .bind(&name_digest)
-        .execute(&mut *tx)
-        .await?;
+    // A login that succeeds starts its name's count again, and the account's.
+    forget_tries(&mut tx, &target).await?;
+    forget_tries(&mut tx, &Target::Account(credentials)).await?;
     if let Some(step) = accepted_step {
         // A code is good for one login: of two concurrent logins with the same code, the
         // second finds the step taken and fails like a wrong code.
@@ -326,13 +323,6 @@ async fn log_in(portal: &Portal, attempt: LoginAttempt<'_>) -> Result<NewSession
             .await?);
         }
     }
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE {} SET failed_logins = 0, locked_until = NULL WHERE id = $1",
-        credentials.table.name()
-    )))
-    .bind(&credentials.id)
-    .execute(&mut *tx)
-    .await?;
     let new_session = create(
         &mut *tx,
         portal,
@@ -393,15 +383,7 @@ async fn confirm(portal: &Portal, principal: &super::Principal, password: &str) 
         .await?
     {
         // The try is taken back: a right password starts the count again, as a login does.
-        let mut tx = portal.db().begin_write().await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE {} SET failed_logins = 0, locked_until = NULL WHERE id = $1",
-            credentials.table.name()
-        )))
-        .bind(&credentials.id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        forget_tries_now(portal, &target).await?;
         return Ok(());
     }
     let wrong = Error::invalid("current_password", "当前密码不正确");
@@ -571,13 +553,32 @@ async fn record_failure(
     })
 }
 
-/// A right password gives its name's tries back, whatever the login's outcome after it.
-async fn forget_tries(portal: &Portal, name_hash: &str) -> Result<()> {
-    let mut tx = portal.db().begin_write().await?;
-    sqlx::query("DELETE FROM login_name_failures WHERE name_hash = $1")
-        .bind(name_hash)
-        .execute(&mut *tx)
+/// A right password gives the target's tries back, whatever the login's outcome after it.
+async fn forget_tries(tx: &mut Transaction<'_, Any>, target: &Target<'_>) -> Result<()> {
+    let (statement, key) = match target {
+        Target::Account(credentials) => (
+            format!(
+                "UPDATE {} SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+                credentials.table.name()
+            ),
+            credentials.id.as_str(),
+        ),
+        Target::Name { name_hash } => (
+            "DELETE FROM login_name_failures WHERE name_hash = $1".to_owned(),
+            name_hash.as_str(),
+        ),
+    };
+    sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(key)
+        .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// [`forget_tries`] in a transaction of its own.
+async fn forget_tries_now(portal: &Portal, target: &Target<'_>) -> Result<()> {
+    let mut tx = portal.db().begin_write().await?;
+    forget_tries(&mut tx, target).await?;
     tx.commit().await?;
     Ok(())
 }
